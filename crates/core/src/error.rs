@@ -1,0 +1,196 @@
+//! The error catalogue: every error a client sees carries one [`ErrorCode`] in `extensions.code`.
+
+use async_graphql::ErrorExtensions;
+
+/// The public catalogue of error codes, written SCREAMING_SNAKE in `extensions.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The request is well formed but an argument or input field is invalid; `extensions.field` names it.
+    BadUserInput,
+    /// No valid credentials: bad, expired or unsigned token, unknown or revoked API key.
+    Unauthenticated,
+    /// The actor's role or scope does not allow this.
+    Forbidden,
+    /// The record does not exist, or is outside the actor's scope.
+    NotFound,
+    /// The record was changed by someone else (stale `version`), or a unique value is taken.
+    Conflict,
+    /// Too many requests for this API key or client.
+    RateLimited,
+    /// The query exceeds the depth, complexity, alias or page-size limits.
+    QueryTooComplex,
+    /// The request body or the GraphQL document could not be parsed.
+    GraphqlParseFailed,
+    /// The GraphQL document is not valid against the schema.
+    GraphqlValidationFailed,
+    /// Something failed on the server; the message carries only a correlation id.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in catalogue order.
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::BadUserInput,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::RateLimited,
+        ErrorCode::QueryTooComplex,
+        ErrorCode::GraphqlParseFailed,
+        ErrorCode::GraphqlValidationFailed,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as written in `extensions.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
+/// Implemented by every crate's error enum.
+pub trait HasCode: std::error::Error {
+    /// The catalogue code of this error.
+    fn code(&self) -> ErrorCode;
+    /// The input field the error is about, if any (`extensions.field`).
+    fn field(&self) -> Option<&str> {
+        None
+    }
+    /// The message clients see (never a database message).
+    fn public_message(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// The errors of the core registry; domain crates define their own enum the same way.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An invalid input field.
+    #[error("{field}: {message}")]
+    BadInput {
+        /// The input path, e.g. `input.regionCode`.
+        field: String,
+        /// What is wrong, in lowercase.
+        message: String,
+    },
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Role or scope forbids it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Missing or out of scope.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Stale version or duplicate value.
+    #[error("{0}")]
+    Conflict(String),
+    /// A database error: logged, never shown.
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+impl Error {
+    /// Shorthand for [`Error::BadInput`].
+    pub fn bad(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The standard refusal for a role that may not do something.
+    pub fn forbidden(what: &str) -> Self {
+        Error::Forbidden(format!("your role may not {what}"))
+    }
+}
+
+impl HasCode for Error {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Error::BadInput { .. } => ErrorCode::BadUserInput,
+            Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Db(e) => match e.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ErrorCode::Conflict,
+                _ => ErrorCode::Internal,
+            },
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Error::BadInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    fn public_message(&self) -> String {
+        match self {
+            Error::Db(_) => "a record with the same unique value already exists".to_owned(),
+            e => e.to_string(),
+        }
+    }
+}
+
+/// The result type of core services and stores.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Turns any catalogued error into a GraphQL error with `extensions.code`.
+///
+/// `INTERNAL` errors are logged with a fresh correlation id; the client gets the id and nothing else.
+pub fn to_gql<E: HasCode>(e: E) -> async_graphql::Error {
+    let code = e.code();
+    if code == ErrorCode::Internal {
+        return internal(&e);
+    }
+    let message = e.public_message();
+    let field = e.field().map(str::to_owned);
+    async_graphql::Error::new(message).extend_with(|_, ext| {
+        ext.set("code", code.as_str());
+        if let Some(field) = &field {
+            ext.set("field", field.as_str());
+        }
+    })
+}
+
+/// Logs an unexpected error with a new correlation id and returns the client-safe error.
+pub fn internal<E: std::fmt::Debug + ?Sized>(e: &E) -> async_graphql::Error {
+    let correlation_id = uuid::Uuid::new_v4().to_string();
+    tracing::error!(correlation_id = %correlation_id, error = ?e, "internal error");
+    async_graphql::Error::new(format!("internal error (correlation id {correlation_id})"))
+        .extend_with(|_, ext| {
+            ext.set("code", ErrorCode::Internal.as_str());
+            ext.set("correlationId", correlation_id.as_str());
+        })
+}
+
+/// A plain GraphQL error with a catalogue code.
+pub fn coded(code: ErrorCode, message: impl Into<String>) -> async_graphql::Error {
+    async_graphql::Error::new(message.into()).extend_with(|_, ext| ext.set("code", code.as_str()))
+}
+
+/// Converts `Result<T, E: HasCode>` into an async-graphql result.
+pub trait GqlResultExt<T> {
+    /// Maps the error through [`to_gql`].
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: HasCode> GqlResultExt<T> for std::result::Result<T, E> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(to_gql)
+    }
+}

@@ -1,0 +1,578 @@
+//! Registry queries: lists with filters, ordering and keyset pagination; look-up by NIK;
+//! registry statistics; the actor's own identity and the API keys.
+
+use std::marker::PhantomData;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+
+use crate::actor::{Actor, Role, Scope};
+use crate::domain::{AppContext, RegionRef, RegionType};
+use crate::entity::{activity, api_key, cadre_role, family, household, organisation, person, programme};
+use crate::error::{Error, GqlResultExt, internal};
+use crate::graphql::inputs::*;
+use crate::graphql::loaders::RegionLoader;
+use crate::graphql::types::*;
+use crate::id::decode_uuid;
+use crate::pagination::{Page, PageArgs, SortDirection, keyset_page};
+use crate::stats::{Sex, StatisticsFilter, StatsDimension, StatsSource, grouped};
+use crate::{service, store};
+
+/// Registry queries (core's part of the query root).
+pub struct RegistryQuery<R>(PhantomData<fn() -> R>);
+
+impl<R> Default for RegistryQuery<R> {
+    fn default() -> Self {
+        RegistryQuery(PhantomData)
+    }
+}
+
+fn narrowed(actor: &Actor, region_code: Option<&str>) -> async_graphql::Result<Option<Scope>> {
+    match region_code {
+        None => Ok(Some(actor.scope.clone())),
+        Some(code) => {
+            Scope::new(code)
+                .map_err(|_| Error::bad("filter.regionCode", format!("{code:?} is not a region code")))
+                .gql()?;
+            Ok(actor.scope.narrow(code))
+        }
+    }
+}
+
+fn nothing<E: EntityTrait>(q: Select<E>, col: E::Column) -> Select<E> {
+    // An impossible condition: the requested region is outside the actor's scope.
+    q.filter(col.eq("-"))
+}
+
+#[Object]
+impl<R: RegionType> RegistryQuery<R> {
+    /// Organisations in the actor's scope.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganisationFilter>,
+        order_by: Option<NameOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Organisation<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_read().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = organisation::Entity::find();
+        q = match narrowed(actor, f.region_code.as_deref())? {
+            Some(s) => q.filter(store::in_scope(organisation::Column::RegionCode, &s)),
+            None => nothing(q, organisation::Column::RegionCode),
+        };
+        if let Some(kind) = f.kind {
+            q = q.filter(organisation::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            q = q.filter(store::name_contains(organisation::Column::Name, s));
+        }
+        let order = order_by.unwrap_or_default();
+        let sort = match order.field {
+            NameOrderField::Name => organisation::Column::Name,
+            NameOrderField::Created => organisation::Column::Id,
+        };
+        keyset_page(&app.db, app.db.clone(), q, sort, organisation::Column::Id, order.direction, &args,
+            move |m| (if order.field == NameOrderField::Name { m.name.clone() } else { m.id.to_string() }, m.id.to_string()),
+            Organisation::new)
+        .await
+        .gql()
+    }
+
+    /// Programmes in the actor's scope.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProgrammeFilter>,
+        order_by: Option<NameOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Programme<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_read().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = programme::Entity::find();
+        q = match narrowed(actor, f.region_code.as_deref())? {
+            Some(s) => q.filter(store::in_scope(programme::Column::RegionCode, &s)),
+            None => nothing(q, programme::Column::RegionCode),
+        };
+        if let Some(d) = f.domain {
+            q = q.filter(programme::Column::Domain.eq(d.as_str()));
+        }
+        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            q = q.filter(store::name_contains(programme::Column::Name, s));
+        }
+        let order = order_by.unwrap_or_default();
+        let sort = match order.field {
+            NameOrderField::Name => programme::Column::Name,
+            NameOrderField::Created => programme::Column::Id,
+        };
+        keyset_page(&app.db, app.db.clone(), q, sort, programme::Column::Id, order.direction, &args,
+            move |m| (if order.field == NameOrderField::Name { m.name.clone() } else { m.id.to_string() }, m.id.to_string()),
+            Programme::new)
+        .await
+        .gql()
+    }
+
+    /// Activities in the actor's scope.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActivityFilter>,
+        order_by: Option<ActivityOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Activity<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_read().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = activity::Entity::find();
+        q = match narrowed(actor, f.region_code.as_deref())? {
+            Some(s) => q.filter(store::in_scope(activity::Column::RegionCode, &s)),
+            None => nothing(q, activity::Column::RegionCode),
+        };
+        if let Some(k) = f.kind {
+            q = q.filter(activity::Column::Kind.eq(k.as_str()));
+        }
+        if let Some(p) = &f.programme_id {
+            q = q.filter(activity::Column::ProgrammeId.eq(decode_uuid(p, "Programme", "filter.programmeId").gql()?));
+        }
+        if let Some(d) = f.from {
+            q = q.filter(activity::Column::HeldOn.gte(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(activity::Column::HeldOn.lte(d));
+        }
+        let order = order_by.unwrap_or_default();
+        let sort = match order.field {
+            ActivityOrderField::HeldOn => activity::Column::HeldOn,
+            ActivityOrderField::Title => activity::Column::Title,
+        };
+        keyset_page(&app.db, app.db.clone(), q, sort, activity::Column::Id, order.direction, &args,
+            move |m| (match order.field {
+                ActivityOrderField::HeldOn => m.held_on.to_string(),
+                ActivityOrderField::Title => m.title.clone(),
+            }, m.id.to_string()),
+            Activity::new)
+        .await
+        .gql()
+    }
+
+    /// Persons in the actor's scope. Roles with record access see personal fields (and the read
+    /// is audit-logged); ANALYST sees de-identified records; other roles are refused.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn persons(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PersonFilter>,
+        order_by: Option<RecordOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Person<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_records().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = person::Entity::find();
+        q = match narrowed(actor, f.region_code.as_deref())? {
+            Some(s) => q.filter(store::in_scope(person::Column::RegionCode, &s)),
+            None => nothing(q, person::Column::RegionCode),
+        };
+        if let Some(sex) = f.sex {
+            q = q.filter(person::Column::Sex.eq(sex.letter()));
+        }
+        if let Some(role) = f.cadre_role {
+            use sea_orm::sea_query::Query;
+            q = q.filter(
+                person::Column::Id.in_subquery(
+                    Query::select()
+                        .column(cadre_role::Column::PersonId)
+                        .from(cadre_role::Entity)
+                        .and_where(cadre_role::Column::Role.eq(role.as_str()))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            if !actor.has_record_access() {
+                return Err(Error::bad("filter.search", "searching by name needs record access")).gql();
+            }
+            q = q.filter(store::name_contains(person::Column::FullName, s));
+        }
+        let order = order_by.unwrap_or_default();
+        let page = record_page(app, q, person::Column::RegisteredOn, person::Column::Id, order, &args,
+            |m: &person::Model| (m.registered_on, m.id), Person::new).await?;
+        audit(app, actor, "person", page.edges.iter().map(|e| e.node.model.id)).await?;
+        Ok(page)
+    }
+
+    /// Families in the actor's scope (roles with record access, or ANALYST de-identified).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn families(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<RegistryFilter>,
+        order_by: Option<RecordOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Family<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_records().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = family::Entity::find();
+        q = match narrowed(actor, f.region_code.as_deref())? {
+            Some(s) => q.filter(store::in_scope(family::Column::RegionCode, &s)),
+            None => nothing(q, family::Column::RegionCode),
+        };
+        if let Some(d) = f.registered_from {
+            q = q.filter(family::Column::RegisteredOn.gte(d));
+        }
+        if let Some(d) = f.registered_to {
+            q = q.filter(family::Column::RegisteredOn.lte(d));
+        }
+        let page = record_page(app, q, family::Column::RegisteredOn, family::Column::Id, order_by.unwrap_or_default(), &args,
+            |m: &family::Model| (m.registered_on, m.id), Family::new).await?;
+        audit(app, actor, "family", page.edges.iter().map(|e| e.node.model.id)).await?;
+        Ok(page)
+    }
+
+    /// Households in the actor's scope (roles with record access, or ANALYST de-identified).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn households(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<RegistryFilter>,
+        order_by: Option<RecordOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Household<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_records().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = household::Entity::find();
+        q = match narrowed(actor, f.region_code.as_deref())? {
+            Some(s) => q.filter(store::in_scope(household::Column::RegionCode, &s)),
+            None => nothing(q, household::Column::RegionCode),
+        };
+        if let Some(d) = f.registered_from {
+            q = q.filter(household::Column::RegisteredOn.gte(d));
+        }
+        if let Some(d) = f.registered_to {
+            q = q.filter(household::Column::RegisteredOn.lte(d));
+        }
+        let page = record_page(app, q, household::Column::RegisteredOn, household::Column::Id, order_by.unwrap_or_default(), &args,
+            |m: &household::Model| (m.registered_on, m.id), Household::new).await?;
+        audit(app, actor, "household", page.edges.iter().map(|e| e.node.model.id)).await?;
+        Ok(page)
+    }
+
+    /// Cadre roles serving in the actor's scope.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn cadre_roles(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CadreRoleFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<CadreRole<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_records().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = cadre_role::Entity::find();
+        q = match narrowed(actor, f.region_code.as_deref())? {
+            Some(s) => q.filter(store::in_scope(cadre_role::Column::RegionCode, &s)),
+            None => nothing(q, cadre_role::Column::RegionCode),
+        };
+        if let Some(r) = f.role {
+            q = q.filter(cadre_role::Column::Role.eq(r.as_str()));
+        }
+        if let Some(d) = f.active_on {
+            q = q.filter(cadre_role::Column::StartedOn.lte(d)).filter(
+                sea_orm::Condition::any()
+                    .add(cadre_role::Column::EndedOn.is_null())
+                    .add(cadre_role::Column::EndedOn.gte(d)),
+            );
+        }
+        if let Some(p) = &f.programme_id {
+            q = q.filter(cadre_role::Column::ProgrammeId.eq(decode_uuid(p, "Programme", "filter.programmeId").gql()?));
+        }
+        keyset_page(&app.db, app.db.clone(), q, cadre_role::Column::Id, cadre_role::Column::Id, SortDirection::Asc, &args,
+            |m| (m.id.to_string(), m.id.to_string()), CadreRole::new)
+        .await
+        .gql()
+    }
+
+    /// The person with this NIK, if registered in the actor's scope (roles with record access).
+    /// The NIK is matched by its keyed hash; it is neither stored nor returned.
+    #[graphql(visible = "record_access")]
+    async fn person_by_nik(&self, ctx: &Context<'_>, nik: String) -> async_graphql::Result<Option<Person<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_read().gql()?;
+        if !actor.has_record_access() {
+            return Err(Error::forbidden("look persons up by NIK")).gql();
+        }
+        let hashed = app.pii.nik(&nik, "nik").gql()?;
+        let found = person::Entity::find()
+            .filter(person::Column::NikHash.eq(hashed.hash))
+            .filter(store::in_scope(person::Column::RegionCode, &actor.scope))
+            .one(&app.db)
+            .await
+            .map_err(|e| internal(&e))?;
+        if let Some(p) = &found {
+            service::audit_read(&app.db, actor, "person", &[p.id]).await.gql()?;
+        }
+        Ok(found.map(Person::new))
+    }
+
+    /// Grouped counts of persons, families, cadres or activity participants by region level,
+    /// period and sex, in the actor's scope. Cells counting fewer people than the configured
+    /// threshold are suppressed for roles without record access.
+    async fn registry_statistics(
+        &self,
+        ctx: &Context<'_>,
+        measure: RegistryMeasure,
+        filter: Option<StatisticsFilter>,
+        #[graphql(default)] group_by: Vec<StatsDimension>,
+    ) -> async_graphql::Result<Vec<RegistryStatisticsRow<R>>> {
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let filter = filter.unwrap_or_default();
+        let cells = grouped(&app.db, actor, app.settings.suppression_threshold, &measure.source(), &filter, &group_by)
+            .await
+            .gql()?;
+        // Preload the names of every group's region in one batch.
+        let codes: Vec<String> = cells.iter().filter_map(|c| c.region.clone()).collect();
+        let names = ctx
+            .data_unchecked::<DataLoader<RegionLoader>>()
+            .load_many(codes)
+            .await
+            .map_err(|e| internal(&e))?;
+        Ok(cells
+            .into_iter()
+            .map(|c| RegistryStatisticsRow {
+                region: c.region.map(|code| match names.get(&code) {
+                    Some(m) => R::from(RegionRef::loaded(m.clone())),
+                    None => R::from(RegionRef::new(code)),
+                }),
+                period: c.period,
+                sex: c.sex.as_deref().and_then(Sex::from_letter),
+                count: c.value,
+                suppressed: c.suppressed,
+            })
+            .collect())
+    }
+
+    /// Who the current actor is: role and scope.
+    async fn me(&self, ctx: &Context<'_>) -> Me {
+        let actor = ctx.data_unchecked::<Actor>();
+        Me {
+            subject: actor.subject.clone(),
+            role: actor.role,
+            scope: actor.scope.code().to_owned(),
+            record_access: actor.has_record_access(),
+        }
+    }
+
+    /// API keys, newest first (ADMIN only).
+    async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
+        use sea_orm::QueryOrder;
+        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        actor.require_read().gql()?;
+        if !actor.is_admin() {
+            return Err(Error::forbidden("manage API keys")).gql();
+        }
+        Ok(api_key::Entity::find()
+            .order_by_desc(api_key::Column::Id)
+            .all(&app.db)
+            .await
+            .map_err(|e| internal(&e))?
+            .into_iter()
+            .map(ApiKey)
+            .collect())
+    }
+}
+
+async fn record_page<E, N, D>(
+    app: &AppContext,
+    q: Select<E>,
+    date_col: E::Column,
+    id_col: E::Column,
+    order: RecordOrder,
+    args: &PageArgs,
+    key: fn(&E::Model) -> (D, uuid::Uuid),
+    to_node: fn(E::Model) -> N,
+) -> async_graphql::Result<Page<N>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    N: async_graphql::OutputType,
+    D: ToString,
+{
+    let by_date = order.field == RecordOrderField::RegisteredOn;
+    let sort = if by_date { date_col } else { id_col };
+    keyset_page(&app.db, app.db.clone(), q, sort, id_col, order.direction, args,
+        move |m| {
+            let (d, id) = key(m);
+            (if by_date { d.to_string() } else { id.to_string() }, id.to_string())
+        },
+        to_node)
+    .await
+    .gql()
+}
+
+async fn audit(
+    app: &AppContext,
+    actor: &Actor,
+    entity: &str,
+    ids: impl Iterator<Item = uuid::Uuid>,
+) -> async_graphql::Result<()> {
+    if !actor.has_record_access() {
+        return Ok(());
+    }
+    let ids: Vec<uuid::Uuid> = ids.collect();
+    service::audit_read(&app.db, actor, entity, &ids).await.gql()
+}
+
+/// What a registry statistics query counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum RegistryMeasure {
+    /// Persons, by registration day and sex.
+    Persons,
+    /// Families, by registration day.
+    Families,
+    /// Cadre roles, by start day and the cadre's sex.
+    Cadres,
+    /// Activity participants (sum of reported counts), by activity day and sex where split.
+    ActivityParticipants,
+}
+
+impl RegistryMeasure {
+    fn source(self) -> StatsSource {
+        match self {
+            RegistryMeasure::Persons => StatsSource {
+                from: "person p",
+                region: "p.region_code",
+                date: "p.registered_on",
+                sex: Some("p.sex"),
+                measure: "COUNT(*)",
+                extra_where: "",
+            },
+            RegistryMeasure::Families => StatsSource {
+                from: "family f",
+                region: "f.region_code",
+                date: "f.registered_on",
+                sex: None,
+                measure: "COUNT(*)",
+                extra_where: "",
+            },
+            RegistryMeasure::Cadres => StatsSource {
+                from: "cadre_role c JOIN person p ON p.id = c.person_id",
+                region: "c.region_code",
+                date: "c.started_on",
+                sex: Some("p.sex"),
+                measure: "COUNT(DISTINCT c.person_id)",
+                extra_where: "",
+            },
+            RegistryMeasure::ActivityParticipants => StatsSource {
+                from: "activity_participant_count n JOIN activity a ON a.id = n.activity_id",
+                region: "a.region_code",
+                date: "a.held_on",
+                sex: Some("n.sex"),
+                measure: "SUM(n.count)",
+                extra_where: "",
+            },
+        }
+    }
+}
+
+/// One group of a registry statistics answer.
+pub struct RegistryStatisticsRow<R> {
+    region: Option<R>,
+    period: Option<String>,
+    sex: Option<Sex>,
+    count: Option<i64>,
+    suppressed: bool,
+}
+
+#[Object(name = "RegistryStatisticsRow")]
+impl<R: RegionType> RegistryStatisticsRow<R> {
+    /// The group's region, when grouped by a region level.
+    async fn region(&self) -> Option<&R> {
+        self.region.as_ref()
+    }
+    /// The group's period (`2022`, `2022-Q1`, `2022-01`), when grouped by a grain.
+    async fn period(&self) -> Option<&str> {
+        self.period.as_deref()
+    }
+    /// The group's sex, when grouped by sex.
+    async fn sex(&self) -> Option<Sex> {
+        self.sex
+    }
+    /// The count; null when suppressed.
+    async fn count(&self) -> Option<i64> {
+        self.count
+    }
+    /// True when the count was below the disclosure threshold and is withheld.
+    async fn suppressed(&self) -> bool {
+        self.suppressed
+    }
+}
+
+/// The current actor.
+#[derive(SimpleObject)]
+pub struct Me {
+    /// Subject (token `sub`, `apikey:<id>` or `anonymous`).
+    pub subject: String,
+    /// Role; null when anonymous.
+    pub role: Option<Role>,
+    /// Scope region code (`""` for the whole country).
+    pub scope: String,
+    /// True when the role may read personal data in scope.
+    pub record_access: bool,
+}
+
+/// An API key (its secret is shown only once, when created).
+pub struct ApiKey(pub api_key::Model);
+
+#[Object]
+impl ApiKey {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        crate::id::encode("ApiKey", &self.0.id.to_string())
+    }
+    /// Name given at creation (`Dashboard DPPPA Jateng`).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The first characters of the secret, to recognise it.
+    async fn prefix(&self) -> &str {
+        &self.0.prefix
+    }
+    /// The role it grants.
+    async fn role(&self) -> Option<Role> {
+        Role::parse(&self.0.role)
+    }
+    /// The scope it grants (`""` for the whole country).
+    async fn scope(&self) -> &str {
+        &self.0.scope_code
+    }
+    /// When it was created.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    /// When it was revoked, if it was.
+    async fn revoked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.revoked_at
+    }
+}

@@ -1,0 +1,220 @@
+//! Core's part of the composed `Region` type, and the region queries.
+
+use std::marker::PhantomData;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ID, InputObject, Object};
+
+use crate::actor::Actor;
+use crate::domain::{AppContext, RegionRef, RegionType};
+use crate::entity::region;
+use crate::error::{Error, GqlResultExt, internal};
+use crate::graphql::loaders::{ChildrenKey, ChildrenLoader, RegionLoader};
+use crate::pagination::{Page, PageArgs, SortDirection, TotalCount, encode_cursor, keyset_page};
+use crate::region_code::{RegionCode, RegionKind, RegionLevel, ancestors_of, kind_of, level_of};
+use crate::store;
+
+/// Core's fields of `Region`: code, name, level, kind and navigation.
+pub struct RegionCore<R> {
+    r: RegionRef,
+    _r: PhantomData<fn() -> R>,
+}
+
+impl<R> From<RegionRef> for RegionCore<R> {
+    fn from(r: RegionRef) -> Self {
+        RegionCore { r, _r: PhantomData }
+    }
+}
+
+impl<R> RegionCore<R> {
+    async fn model(&self, ctx: &Context<'_>) -> async_graphql::Result<region::Model> {
+        if let Some(m) = &self.r.model {
+            return Ok((**m).clone());
+        }
+        ctx.data_unchecked::<DataLoader<RegionLoader>>()
+            .load_one(self.r.code.clone())
+            .await
+            .map_err(|e| internal(&e))?
+            .ok_or_else(|| Error::NotFound(format!("region {}", self.r.code)))
+            .gql()
+    }
+}
+
+#[Object]
+impl<R: RegionType> RegionCore<R> {
+    /// Opaque global id (Relay `Node`).
+    async fn id(&self) -> ID {
+        crate::id::encode("Region", &self.r.code)
+    }
+
+    /// Kemendagri code, dotted (`33.75.01.1012`).
+    async fn code(&self) -> &str {
+        &self.r.code
+    }
+
+    /// Official name (`Kota Pekalongan`, `Pringrejo`).
+    async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.model(ctx).await?.name)
+    }
+
+    /// Administrative level, from the number of parts of the code.
+    async fn level(&self) -> RegionLevel {
+        level_of(&self.r.code)
+    }
+
+    /// Kind of region, read from the code (kota for regency codes 71–99, kelurahan for village
+    /// codes starting with 1, desa for 2, desa adat for 3).
+    async fn kind(&self) -> RegionKind {
+        kind_of(&self.r.code)
+    }
+
+    /// The decree the code and name come from.
+    async fn decree(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.model(ctx).await?.decree)
+    }
+
+    /// The region one level up; null for a province.
+    async fn parent(&self) -> Option<R> {
+        self.r
+            .code
+            .rfind('.')
+            .map(|i| R::from(RegionRef::new(&self.r.code[..i])))
+    }
+
+    /// Every region above this one, from the province down to the parent.
+    async fn ancestors(&self) -> Vec<R> {
+        ancestors_of(&self.r.code)
+            .into_iter()
+            .map(|c| R::from(RegionRef::new(c)))
+            .collect()
+    }
+
+    /// The regions one level down, in code order, that the actor may see.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (default 20, at most the configured maximum).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Cursor of the last child already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<Page<R>> {
+        let app = ctx.data_unchecked::<AppContext>();
+        let actor = ctx.data_unchecked::<Actor>();
+        actor.require_read().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let after_code = args.after.as_ref().map(|(code, _)| code.clone());
+        let mut rows = ctx
+            .data_unchecked::<DataLoader<ChildrenLoader>>()
+            .load_one(ChildrenKey {
+                parent: self.r.code.clone(),
+                after: after_code,
+                limit: args.first + 1,
+            })
+            .await
+            .map_err(|e| internal(&e))?
+            .unwrap_or_default();
+        let has_next = rows.len() as u64 > args.first;
+        rows.truncate(args.first as usize);
+        let db = app.db.clone();
+        let scope = actor.scope.clone();
+        let parent = self.r.code.clone();
+        let total = TotalCount::lazy(move || {
+            let (db, scope, parent) = (db.clone(), scope.clone(), parent.clone());
+            async move { store::children_count(&db, &scope, &parent).await }
+        });
+        let mut page = Page::with_additional_fields(args.after.is_some(), has_next, total);
+        for r in rows {
+            let cursor = encode_cursor(&r.code, &r.code);
+            page.edges.push(async_graphql::connection::Edge::new(
+                cursor,
+                R::from(RegionRef::loaded(r)),
+            ));
+        }
+        Ok(page)
+    }
+}
+
+/// Which regions to list.
+#[derive(Debug, Default, InputObject)]
+pub struct RegionFilter {
+    /// Only regions inside this one (the region itself excluded).
+    pub within: Option<String>,
+    /// Only regions at this level.
+    pub level: Option<RegionLevel>,
+    /// Case-insensitive part of the name (`pekalongan`).
+    pub search: Option<String>,
+}
+
+/// Region queries.
+pub struct RegionQuery<R>(PhantomData<fn() -> R>);
+
+impl<R> Default for RegionQuery<R> {
+    fn default() -> Self {
+        RegionQuery(PhantomData)
+    }
+}
+
+#[Object]
+impl<R: RegionType> RegionQuery<R> {
+    /// One region by its Kemendagri code; null when it does not exist or is outside the actor's
+    /// scope (the scope's ancestors are visible, for navigation).
+    async fn region(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<R>> {
+        let actor = ctx.data_unchecked::<Actor>();
+        actor.require_read().gql()?;
+        RegionCode::parse(&code).map_err(|e| Error::bad("code", e)).gql()?;
+        let found = ctx
+            .data_unchecked::<DataLoader<RegionLoader>>()
+            .load_one(code)
+            .await
+            .map_err(|e| internal(&e))?;
+        Ok(found.map(|m| R::from(RegionRef::loaded(m))))
+    }
+
+    /// Regions visible to the actor, filtered by ancestor, level and name, in code order.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<RegionFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<R>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let app = ctx.data_unchecked::<AppContext>();
+        let actor = ctx.data_unchecked::<Actor>();
+        actor.require_read().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let filter = filter.unwrap_or_default();
+        let mut q = region::Entity::find().filter(store::region_visible(
+            region::Column::Code,
+            &actor.scope,
+        ));
+        if let Some(within) = &filter.within {
+            let s = crate::actor::Scope::new(within)
+                .map_err(|_| Error::bad("filter.within", format!("{within:?} is not a region code")))
+                .gql()?;
+            q = q.filter(store::in_scope(region::Column::Code, &s))
+                .filter(region::Column::Code.ne(within.clone()));
+        }
+        if let Some(level) = filter.level {
+            q = q.filter(region::Column::Level.eq(level.depth()));
+        }
+        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            q = q.filter(store::name_contains(region::Column::Name, search));
+        }
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            region::Column::Code,
+            region::Column::Code,
+            SortDirection::Asc,
+            &args,
+            |m| (m.code.clone(), m.code.clone()),
+            |m| R::from(RegionRef::loaded(m)),
+        )
+        .await
+        .gql()
+    }
+}

@@ -1,0 +1,679 @@
+//! GraphQL object types of the shared registry. Each wraps an entity model; none derives from it.
+
+use std::marker::PhantomData;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::actor::Actor;
+use crate::domain::{RegionRef, RegionType};
+use crate::entity::{
+    activity, activity_organiser, activity_participant, activity_participant_count, cadre_role,
+    commitment, family, family_member, household, organisation, person, programme,
+    programme_target,
+};
+use crate::error::internal;
+use crate::graphql::loaders::{ById, ByParent, MemberOf};
+use crate::kinds::{
+    ActivityKind, CadreRoleKind, OrganisationKind, OrganiserRole, ParticipantGroup,
+    ProgrammeDomain, Relationship,
+};
+use crate::pii::mask;
+use crate::stats::Sex;
+
+/// Visibility of personal fields: only roles with record access see them (and the SDL export,
+/// which runs without an actor).
+pub fn record_access(ctx: &Context<'_>) -> bool {
+    ctx.data_opt::<Actor>()
+        .is_none_or(|a| a.has_record_access())
+}
+
+fn region<R: RegionType>(code: &str) -> R {
+    R::from(RegionRef::new(code))
+}
+
+async fn one<K, L>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Option<L::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    L: Loader<K, Error = crate::graphql::loaders::LoadError>,
+{
+    ctx.data_unchecked::<DataLoader<L>>()
+        .load_one(key)
+        .await
+        .map_err(|e| internal(&e))
+}
+
+async fn many<E>(ctx: &Context<'_>, key: Uuid) -> async_graphql::Result<Vec<E::Model>>
+where
+    E: sea_orm::EntityTrait + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+    E::Column: Send + Sync,
+{
+    Ok(one::<Uuid, ByParent<E>>(ctx, key).await?.unwrap_or_default())
+}
+
+macro_rules! wrapper {
+    ($(#[$m:meta])* $name:ident, $model:path) => {
+        $(#[$m])*
+        pub struct $name<R> {
+            /// The row.
+            pub model: $model,
+            _r: PhantomData<fn() -> R>,
+        }
+
+        impl<R> $name<R> {
+            /// Wraps a row.
+            pub fn new(model: $model) -> Self {
+                $name { model, _r: PhantomData }
+            }
+        }
+    };
+}
+
+wrapper!(
+    /// An organisation: TP PKK, dinas, DPRD, agency, company, BUMD, NGO or community group.
+    Organisation,
+    organisation::Model
+);
+wrapper!(
+    /// A programme: a named initiative with an owner, a region and targets.
+    Programme,
+    programme::Model
+);
+wrapper!(
+    /// An activity (kegiatan): launch, training, meeting, advocacy, socialisation, assistance.
+    Activity,
+    activity::Model
+);
+wrapper!(
+    /// A person in the registry. Names, birth dates, NIK and address details are personal data,
+    /// visible only to roles with record access.
+    Person,
+    person::Model
+);
+wrapper!(
+    /// A family (keluarga, one Kartu Keluarga).
+    Family,
+    family::Model
+);
+wrapper!(
+    /// A household (rumah tangga): one dwelling, one or more families.
+    Household,
+    household::Model
+);
+wrapper!(
+    /// A cadre role held by a person over a date range.
+    CadreRole,
+    cadre_role::Model
+);
+wrapper!(
+    /// A family membership: a person and their relationship to the head.
+    FamilyMember,
+    family_member::Model
+);
+wrapper!(
+    /// An organisation's part in an activity.
+    ActivityOrganiser,
+    activity_organiser::Model
+);
+wrapper!(
+    /// A named participant of an activity.
+    ActivityParticipant,
+    activity_participant::Model
+);
+wrapper!(
+    /// A commitment signed at an activity.
+    Commitment,
+    commitment::Model
+);
+
+#[Object(name = "Organisation")]
+impl<R: RegionType> Organisation<R> {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        crate::id::encode("Organisation", &self.model.id.to_string())
+    }
+    /// Full name (`DPMPPA Kota Pekalongan`).
+    async fn name(&self) -> &str {
+        &self.model.name
+    }
+    /// Usual abbreviation (`DPMPPA`).
+    async fn acronym(&self) -> Option<&str> {
+        self.model.acronym.as_deref()
+    }
+    /// What kind of body it is.
+    async fn kind(&self) -> Option<OrganisationKind> {
+        OrganisationKind::parse(&self.model.kind)
+    }
+    /// The region it works in (any level).
+    async fn region(&self) -> R {
+        region(&self.model.region_code)
+    }
+    /// The parent body (the city TP PKK for a kecamatan TP PKK), if recorded and in scope.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation<R>>> {
+        let Some(id) = self.model.parent_id else {
+            return Ok(None);
+        };
+        Ok(one::<Uuid, ById<organisation::Entity>>(ctx, id)
+            .await?
+            .map(Organisation::new))
+    }
+    /// Version for optimistic concurrency: send it back with an update.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+}
+
+#[Object(name = "Programme")]
+impl<R: RegionType> Programme<R> {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        crate::id::encode("Programme", &self.model.id.to_string())
+    }
+    /// Name (`#1001KaderPendampingKetahananKeluarga`).
+    async fn name(&self) -> &str {
+        &self.model.name
+    }
+    /// What it is for.
+    async fn description(&self) -> Option<&str> {
+        self.model.description.as_deref()
+    }
+    /// The domain it belongs to.
+    async fn domain(&self) -> Option<ProgrammeDomain> {
+        ProgrammeDomain::parse(&self.model.domain)
+    }
+    /// The organisation that owns it, if in scope.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation<R>>> {
+        let Some(id) = self.model.owner_id else {
+            return Ok(None);
+        };
+        Ok(one::<Uuid, ById<organisation::Entity>>(ctx, id)
+            .await?
+            .map(Organisation::new))
+    }
+    /// The region it runs in.
+    async fn region(&self) -> R {
+        region(&self.model.region_code)
+    }
+    /// Launch date.
+    async fn launched_on(&self) -> Option<NaiveDate> {
+        self.model.launched_on
+    }
+    /// Its targets: what is counted, how many, by when, and how far it got.
+    async fn targets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeTarget>> {
+        Ok(many::<programme_target::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(ProgrammeTarget)
+            .collect())
+    }
+    /// Version for optimistic concurrency.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+}
+
+/// A programme target (e.g. 1001 cadres), with the latest recorded achievement.
+pub struct ProgrammeTarget(pub programme_target::Model);
+
+#[Object]
+impl ProgrammeTarget {
+    /// What is counted (`family-resilience cadres trained`).
+    async fn measure(&self) -> &str {
+        &self.0.measure
+    }
+    /// The number to reach.
+    async fn target_value(&self) -> i32 {
+        self.0.target_value
+    }
+    /// When it should be reached.
+    async fn due_on(&self) -> Option<NaiveDate> {
+        self.0.due_on
+    }
+    /// The latest recorded achievement.
+    async fn achieved_value(&self) -> Option<i32> {
+        self.0.achieved_value
+    }
+    /// When the achievement was recorded.
+    async fn achieved_as_of(&self) -> Option<NaiveDate> {
+        self.0.achieved_as_of
+    }
+    /// Achievement as a percentage of the target (one decimal), when both are known.
+    async fn progress_percent(&self) -> Option<f64> {
+        let a = self.0.achieved_value?;
+        (self.0.target_value > 0)
+            .then(|| (f64::from(a) * 1000.0 / f64::from(self.0.target_value)).round() / 10.0)
+    }
+}
+
+#[Object(name = "Activity")]
+impl<R: RegionType> Activity<R> {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        crate::id::encode("Activity", &self.model.id.to_string())
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.model.title
+    }
+    /// Kind of activity.
+    async fn kind(&self) -> Option<ActivityKind> {
+        ActivityKind::parse(&self.model.kind)
+    }
+    /// The day it took place.
+    async fn held_on(&self) -> NaiveDate {
+        self.model.held_on
+    }
+    /// Venue (`Ruang Amarta, Kantor Setda Kota Pekalongan`).
+    async fn venue(&self) -> Option<&str> {
+        self.model.venue.as_deref()
+    }
+    /// The region it took place in or was for.
+    async fn region(&self) -> R {
+        region(&self.model.region_code)
+    }
+    /// The programme it belongs to, if any and in scope.
+    async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Programme<R>>> {
+        let Some(id) = self.model.programme_id else {
+            return Ok(None);
+        };
+        Ok(one::<Uuid, ById<programme::Entity>>(ctx, id)
+            .await?
+            .map(Programme::new))
+    }
+    /// Stage of a staged training (1 = first stage).
+    async fn stage(&self) -> Option<i32> {
+        self.model.stage
+    }
+    /// Total number of participants, when reported.
+    async fn total_participants(&self) -> Option<i32> {
+        self.model.total_participants
+    }
+    /// Notes.
+    async fn description(&self) -> Option<&str> {
+        self.model.description.as_deref()
+    }
+    /// The organisations that ran, hosted or supported it.
+    async fn organisers(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ActivityOrganiser<R>>> {
+        Ok(many::<activity_organiser::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(ActivityOrganiser::new)
+            .collect())
+    }
+    /// Participant counts by group and sex (they add up to `totalParticipants` when both are given).
+    async fn participant_counts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ParticipantCount>> {
+        Ok(many::<activity_participant_count::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(ParticipantCount)
+            .collect())
+    }
+    /// Named participants (personal data: roles with record access only).
+    #[graphql(visible = "record_access")]
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ActivityParticipant<R>>> {
+        if !ctx.data_unchecked::<Actor>().has_record_access() {
+            return Ok(Vec::new());
+        }
+        Ok(many::<activity_participant::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(ActivityParticipant::new)
+            .collect())
+    }
+    /// Commitments signed at the activity.
+    async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment<R>>> {
+        Ok(many::<commitment::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(Commitment::new)
+            .collect())
+    }
+    /// Version for optimistic concurrency.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+}
+
+#[Object(name = "ActivityOrganiser")]
+impl<R: RegionType> ActivityOrganiser<R> {
+    /// The organisation, if in scope.
+    async fn organisation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Organisation<R>>> {
+        Ok(
+            one::<Uuid, ById<organisation::Entity>>(ctx, self.model.organisation_id)
+                .await?
+                .map(Organisation::new),
+        )
+    }
+    /// Its part in the activity.
+    async fn role(&self) -> Option<OrganiserRole> {
+        OrganiserRole::parse(&self.model.role)
+    }
+}
+
+/// A number of participants of one group (and sex, when known).
+pub struct ParticipantCount(pub activity_participant_count::Model);
+
+#[Object]
+impl ParticipantCount {
+    /// The group counted.
+    async fn group(&self) -> Option<ParticipantGroup> {
+        ParticipantGroup::parse(&self.0.participant_group)
+    }
+    /// Sex, when the count is split by sex.
+    async fn sex(&self) -> Option<Sex> {
+        self.0.sex.as_deref().and_then(Sex::from_letter)
+    }
+    /// How many.
+    async fn count(&self) -> i32 {
+        self.0.count
+    }
+    /// A note (`kelurahan level`, `one per kecamatan`).
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+#[Object(name = "ActivityParticipant")]
+impl<R: RegionType> ActivityParticipant<R> {
+    /// The person, if in scope.
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
+        Ok(one::<Uuid, ById<person::Entity>>(ctx, self.model.person_id)
+            .await?
+            .map(Person::new))
+    }
+    /// The group they took part as.
+    async fn group(&self) -> Option<ParticipantGroup> {
+        ParticipantGroup::parse(&self.model.participant_group)
+    }
+}
+
+#[Object(name = "Commitment")]
+impl<R: RegionType> Commitment<R> {
+    /// Who signed (name of the office holder, as published).
+    async fn signatory_name(&self) -> &str {
+        &self.model.signatory_name
+    }
+    /// Their office (`Wali Kota Pekalongan`).
+    async fn signatory_title(&self) -> Option<&str> {
+        self.model.signatory_title.as_deref()
+    }
+    /// The organisation they signed for, if in scope.
+    async fn organisation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Organisation<R>>> {
+        let Some(id) = self.model.organisation_id else {
+            return Ok(None);
+        };
+        Ok(one::<Uuid, ById<organisation::Entity>>(ctx, id)
+            .await?
+            .map(Organisation::new))
+    }
+    /// What was committed to.
+    async fn statement(&self) -> Option<&str> {
+        self.model.statement.as_deref()
+    }
+}
+
+#[Object(name = "Person")]
+impl<R: RegionType> Person<R> {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        crate::id::encode("Person", &self.model.id.to_string())
+    }
+    /// Full name (personal data).
+    #[graphql(visible = "record_access")]
+    async fn full_name(&self, ctx: &Context<'_>) -> Option<&str> {
+        personal(ctx).then_some(self.model.full_name.as_str())
+    }
+    /// Sex.
+    async fn sex(&self) -> Option<Sex> {
+        Sex::from_letter(&self.model.sex)
+    }
+    /// Birth date (personal data).
+    #[graphql(visible = "record_access")]
+    async fn birth_date(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
+        self.model.birth_date.filter(|_| personal(ctx))
+    }
+    /// The NIK, masked to its last four digits (`••••••••••••0001`); the full NIK is never stored.
+    #[graphql(visible = "record_access")]
+    async fn nik_masked(&self, ctx: &Context<'_>) -> Option<String> {
+        self.model.nik_last4.as_deref().filter(|_| personal(ctx)).map(mask)
+    }
+    /// The desa/kelurahan of domicile.
+    async fn region(&self) -> R {
+        region(&self.model.region_code)
+    }
+    /// RW number (personal data).
+    #[graphql(visible = "record_access")]
+    async fn rw(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.model.rw.as_deref().filter(|_| personal(ctx))
+    }
+    /// RT number (personal data).
+    #[graphql(visible = "record_access")]
+    async fn rt(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.model.rt.as_deref().filter(|_| personal(ctx))
+    }
+    /// Dasawisma group (personal data).
+    #[graphql(visible = "record_access")]
+    async fn dasawisma(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.model.dasawisma.as_deref().filter(|_| personal(ctx))
+    }
+    /// The day the person was registered.
+    async fn registered_on(&self) -> NaiveDate {
+        self.model.registered_on
+    }
+    /// Cadre roles held, current and past.
+    async fn cadre_roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CadreRole<R>>> {
+        Ok(many::<cadre_role::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(CadreRole::new)
+            .collect())
+    }
+    /// The families the person belongs to, with the relationship to each head.
+    #[graphql(visible = "record_access")]
+    async fn families(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FamilyMember<R>>> {
+        if !personal(ctx) {
+            return Ok(Vec::new());
+        }
+        let rows = ctx
+            .data_unchecked::<MemberOf>()
+            .0
+            .load_one(self.model.id)
+            .await
+            .map_err(|e| internal(&e))?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(FamilyMember::new).collect())
+    }
+    /// Version for optimistic concurrency.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+}
+
+fn personal(ctx: &Context<'_>) -> bool {
+    ctx.data_opt::<Actor>().is_some_and(Actor::has_record_access)
+}
+
+#[Object(name = "Family")]
+impl<R: RegionType> Family<R> {
+    /// Opaque global id (the family's own stable id: KK numbers change when a card is re-issued).
+    async fn id(&self) -> ID {
+        crate::id::encode("Family", &self.model.id.to_string())
+    }
+    /// The KK number masked to its last four digits (personal data).
+    #[graphql(visible = "record_access")]
+    async fn kk_masked(&self, ctx: &Context<'_>) -> Option<String> {
+        self.model.kk_last4.as_deref().filter(|_| personal(ctx)).map(mask)
+    }
+    /// The desa/kelurahan of the family.
+    async fn region(&self) -> R {
+        region(&self.model.region_code)
+    }
+    /// The household it lives in, if recorded and in scope.
+    async fn household(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Household<R>>> {
+        let Some(id) = self.model.household_id else {
+            return Ok(None);
+        };
+        Ok(one::<Uuid, ById<household::Entity>>(ctx, id)
+            .await?
+            .map(Household::new))
+    }
+    /// Members with their relationship to the head (personal data).
+    #[graphql(visible = "record_access")]
+    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FamilyMember<R>>> {
+        if !personal(ctx) {
+            return Ok(Vec::new());
+        }
+        Ok(many::<family_member::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(FamilyMember::new)
+            .collect())
+    }
+    /// The number of members.
+    async fn member_count(&self, ctx: &Context<'_>) -> async_graphql::Result<usize> {
+        Ok(many::<family_member::Entity>(ctx, self.model.id).await?.len())
+    }
+    /// The day the family was registered.
+    async fn registered_on(&self) -> NaiveDate {
+        self.model.registered_on
+    }
+    /// Version for optimistic concurrency.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+}
+
+#[Object(name = "FamilyMember")]
+impl<R: RegionType> FamilyMember<R> {
+    /// Relationship to the head of the family.
+    async fn relationship(&self) -> Option<Relationship> {
+        Relationship::parse(&self.model.relationship)
+    }
+    /// The person, if in scope.
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
+        Ok(one::<Uuid, ById<person::Entity>>(ctx, self.model.person_id)
+            .await?
+            .map(Person::new))
+    }
+    /// The family, if in scope.
+    async fn family(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Family<R>>> {
+        Ok(one::<Uuid, ById<family::Entity>>(ctx, self.model.family_id)
+            .await?
+            .map(Family::new))
+    }
+}
+
+#[Object(name = "Household")]
+impl<R: RegionType> Household<R> {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        crate::id::encode("Household", &self.model.id.to_string())
+    }
+    /// The desa/kelurahan.
+    async fn region(&self) -> R {
+        region(&self.model.region_code)
+    }
+    /// RW number (personal data).
+    #[graphql(visible = "record_access")]
+    async fn rw(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.model.rw.as_deref().filter(|_| personal(ctx))
+    }
+    /// RT number (personal data).
+    #[graphql(visible = "record_access")]
+    async fn rt(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.model.rt.as_deref().filter(|_| personal(ctx))
+    }
+    /// Dasawisma group (personal data).
+    #[graphql(visible = "record_access")]
+    async fn dasawisma(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.model.dasawisma.as_deref().filter(|_| personal(ctx))
+    }
+    /// Address (personal data).
+    #[graphql(visible = "record_access")]
+    async fn address(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.model.address.as_deref().filter(|_| personal(ctx))
+    }
+    /// The families living in it.
+    async fn families(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Family<R>>> {
+        Ok(many::<family::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(Family::new)
+            .collect())
+    }
+    /// The day it was registered.
+    async fn registered_on(&self) -> NaiveDate {
+        self.model.registered_on
+    }
+    /// Version for optimistic concurrency.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+}
+
+#[Object(name = "CadreRole")]
+impl<R: RegionType> CadreRole<R> {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        crate::id::encode("CadreRole", &self.model.id.to_string())
+    }
+    /// The role.
+    async fn role(&self) -> Option<CadreRoleKind> {
+        CadreRoleKind::parse(&self.model.role)
+    }
+    /// Where the cadre serves (a village, or a district for a kecamatan-level KPM).
+    async fn region(&self) -> R {
+        region(&self.model.region_code)
+    }
+    /// First day in the role.
+    async fn started_on(&self) -> NaiveDate {
+        self.model.started_on
+    }
+    /// Last day in the role, if it ended.
+    async fn ended_on(&self) -> Option<NaiveDate> {
+        self.model.ended_on
+    }
+    /// True when the role has no end date or ends today or later.
+    async fn active(&self) -> bool {
+        self.model
+            .ended_on
+            .is_none_or(|e| e >= chrono::Utc::now().date_naive())
+    }
+    /// The programme the role was taken up under, if any and in scope.
+    async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Programme<R>>> {
+        let Some(id) = self.model.programme_id else {
+            return Ok(None);
+        };
+        Ok(one::<Uuid, ById<programme::Entity>>(ctx, id)
+            .await?
+            .map(Programme::new))
+    }
+    /// The person holding the role, if in scope.
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
+        Ok(one::<Uuid, ById<person::Entity>>(ctx, self.model.person_id)
+            .await?
+            .map(Person::new))
+    }
+    /// Version for optimistic concurrency.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+}

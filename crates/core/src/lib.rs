@@ -1,0 +1,26 @@
+//! keluarga-core: what every domain module of Keluarga Gateway stands on.
+//!
+//! It owns the actor model (roles and region scope), the error catalogue, opaque ids, Relay
+//! pagination, the statistics convention, PII handling (NIK/KK hashing), the `Domain` plugin contract,
+//! and the shared registry every domain points at: regions, organisations, programmes, activities,
+//! persons, households, families and cadre roles. It must not depend on any domain crate, and it
+//! never names the gateway's composed `Region` type (domains and core use `R: RegionType`).
+
+pub mod actor;
+pub mod domain;
+pub mod entity;
+pub mod error;
+pub mod graphql;
+pub mod id;
+pub mod kinds;
+pub mod pagination;
+pub mod pii;
+pub mod region_code;
+pub mod seed;
+pub mod service;
+pub mod stats;
+pub mod store;
+
+pub use actor::{Actor, Credential, Role, Scope};
+pub use domain::{AppContext, CoreSettings, Domain, RegionRef, RegionType};
+pub use error::{ErrorCode, HasCode};

@@ -1,0 +1,182 @@
+//! Relay connections: keyset cursors, page-size limits and a `totalCount` computed only when asked.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Object};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Value,
+};
+
+use crate::domain::AppContext;
+use crate::error::{Error, Result};
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, async_graphql::Enum)]
+pub enum SortDirection {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// Validated `first`/`after` arguments.
+#[derive(Debug, Clone)]
+pub struct PageArgs {
+    /// How many nodes to return.
+    pub first: u64,
+    /// The sort key and id of the last node already seen.
+    pub after: Option<(String, String)>,
+}
+
+impl PageArgs {
+    /// Checks `first` against the limits and decodes `after`.
+    pub fn new(ctx: &AppContext, first: Option<i32>, after: Option<String>) -> Result<Self> {
+        let max = ctx.settings.max_page_size;
+        let first = match first {
+            None => ctx.settings.default_page_size,
+            Some(n) if n < 0 => return Err(Error::bad("first", "must not be negative")),
+            Some(n) if n as usize > max => {
+                return Err(Error::bad("first", format!("must be at most {max}")));
+            }
+            Some(n) => n as usize,
+        };
+        let after = after
+            .map(|c| decode_cursor(&c).ok_or_else(|| Error::bad("after", "not a valid cursor")))
+            .transpose()?;
+        Ok(PageArgs {
+            first: first as u64,
+            after,
+        })
+    }
+}
+
+/// Encodes a keyset cursor from the sort key and the row id.
+pub fn encode_cursor(sort: &str, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{sort}\u{1f}{id}"))
+}
+
+fn decode_cursor(c: &str) -> Option<(String, String)> {
+    let s = String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?).ok()?;
+    let (a, b) = s.split_once('\u{1f}')?;
+    Some((a.to_owned(), b.to_owned()))
+}
+
+type CountFn = dyn Fn() -> Pin<Box<dyn Future<Output = Result<u64>> + Send>> + Send + Sync;
+
+/// The extra field every connection carries: `totalCount`, counted only when asked for.
+pub struct TotalCount(Arc<CountFn>);
+
+impl TotalCount {
+    /// Counts the rows of `select` (already filtered and scoped) on demand.
+    pub fn of<E>(db: sea_orm::DatabaseConnection, select: Select<E>) -> Self
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
+        TotalCount(Arc::new(move || {
+            let db = db.clone();
+            let select = select.clone();
+            Box::pin(async move { Ok(select.count(&db).await?) })
+        }))
+    }
+
+    /// Counts on demand with any async function.
+    pub fn lazy<F, Fut>(f: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<u64>> + Send + 'static,
+    {
+        TotalCount(Arc::new(move || Box::pin(f())))
+    }
+}
+
+#[Object]
+impl TotalCount {
+    /// How many nodes match the filter in the actor's scope, ignoring pagination. Costs one
+    /// `COUNT` query, so it is computed only when asked for.
+    async fn total_count(&self, _ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        (self.0)().await.map_err(crate::error::to_gql)
+    }
+}
+
+/// A page of nodes: the connection type every list returns.
+pub type Page<N> = Connection<String, N, TotalCount>;
+
+/// Applies keyset pagination on (`sort`, `id`) to `select`, runs it, and builds the connection.
+///
+/// `sort_value` reads the sort key of a model as a string (it must compare the same way in the
+/// database); `to_node` wraps a model into its GraphQL type.
+#[expect(clippy::too_many_arguments, reason = "one call site shape shared by every list")]
+pub async fn keyset_page<E, C, N>(
+    db: &C,
+    count_db: sea_orm::DatabaseConnection,
+    select: Select<E>,
+    sort_col: E::Column,
+    id_col: E::Column,
+    dir: SortDirection,
+    args: &PageArgs,
+    cursor_of: impl Fn(&E::Model) -> (String, String),
+    to_node: impl Fn(E::Model) -> N,
+) -> Result<Page<N>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+    N: async_graphql::OutputType,
+{
+    let total = TotalCount::of(count_db, select.clone());
+    let mut q = select;
+    if let Some((sort, id)) = &args.after {
+        let sort_v = value_like(sort_col, sort);
+        let id_v = value_like(id_col, id);
+        let cond = match dir {
+            SortDirection::Asc => Expr::col(sort_col)
+                .gt(sort_v.clone())
+                .or(Expr::col(sort_col).eq(sort_v).and(Expr::col(id_col).gt(id_v))),
+            SortDirection::Desc => Expr::col(sort_col)
+                .lt(sort_v.clone())
+                .or(Expr::col(sort_col).eq(sort_v).and(Expr::col(id_col).lt(id_v))),
+        };
+        q = q.filter(cond.into_condition());
+    }
+    let order = match dir {
+        SortDirection::Asc => Order::Asc,
+        SortDirection::Desc => Order::Desc,
+    };
+    let mut rows = q
+        .order_by(sort_col, order.clone())
+        .order_by(id_col, order)
+        .limit(args.first + 1)
+        .all(db)
+        .await?;
+    let has_next = rows.len() as u64 > args.first;
+    rows.truncate(args.first as usize);
+    let mut conn = Connection::with_additional_fields(args.after.is_some(), has_next, total);
+    for row in rows {
+        let (s, i) = cursor_of(&row);
+        conn.edges.push(Edge::new(encode_cursor(&s, &i), to_node(row)));
+    }
+    Ok(conn)
+}
+
+/// Turns a cursor string back into a value of the column's type (UUIDs and dates included).
+fn value_like<Col: ColumnTrait>(col: Col, s: &str) -> Value {
+    use sea_orm::sea_query::ColumnType;
+    match col.def().get_column_type() {
+        ColumnType::Uuid => uuid::Uuid::parse_str(s)
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(s.to_owned())),
+        ColumnType::Date => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(s.to_owned())),
+        _ => Value::from(s.to_owned()),
+    }
+}

@@ -1,0 +1,126 @@
+//! Column helpers shared by the migrations.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DbBackend;
+
+/// A region-code column (`33.75.01.1012`). On PostgreSQL it uses the "C" collation so that
+/// range scans on a code prefix (`code >= '33.75.' AND code < '33.75/'`) follow byte order.
+pub(crate) fn code(backend: DbBackend, name: &'static str, nullable: bool) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.string_len(16);
+    if nullable {
+        col.null();
+    } else {
+        col.not_null();
+    }
+    if backend == DbBackend::Postgres {
+        col.extra("COLLATE \"C\"");
+    }
+    col
+}
+
+/// A UUID primary key column.
+pub(crate) fn id() -> ColumnDef {
+    let mut col = ColumnDef::new("id");
+    col.uuid().not_null().primary_key();
+    col
+}
+
+pub(crate) fn uuid(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.uuid().not_null();
+    col
+}
+
+pub(crate) fn uuid_null(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.uuid().null();
+    col
+}
+
+pub(crate) fn text(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.string().not_null();
+    col
+}
+
+pub(crate) fn text_null(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.string().null();
+    col
+}
+
+pub(crate) fn date(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.date().not_null();
+    col
+}
+
+pub(crate) fn date_null(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.date().null();
+    col
+}
+
+pub(crate) fn int(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.integer().not_null();
+    col
+}
+
+pub(crate) fn int_null(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.integer().null();
+    col
+}
+
+pub(crate) fn timestamp(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.timestamp_with_time_zone().not_null();
+    col
+}
+
+pub(crate) fn timestamp_null(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.timestamp_with_time_zone().null();
+    col
+}
+
+/// `version` for optimistic concurrency, and the two audit timestamps.
+pub(crate) fn bookkeeping(t: &mut TableCreateStatement) {
+    t.col(int("version"))
+        .col(timestamp("created_at"))
+        .col(timestamp("updated_at"));
+}
+
+pub(crate) fn fk(
+    t: &mut TableCreateStatement,
+    table: &'static str,
+    col: &'static str,
+    to: &'static str,
+    cascade: bool,
+) {
+    let mut f = ForeignKey::create();
+    f.from(table, col).to(to, "id");
+    if cascade {
+        f.on_delete(ForeignKeyAction::Cascade);
+    }
+    t.foreign_key(&mut f);
+}
+
+pub(crate) async fn index(
+    m: &SchemaManager<'_>,
+    table: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut i = Index::create();
+    i.name(format!("idx_{table}_{}", cols.join("_"))).table(table);
+    for c in cols {
+        i.col(*c);
+    }
+    if unique {
+        i.unique();
+    }
+    m.create_index(i).await
+}
