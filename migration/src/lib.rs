@@ -4,6 +4,11 @@
 //! The first migration also loads the full Kemendagri region list shipped in `data/wilayah/`.
 //! Every `down()` works: a test runs up, down, up on SQLite and PostgreSQL.
 
+#![expect(
+    elided_lifetimes_in_paths,
+    reason = "MigrationTrait's async_trait signatures take `&SchemaManager` without a lifetime"
+)]
+
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_region;

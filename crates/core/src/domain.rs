@@ -82,8 +82,8 @@ pub trait Domain {
     type Query<R: RegionType>: ObjectType + Default + 'static;
     /// The domain's part of the mutation root.
     type Mutation<R: RegionType>: ObjectType + Default + 'static;
-    /// The domain's part of the composed `Region` type.
-    type RegionPart: ObjectType + From<RegionRef> + 'static;
+    /// The domain's part of the composed `Region` type (usually one namespaced field).
+    type RegionPart<R: RegionType>: ObjectType + From<RegionRef> + 'static;
 
     /// Registers schema-global data (services, configuration).
     fn install<Q, M, S>(

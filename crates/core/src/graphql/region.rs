@@ -27,6 +27,11 @@ impl<R> From<RegionRef> for RegionCore<R> {
 }
 
 impl<R> RegionCore<R> {
+    /// The handle this part wraps.
+    pub fn region_ref(&self) -> &RegionRef {
+        &self.r
+    }
+
     async fn model(&self, ctx: &Context<'_>) -> async_graphql::Result<region::Model> {
         if let Some(m) = &self.r.model {
             return Ok((**m).clone());

@@ -132,8 +132,8 @@ wrapper!(
 #[Object(name = "Organisation")]
 impl<R: RegionType> Organisation<R> {
     /// Opaque global id.
-    async fn id(&self) -> ID {
-        crate::id::encode("Organisation", &self.model.id.to_string())
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(crate::id::encode("Organisation", &self.model.id.to_string()))
     }
     /// Full name (`DPMPPA Kota Pekalongan`).
     async fn name(&self) -> &str {
@@ -169,8 +169,8 @@ impl<R: RegionType> Organisation<R> {
 #[Object(name = "Programme")]
 impl<R: RegionType> Programme<R> {
     /// Opaque global id.
-    async fn id(&self) -> ID {
-        crate::id::encode("Programme", &self.model.id.to_string())
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(crate::id::encode("Programme", &self.model.id.to_string()))
     }
     /// Name (`#1001KaderPendampingKetahananKeluarga`).
     async fn name(&self) -> &str {
@@ -251,8 +251,8 @@ impl ProgrammeTarget {
 #[Object(name = "Activity")]
 impl<R: RegionType> Activity<R> {
     /// Opaque global id.
-    async fn id(&self) -> ID {
-        crate::id::encode("Activity", &self.model.id.to_string())
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(crate::id::encode("Activity", &self.model.id.to_string()))
     }
     /// Title.
     async fn title(&self) -> &str {
@@ -433,8 +433,8 @@ impl<R: RegionType> Commitment<R> {
 #[Object(name = "Person")]
 impl<R: RegionType> Person<R> {
     /// Opaque global id.
-    async fn id(&self) -> ID {
-        crate::id::encode("Person", &self.model.id.to_string())
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(crate::id::encode("Person", &self.model.id.to_string()))
     }
     /// Full name (personal data).
     #[graphql(visible = "record_access")]
@@ -514,8 +514,8 @@ fn personal(ctx: &Context<'_>) -> bool {
 #[Object(name = "Family")]
 impl<R: RegionType> Family<R> {
     /// Opaque global id (the family's own stable id: KK numbers change when a card is re-issued).
-    async fn id(&self) -> ID {
-        crate::id::encode("Family", &self.model.id.to_string())
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(crate::id::encode("Family", &self.model.id.to_string()))
     }
     /// The KK number masked to its last four digits (personal data).
     #[graphql(visible = "record_access")]
@@ -584,8 +584,8 @@ impl<R: RegionType> FamilyMember<R> {
 #[Object(name = "Household")]
 impl<R: RegionType> Household<R> {
     /// Opaque global id.
-    async fn id(&self) -> ID {
-        crate::id::encode("Household", &self.model.id.to_string())
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(crate::id::encode("Household", &self.model.id.to_string()))
     }
     /// The desa/kelurahan.
     async fn region(&self) -> R {
@@ -632,8 +632,8 @@ impl<R: RegionType> Household<R> {
 #[Object(name = "CadreRole")]
 impl<R: RegionType> CadreRole<R> {
     /// Opaque global id.
-    async fn id(&self) -> ID {
-        crate::id::encode("CadreRole", &self.model.id.to_string())
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(crate::id::encode("CadreRole", &self.model.id.to_string()))
     }
     /// The role.
     async fn role(&self) -> Option<CadreRoleKind> {

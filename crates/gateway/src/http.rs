@@ -1,0 +1,384 @@
+//! The HTTP surface: GraphQL over HTTP (`POST`/`GET /graphql`), GraphiQL, health, readiness and
+//! Prometheus metrics.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::ServerError;
+use axum::body::Bytes;
+use axum::extract::{Query as UrlQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use keluarga_core::{Actor, AppContext, ErrorCode};
+use sea_orm::ConnectionTrait;
+use sea_orm_migration::MigratorTrait;
+
+use crate::auth::{AuthError, Authenticator};
+use crate::schema::{GatewaySchema, per_request};
+
+/// Everything a request handler needs.
+#[derive(Clone)]
+pub struct AppState {
+    /// The schema with its global data.
+    pub schema: GatewaySchema,
+    /// Database, PII key and settings.
+    pub app: AppContext,
+    /// Token and key verification.
+    pub auth: Arc<Authenticator>,
+    /// Prometheus renderer.
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// Maximum aliases per document.
+    pub max_aliases: usize,
+    /// Largest body accepted.
+    pub body_limit: usize,
+    /// Request timeout.
+    pub timeout: Duration,
+}
+
+/// The router of the gateway (used by `serve` and driven directly by the tests).
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.body_limit;
+    let timeout = state.timeout;
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+const GQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The media type to answer with, from `Accept` (GraphQL over HTTP §Accept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+fn negotiate(headers: &HeaderMap) -> Option<Media> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(Media::GraphqlResponse);
+    };
+    let mut best: Option<(Media, f32)> = None;
+    for part in accept.split(',') {
+        let mut it = part.split(';');
+        let mt = it.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = it
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let media = match mt.as_str() {
+            GQL_RESPONSE | "application/*" | "*/*" => Media::GraphqlResponse,
+            JSON => Media::Json,
+            _ => continue,
+        };
+        if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
+            best = Some((media, q));
+        }
+    }
+    best.map(|(m, _)| m)
+}
+
+fn error_body(code: ErrorCode, message: &str) -> serde_json::Value {
+    serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })
+}
+
+fn respond(status: StatusCode, media: Media, body: &impl serde::Serialize) -> Response {
+    let ct = match media {
+        Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+        Media::Json => "application/json; charset=utf-8",
+    };
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static(ct))], bytes)
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn not_acceptable() -> Response {
+    respond(
+        StatusCode::NOT_ACCEPTABLE,
+        Media::Json,
+        &error_body(
+            ErrorCode::BadUserInput,
+            "Accept must allow application/graphql-response+json or application/json",
+        ),
+    )
+}
+
+async fn graphql_post(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.to_ascii_lowercase().starts_with(JSON) {
+        return respond(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            &error_body(ErrorCode::GraphqlParseFailed, "Content-Type must be application/json"),
+        );
+    }
+    let req: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return respond(
+                StatusCode::BAD_REQUEST,
+                media,
+                &error_body(
+                    ErrorCode::GraphqlParseFailed,
+                    &format!("request body is not a GraphQL request in JSON: {e}"),
+                ),
+            );
+        }
+    };
+    execute(&s, &headers, media, req, false).await
+}
+
+async fn graphql_get(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    params: Result<
+        UrlQuery<std::collections::HashMap<String, String>>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let params = params.map(|p| p.0).unwrap_or_default();
+    if wants_html && !params.contains_key("query") {
+        return Html(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("Keluarga Gateway")
+                .finish(),
+        )
+        .into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let Some(query) = params.get("query") else {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            media,
+            &error_body(ErrorCode::GraphqlParseFailed, "the `query` parameter is required"),
+        );
+    };
+    let mut req = async_graphql::Request::new(query.clone());
+    if let Some(name) = params.get("operationName").filter(|n| !n.is_empty()) {
+        req = req.operation_name(name.clone());
+    }
+    if let Some(vars) = params.get("variables").filter(|v| !v.is_empty()) {
+        match serde_json::from_str::<async_graphql::Variables>(vars) {
+            Ok(v) => req = req.variables(v),
+            Err(_) => {
+                return respond(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    &error_body(ErrorCode::GraphqlParseFailed, "`variables` must be a JSON object"),
+                );
+            }
+        }
+    }
+    execute(&s, &headers, media, req, true).await
+}
+
+async fn execute(
+    s: &AppState,
+    headers: &HeaderMap,
+    media: Media,
+    mut req: async_graphql::Request,
+    is_get: bool,
+) -> Response {
+    let started = Instant::now();
+    let doc = match req.parsed_query() {
+        Ok(doc) => doc.clone(),
+        Err(e) => {
+            return finish(started, respond(
+                StatusCode::BAD_REQUEST,
+                media,
+                &error_body(ErrorCode::GraphqlParseFailed, &e.to_string()),
+            ));
+        }
+    };
+    if is_get && is_mutation(&doc, req.operation_name.as_deref()) {
+        let mut resp = respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            &error_body(ErrorCode::BadUserInput, "mutations are not allowed over GET; use POST"),
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return finish(started, resp);
+    }
+    let aliases = count_aliases(&doc);
+    if aliases > s.max_aliases {
+        return finish(started, respond(
+            StatusCode::BAD_REQUEST,
+            media,
+            &error_body(
+                ErrorCode::QueryTooComplex,
+                &format!("the document uses {aliases} aliases; at most {} are allowed", s.max_aliases),
+            ),
+        ));
+    }
+    let actor: Actor = match s.auth.actor(&s.app.db, headers).await {
+        Ok(a) => a,
+        Err(AuthError::Unauthenticated(m)) => {
+            let mut resp = respond(
+                StatusCode::UNAUTHORIZED,
+                media,
+                &error_body(ErrorCode::Unauthenticated, &m),
+            );
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"keluarga-gateway\""),
+            );
+            return finish(started, resp);
+        }
+        Err(AuthError::RateLimited) => {
+            return finish(started, respond(
+                StatusCode::TOO_MANY_REQUESTS,
+                media,
+                &error_body(ErrorCode::RateLimited, &AuthError::RateLimited.to_string()),
+            ));
+        }
+        Err(e @ AuthError::Internal(_)) => {
+            let err = keluarga_core::error::internal(&e);
+            let body = async_graphql::Response::from_errors(vec![err.into_server_error(Default::default())]);
+            return finish(started, respond(StatusCode::INTERNAL_SERVER_ERROR, media, &body));
+        }
+    };
+    let req = per_request(&s.app, &actor, req);
+    let mut resp = s.schema.execute(req).await;
+    let pre_execution = resp.data == async_graphql::Value::Null
+        && !resp.errors.is_empty()
+        && resp.errors.iter().all(|e| e.path.is_empty());
+    for e in &mut resp.errors {
+        classify(e, pre_execution);
+    }
+    let status = if pre_execution && media == Media::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    finish(started, respond(status, media, &resp))
+}
+
+/// Gives every error a catalogue code: limit errors are QUERY_TOO_COMPLEX, other errors raised
+/// before execution are validation failures.
+fn classify(e: &mut ServerError, pre_execution: bool) {
+    let has_code = e
+        .extensions
+        .as_ref()
+        .is_some_and(|x| x.get("code").is_some());
+    if has_code {
+        return;
+    }
+    let code = if e.message.contains("too complex") || e.message.contains("nested too deep") {
+        ErrorCode::QueryTooComplex
+    } else if pre_execution {
+        ErrorCode::GraphqlValidationFailed
+    } else {
+        ErrorCode::BadUserInput
+    };
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    ext.set("code", code.as_str());
+}
+
+fn finish(started: Instant, resp: Response) -> Response {
+    let status = resp.status().as_u16().to_string();
+    metrics::counter!("graphql_requests_total", "status" => status).increment(1);
+    metrics::histogram!("graphql_request_duration_seconds").record(started.elapsed().as_secs_f64());
+    resp
+}
+
+fn is_mutation(doc: &ExecutableDocument, name: Option<&str>) -> bool {
+    use async_graphql::parser::types::DocumentOperations;
+    match &doc.operations {
+        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(ops) => match name {
+            Some(n) => ops
+                .get(n)
+                .is_some_and(|op| op.node.ty == OperationType::Mutation),
+            None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
+        },
+    }
+}
+
+fn count_aliases(doc: &ExecutableDocument) -> usize {
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|s| match &s.node {
+                Selection::Field(f) => {
+                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
+                }
+                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let ops: usize = doc.operations.iter().map(|(_, op)| walk(&op.node.selection_set.node)).sum();
+    let frags: usize = doc
+        .fragments
+        .values()
+        .map(|f| walk(&f.node.selection_set.node))
+        .sum();
+    ops + frags
+}
+
+async fn readyz(State(s): State<AppState>) -> Response {
+    let ping = s
+        .app
+        .db
+        .execute_unprepared("SELECT 1")
+        .await
+        .map_err(|e| e.to_string());
+    let pending = match ping {
+        Ok(_) => migration::Migrator::get_pending_migrations(&s.app.db)
+            .await
+            .map(|p| p.len())
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    match pending {
+        Ok(0) => (StatusCode::OK, "ready").into_response(),
+        Ok(n) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{n} migrations pending"),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(s): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
+        s.metrics.render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,107 @@
+//! Building the application from configuration: connect, migrate, seed, and assemble the state.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use keluarga_core::pii::PiiKey;
+use keluarga_core::{AppContext, CoreSettings};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm_migration::MigratorTrait;
+
+use crate::auth::Authenticator;
+use crate::config::{self, Config};
+use crate::http::AppState;
+use crate::schema::{self, Limits};
+
+/// Connects to the configured database; creates the SQLite file's folder if needed.
+pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
+    let url = &cfg.database.url;
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let file = path.split('?').next().unwrap_or("");
+        if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let mut opts = ConnectOptions::new(url.clone());
+    opts.max_connections(cfg.database.max_connections)
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let timeout = cfg.database.statement_timeout_ms;
+    opts.map_sqlx_postgres_opts(move |o| {
+        o.options([("statement_timeout", format!("{timeout}"))])
+    });
+    Database::connect(opts)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    migration::Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// The shared context from configuration and a connection.
+pub fn app_context(cfg: &Config, db: DatabaseConnection) -> AppContext {
+    AppContext {
+        db,
+        pii: PiiKey::new(cfg.pii_key().as_bytes().to_vec()),
+        settings: CoreSettings {
+            max_page_size: cfg.graphql.max_page_size,
+            default_page_size: cfg.graphql.default_page_size,
+            suppression_threshold: cfg.statistics.suppression_threshold,
+        },
+    }
+}
+
+/// Seeds the demo data of core and every domain (each does nothing if its data is there).
+pub async fn seed_demo(app: &AppContext) -> anyhow::Result<bool> {
+    Ok(keluarga_core::seed::demo(app).await?)
+}
+
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (several apps in one test process).
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The request-handling state from configuration and a migrated database.
+pub fn state(cfg: &Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
+    let app = app_context(cfg, db);
+    let limits = Limits {
+        max_depth: cfg.graphql.max_depth,
+        max_complexity: cfg.graphql.max_complexity,
+        introspection: cfg.graphql.introspection,
+        suggestions: cfg.graphql.suggestions,
+    };
+    Ok(AppState {
+        schema: schema::build(Some(app.clone()), &limits),
+        app,
+        auth: Arc::new(Authenticator::new(cfg)?),
+        metrics: metrics_handle(),
+        max_aliases: cfg.graphql.max_aliases,
+        body_limit: cfg.server.body_limit_bytes,
+        timeout: Duration::from_secs(cfg.server.request_timeout_secs),
+    })
+}
+
+/// Warnings about development defaults still in force.
+pub fn warnings(cfg: &Config) -> Vec<&'static str> {
+    let mut w = Vec::new();
+    if cfg.auth.jwt_secret.is_none() && cfg.auth.jwt_algorithm.eq_ignore_ascii_case("HS256") {
+        w.push("auth.jwt_secret is not set: using the development secret (set KELUARGA__AUTH__JWT_SECRET in production)");
+    }
+    if cfg.security.pii_key.is_none() {
+        w.push("security.pii_key is not set: using the development PII key (set KELUARGA__SECURITY__PII_KEY in production)");
+    }
+    let _ = config::DEV_JWT_SECRET;
+    w
+}
