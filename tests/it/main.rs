@@ -1,1 +1,11 @@
-fn main() {}
+//! End-to-end tests: drive the gateway's router without TCP, against a fresh database per test
+//! (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
+
+mod access;
+mod auth;
+mod helpers;
+mod http;
+mod migrations;
+mod nplus1;
+mod registry;
+mod schema;

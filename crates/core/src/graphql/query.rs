@@ -316,7 +316,7 @@ impl<R: RegionType> RegistryQuery<R> {
 
     /// The person with this NIK, if registered in the actor's scope (roles with record access).
     /// The NIK is matched by its keyed hash; it is neither stored nor returned.
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn person_by_nik(&self, ctx: &Context<'_>, nik: String) -> async_graphql::Result<Option<Person<R>>> {
         let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
         actor.require_read().gql()?;

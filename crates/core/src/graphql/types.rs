@@ -30,6 +30,22 @@ pub fn record_access(ctx: &Context<'_>) -> bool {
         .is_none_or(|a| a.has_record_access())
 }
 
+/// Refuses personal fields to roles without record access (FORBIDDEN), whatever the query.
+pub struct RecordAccess;
+
+impl async_graphql::Guard for RecordAccess {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        if personal(ctx) {
+            Ok(())
+        } else {
+            Err(crate::error::coded(
+                crate::error::ErrorCode::Forbidden,
+                "your role may not read personal data",
+            ))
+        }
+    }
+}
+
 fn region<R: RegionType>(code: &str) -> R {
     R::from(RegionRef::new(code))
 }
@@ -318,7 +334,7 @@ impl<R: RegionType> Activity<R> {
             .collect())
     }
     /// Named participants (personal data: roles with record access only).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn participants(
         &self,
         ctx: &Context<'_>,
@@ -437,7 +453,7 @@ impl<R: RegionType> Person<R> {
         Ok(crate::id::encode("Person", &self.model.id.to_string()))
     }
     /// Full name (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn full_name(&self, ctx: &Context<'_>) -> Option<&str> {
         personal(ctx).then_some(self.model.full_name.as_str())
     }
@@ -446,12 +462,12 @@ impl<R: RegionType> Person<R> {
         Sex::from_letter(&self.model.sex)
     }
     /// Birth date (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn birth_date(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
         self.model.birth_date.filter(|_| personal(ctx))
     }
     /// The NIK, masked to its last four digits (`••••••••••••0001`); the full NIK is never stored.
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn nik_masked(&self, ctx: &Context<'_>) -> Option<String> {
         self.model.nik_last4.as_deref().filter(|_| personal(ctx)).map(mask)
     }
@@ -460,17 +476,17 @@ impl<R: RegionType> Person<R> {
         region(&self.model.region_code)
     }
     /// RW number (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn rw(&self, ctx: &Context<'_>) -> Option<&str> {
         self.model.rw.as_deref().filter(|_| personal(ctx))
     }
     /// RT number (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn rt(&self, ctx: &Context<'_>) -> Option<&str> {
         self.model.rt.as_deref().filter(|_| personal(ctx))
     }
     /// Dasawisma group (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn dasawisma(&self, ctx: &Context<'_>) -> Option<&str> {
         self.model.dasawisma.as_deref().filter(|_| personal(ctx))
     }
@@ -487,7 +503,7 @@ impl<R: RegionType> Person<R> {
             .collect())
     }
     /// The families the person belongs to, with the relationship to each head.
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn families(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FamilyMember<R>>> {
         if !personal(ctx) {
             return Ok(Vec::new());
@@ -518,7 +534,7 @@ impl<R: RegionType> Family<R> {
         Ok(crate::id::encode("Family", &self.model.id.to_string()))
     }
     /// The KK number masked to its last four digits (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn kk_masked(&self, ctx: &Context<'_>) -> Option<String> {
         self.model.kk_last4.as_deref().filter(|_| personal(ctx)).map(mask)
     }
@@ -536,7 +552,7 @@ impl<R: RegionType> Family<R> {
             .map(Household::new))
     }
     /// Members with their relationship to the head (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FamilyMember<R>>> {
         if !personal(ctx) {
             return Ok(Vec::new());
@@ -592,22 +608,22 @@ impl<R: RegionType> Household<R> {
         region(&self.model.region_code)
     }
     /// RW number (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn rw(&self, ctx: &Context<'_>) -> Option<&str> {
         self.model.rw.as_deref().filter(|_| personal(ctx))
     }
     /// RT number (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn rt(&self, ctx: &Context<'_>) -> Option<&str> {
         self.model.rt.as_deref().filter(|_| personal(ctx))
     }
     /// Dasawisma group (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn dasawisma(&self, ctx: &Context<'_>) -> Option<&str> {
         self.model.dasawisma.as_deref().filter(|_| personal(ctx))
     }
     /// Address (personal data).
-    #[graphql(visible = "record_access")]
+    #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn address(&self, ctx: &Context<'_>) -> Option<&str> {
         self.model.address.as_deref().filter(|_| personal(ctx))
     }
