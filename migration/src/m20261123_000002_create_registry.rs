@@ -70,7 +70,13 @@ impl MigrationTrait for Migration {
             .col(date_null("due_on"))
             .col(int_null("achieved_value"))
             .col(date_null("achieved_as_of"));
-        fk(&mut t, "programme_target", "programme_id", "programme", true);
+        fk(
+            &mut t,
+            "programme_target",
+            "programme_id",
+            "programme",
+            true,
+        );
         m.create_table(t).await?;
         index(m, "programme_target", &["programme_id"], false).await?;
 
@@ -172,8 +178,20 @@ impl MigrationTrait for Migration {
             .col(uuid("activity_id"))
             .col(uuid("organisation_id"))
             .col(text("role"));
-        fk(&mut t, "activity_organiser", "activity_id", "activity", true);
-        fk(&mut t, "activity_organiser", "organisation_id", "organisation", false);
+        fk(
+            &mut t,
+            "activity_organiser",
+            "activity_id",
+            "activity",
+            true,
+        );
+        fk(
+            &mut t,
+            "activity_organiser",
+            "organisation_id",
+            "organisation",
+            false,
+        );
         m.create_table(t).await?;
         index(m, "activity_organiser", &["activity_id"], false).await?;
 
@@ -183,10 +201,22 @@ impl MigrationTrait for Migration {
             .col(uuid("activity_id"))
             .col(uuid("person_id"))
             .col(text("participant_group"));
-        fk(&mut t, "activity_participant", "activity_id", "activity", true);
+        fk(
+            &mut t,
+            "activity_participant",
+            "activity_id",
+            "activity",
+            true,
+        );
         fk(&mut t, "activity_participant", "person_id", "person", true);
         m.create_table(t).await?;
-        index(m, "activity_participant", &["activity_id", "person_id"], true).await?;
+        index(
+            m,
+            "activity_participant",
+            &["activity_id", "person_id"],
+            true,
+        )
+        .await?;
 
         let mut t = Table::create();
         t.table("activity_participant_count")
@@ -196,7 +226,13 @@ impl MigrationTrait for Migration {
             .col(text_null("sex"))
             .col(int("count"))
             .col(text_null("note"));
-        fk(&mut t, "activity_participant_count", "activity_id", "activity", true);
+        fk(
+            &mut t,
+            "activity_participant_count",
+            "activity_id",
+            "activity",
+            true,
+        );
         m.create_table(t).await?;
         index(m, "activity_participant_count", &["activity_id"], false).await?;
 
@@ -209,7 +245,13 @@ impl MigrationTrait for Migration {
             .col(text_null("signatory_title"))
             .col(text_null("statement"));
         fk(&mut t, "commitment", "activity_id", "activity", true);
-        fk(&mut t, "commitment", "organisation_id", "organisation", false);
+        fk(
+            &mut t,
+            "commitment",
+            "organisation_id",
+            "organisation",
+            false,
+        );
         m.create_table(t).await?;
         index(m, "commitment", &["activity_id"], false).await?;
         Ok(())

@@ -115,7 +115,8 @@ pub(crate) async fn index(
     unique: bool,
 ) -> Result<(), DbErr> {
     let mut i = Index::create();
-    i.name(format!("idx_{table}_{}", cols.join("_"))).table(table);
+    i.name(format!("idx_{table}_{}", cols.join("_")))
+        .table(table);
     for c in cols {
         i.col(*c);
     }

@@ -11,9 +11,15 @@ use crate::helpers::{TestApp, code};
 async fn operator_in_pekalongan_sees_nothing_of_jakarta_pusat() {
     let t = TestApp::new().await;
     let app = t.app();
-    let jp_person = PersonBuilder::in_village("31.71.07.1002").name("Dewi Jakarta").insert(&app).await;
+    let jp_person = PersonBuilder::in_village("31.71.07.1002")
+        .name("Dewi Jakarta")
+        .insert(&app)
+        .await;
     let jp_org = organisation(&app, "Sudin Jakarta Pusat", "31.71").await;
-    let pk_person = PersonBuilder::in_village("33.75.01.1012").name("Sri Pekalongan").insert(&app).await;
+    let pk_person = PersonBuilder::in_village("33.75.01.1012")
+        .name("Sri Pekalongan")
+        .insert(&app)
+        .await;
     let op = t.token(Role::Operator, "33.75");
     let person_id = keluarga_core::id::encode("Person", &jp_person.id.to_string());
     let org_id = keluarga_core::id::encode("Organisation", &jp_org.id.to_string());
@@ -37,18 +43,27 @@ async fn operator_in_pekalongan_sees_nothing_of_jakarta_pusat() {
     assert_eq!(data["region"], json!(null));
     assert_eq!(data["jakarta"], json!(null));
     assert_eq!(data["jateng"]["children"]["totalCount"], 1);
-    assert_eq!(data["jateng"]["children"]["edges"][0]["node"]["code"], "33.75");
+    assert_eq!(
+        data["jateng"]["children"]["edges"][0]["node"]["code"],
+        "33.75"
+    );
     assert_eq!(data["regions"]["totalCount"], 0);
     assert_eq!(data["organisations"]["totalCount"], 0);
     assert_eq!(data["allOrgs"]["totalCount"], 0);
     assert_eq!(data["persons"]["totalCount"], 1);
-    assert_eq!(data["persons"]["edges"][0]["node"]["fullName"], "Sri Pekalongan");
+    assert_eq!(
+        data["persons"]["edges"][0]["node"]["fullName"],
+        "Sri Pekalongan"
+    );
     assert_eq!(data["jpPersons"]["totalCount"], 0);
     assert_eq!(data["p"], json!(null));
     assert_eq!(data["o"], json!(null));
     assert_eq!(data["nodes"], json!([null, null]));
     assert_eq!(data["stats"], json!([]));
-    assert_eq!(data["all"], json!([{ "region": { "code": "33.75" }, "count": 1 }]));
+    assert_eq!(
+        data["all"],
+        json!([{ "region": { "code": "33.75" }, "count": 1 }])
+    );
 
     // Mutations: creating in 31.71 is forbidden; changing a 31.71 record finds nothing.
     let body = t.gql(&op, r#"mutation { createPerson(input: { fullName: "X", sex: MALE, regionCode: "31.71.07.1002" }) { id } }"#, json!({})).await;
@@ -75,18 +90,27 @@ async fn dashboard_gets_suppressed_aggregates_and_no_records() {
     let t = TestApp::new().await;
     let app = t.app();
     for i in 0..6 {
-        PersonBuilder::in_village("33.75.01.1012").name(&format!("P{i}")).insert(&app).await;
+        PersonBuilder::in_village("33.75.01.1012")
+            .name(&format!("P{i}"))
+            .insert(&app)
+            .await;
     }
     for i in 0..2 {
-        PersonBuilder::in_village("33.75.02.1002").name(&format!("Q{i}")).insert(&app).await;
+        PersonBuilder::in_village("33.75.02.1002")
+            .name(&format!("Q{i}"))
+            .insert(&app)
+            .await;
     }
     let q = r#"{ registryStatistics(measure: PERSONS, groupBy: [VILLAGE]) { region { code name } count suppressed } }"#;
     let dash = t.token(Role::Dashboard, "33.75");
     let data = t.ok(&dash, q, json!({})).await;
-    assert_eq!(data["registryStatistics"], json!([
-        { "region": { "code": "33.75.01.1012", "name": "Pringrejo" }, "count": 6, "suppressed": false },
-        { "region": { "code": "33.75.02.1002", "name": "Noyontaansari" }, "count": null, "suppressed": true },
-    ]));
+    assert_eq!(
+        data["registryStatistics"],
+        json!([
+            { "region": { "code": "33.75.01.1012", "name": "Pringrejo" }, "count": 6, "suppressed": false },
+            { "region": { "code": "33.75.02.1002", "name": "Noyontaansari" }, "count": null, "suppressed": true },
+        ])
+    );
     // An operator has record access: no suppression.
     let op = t.token(Role::Operator, "33.75");
     let data = t.ok(&op, q, json!({})).await;
@@ -102,17 +126,47 @@ async fn dashboard_gets_suppressed_aggregates_and_no_records() {
 #[tokio::test]
 async fn analyst_sees_de_identified_records_only() {
     let t = TestApp::new().await;
-    PersonBuilder::in_village("33.75.01.1012").insert(&t.app()).await;
+    PersonBuilder::in_village("33.75.01.1012")
+        .insert(&t.app())
+        .await;
     let analyst = t.token(Role::Analyst, "33");
-    let data = t.ok(&analyst, "{ persons { totalCount edges { node { sex region { code } } } } }", json!({})).await;
+    let data = t
+        .ok(
+            &analyst,
+            "{ persons { totalCount edges { node { sex region { code } } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(data["persons"]["totalCount"], 1);
     assert_eq!(data["persons"]["edges"][0]["node"]["sex"], "FEMALE");
     // Personal fields are hidden from the role's introspection and refused if asked for.
-    let body = t.gql(&analyst, "{ persons { edges { node { fullName } } } }", json!({})).await;
+    let body = t
+        .gql(
+            &analyst,
+            "{ persons { edges { node { fullName } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(code(&body), "FORBIDDEN", "{body}");
     assert!(!body.to_string().contains("Siti"), "{body}");
-    let body = t.gql(&analyst, "{ __type(name: \"Person\") { fields { name } } }", json!({})).await;
-    let names: Vec<&str> = body["data"]["__type"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
-    assert!(!names.contains(&"fullName") && !names.contains(&"birthDate") && !names.contains(&"nikMasked"), "{names:?}");
+    let body = t
+        .gql(
+            &analyst,
+            "{ __type(name: \"Person\") { fields { name } } }",
+            json!({}),
+        )
+        .await;
+    let names: Vec<&str> = body["data"]["__type"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.contains(&"fullName")
+            && !names.contains(&"birthDate")
+            && !names.contains(&"nikMasked"),
+        "{names:?}"
+    );
     assert!(names.contains(&"sex"));
 }

@@ -19,7 +19,12 @@ fn token(secret: &str, aud: &str, exp_offset: i64) -> String {
         exp: (now + exp_offset) as u64,
         iat: now as u64,
     };
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
 }
 
 fn unsigned() -> String {
@@ -39,12 +44,20 @@ async fn bad_tokens_are_unauthenticated() {
     assert_eq!(data["me"]["role"], "ADMIN");
     for (why, tok) in [
         ("expired", token(SECRET, "keluarga-gateway", -3600)),
-        ("bad signature", token("another-secret", "keluarga-gateway", 3600)),
+        (
+            "bad signature",
+            token("another-secret", "keluarga-gateway", 3600),
+        ),
         ("alg none", unsigned()),
         ("wrong audience", token(SECRET, "someone-else", 3600)),
         ("garbage", "not.a.jwt".to_owned()),
     ] {
-        let (status, body, _) = t.send(TestApp::post(&As::Token(tok), &json!({ "query": "{ me { role } }" }))).await;
+        let (status, body, _) = t
+            .send(TestApp::post(
+                &As::Token(tok),
+                &json!({ "query": "{ me { role } }" }),
+            ))
+            .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{why}");
         assert_eq!(code(&body), "UNAUTHENTICATED", "{why}: {body}");
         assert!(body.get("data").is_none(), "{why}");
@@ -57,29 +70,62 @@ async fn api_keys_are_created_used_and_revoked() {
     let admin = t.token(Role::Admin, "");
     let data = t.ok(&admin, r#"mutation { createApiKey(input: { name: "Dashboard Jateng", role: DASHBOARD, scope: "33" }) { secret apiKey { id prefix role scope } } }"#, json!({})).await;
     let secret = data["createApiKey"]["secret"].as_str().unwrap().to_owned();
-    let id = data["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
+    let id = data["createApiKey"]["apiKey"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(secret.starts_with(data["createApiKey"]["apiKey"]["prefix"].as_str().unwrap()));
 
     // The key works, with its role and scope; the secret is not stored in clear.
     let key = As::Key(secret.clone());
-    let data = t.ok(&key, "{ me { role scope recordAccess } }", json!({})).await;
-    assert_eq!(data["me"], json!({ "role": "DASHBOARD", "scope": "33", "recordAccess": false }));
+    let data = t
+        .ok(&key, "{ me { role scope recordAccess } }", json!({}))
+        .await;
+    assert_eq!(
+        data["me"],
+        json!({ "role": "DASHBOARD", "scope": "33", "recordAccess": false })
+    );
     use sea_orm::EntityTrait;
-    let rows = keluarga_core::entity::api_key::Entity::find().all(&t.db.db).await.unwrap();
-    assert!(rows.iter().all(|r| r.key_hash != secret && !r.key_hash.contains(&secret)));
+    let rows = keluarga_core::entity::api_key::Entity::find()
+        .all(&t.db.db)
+        .await
+        .unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.key_hash != secret && !r.key_hash.contains(&secret))
+    );
 
     // Only ADMIN manages keys, and keys cannot be ADMIN.
     let body = t.gql(&key, "{ apiKeys { id } }", json!({})).await;
     assert_eq!(code(&body), "FORBIDDEN");
-    let body = t.gql(&admin, r#"mutation { createApiKey(input: { name: "x", role: ADMIN, scope: "" }) { secret } }"#, json!({})).await;
+    let body = t
+        .gql(
+            &admin,
+            r#"mutation { createApiKey(input: { name: "x", role: ADMIN, scope: "" }) { secret } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(code(&body), "BAD_USER_INPUT");
 
     // Revoked keys fail.
-    let data = t.ok(&admin, "mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }", json!({ "id": id })).await;
+    let data = t
+        .ok(
+            &admin,
+            "mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }",
+            json!({ "id": id }),
+        )
+        .await;
     assert!(data["revokeApiKey"]["revokedAt"].is_string());
-    let (status, body, _) = t.send(TestApp::post(&key, &json!({ "query": "{ me { role } }" }))).await;
+    let (status, body, _) = t
+        .send(TestApp::post(&key, &json!({ "query": "{ me { role } }" })))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(code(&body), "UNAUTHENTICATED");
-    let (status, _, _) = t.send(TestApp::post(&As::Key("kg_unknown".into()), &json!({ "query": "{ me { role } }" }))).await;
+    let (status, _, _) = t
+        .send(TestApp::post(
+            &As::Key("kg_unknown".into()),
+            &json!({ "query": "{ me { role } }" }),
+        ))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

@@ -10,9 +10,9 @@ use keluarga_test_support::TestDb;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-pub const SECRET: &str = "integration-test-secret";
+pub(crate) const SECRET: &str = "integration-test-secret";
 
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub db: TestDb,
     pub cfg: Config,
     pub state: AppState,
@@ -20,13 +20,13 @@ pub struct TestApp {
 
 /// How a request authenticates.
 #[derive(Clone)]
-pub enum As {
+pub(crate) enum As {
     Anonymous,
     Token(String),
     Key(String),
 }
 
-pub fn config() -> Config {
+pub(crate) fn config() -> Config {
     let mut cfg = Config::default();
     cfg.auth.jwt_secret = Some(SECRET.to_owned());
     cfg.security.pii_key = Some("test-pii-key".to_owned());
@@ -34,32 +34,31 @@ pub fn config() -> Config {
 }
 
 impl TestApp {
-    pub async fn new() -> TestApp {
+    pub(crate) async fn new() -> TestApp {
         Self::with(config()).await
     }
 
-    pub async fn with(cfg: Config) -> TestApp {
+    pub(crate) async fn with(cfg: Config) -> TestApp {
         let db = TestDb::new().await;
         Self::on(db, cfg)
     }
 
-    pub fn on(db: TestDb, cfg: Config) -> TestApp {
+    pub(crate) fn on(db: TestDb, cfg: Config) -> TestApp {
         let state = startup::state(&cfg, db.db.clone()).expect("state");
         TestApp { db, cfg, state }
     }
 
-    pub fn app(&self) -> keluarga_core::AppContext {
+    pub(crate) fn app(&self) -> keluarga_core::AppContext {
         self.state.app.clone()
     }
 
-    pub fn token(&self, role: Role, scope: &str) -> As {
+    pub(crate) fn token(&self, role: Role, scope: &str) -> As {
         As::Token(
-            auth::sign_token(&self.cfg, "tester", role, &Scope::new(scope).unwrap(), 3600)
-                .unwrap(),
+            auth::sign_token(&self.cfg, "tester", role, &Scope::new(scope).unwrap(), 3600).unwrap(),
         )
     }
 
-    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value, String) {
+    pub(crate) async fn send(&self, req: Request<Body>) -> (StatusCode, Value, String) {
         let resp = router(self.state.clone()).oneshot(req).await.unwrap();
         let status = resp.status();
         let ct = resp
@@ -68,13 +67,12 @@ impl TestApp {
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(
-            String::from_utf8_lossy(&bytes).into_owned(),
-        ));
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, body, ct)
     }
 
-    pub fn post(who: &As, body: &Value) -> Request<Body> {
+    pub(crate) fn post(who: &As, body: &Value) -> Request<Body> {
         let mut b = Request::post("/graphql").header("content-type", "application/json");
         b = match who {
             As::Anonymous => b,
@@ -85,15 +83,18 @@ impl TestApp {
     }
 
     /// Sends a query and returns the whole response body.
-    pub async fn gql(&self, who: &As, query: &str, vars: Value) -> Value {
+    pub(crate) async fn gql(&self, who: &As, query: &str, vars: Value) -> Value {
         let (_, body, _) = self
-            .send(Self::post(who, &json!({ "query": query, "variables": vars })))
+            .send(Self::post(
+                who,
+                &json!({ "query": query, "variables": vars }),
+            ))
             .await;
         body
     }
 
     /// Sends a query that must succeed and returns `data`.
-    pub async fn ok(&self, who: &As, query: &str, vars: Value) -> Value {
+    pub(crate) async fn ok(&self, who: &As, query: &str, vars: Value) -> Value {
         let body = self.gql(who, query, vars).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()
@@ -101,6 +102,8 @@ impl TestApp {
 }
 
 /// The `extensions.code` of the first error.
-pub fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("")
+pub(crate) fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
 }

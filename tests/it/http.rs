@@ -29,7 +29,13 @@ async fn accept_header_is_negotiated() {
     assert_eq!(body["data"]["me"]["role"], "ADMIN");
     let (_, _, ct) = t.send(post(&tok, Some("application/json"), q)).await;
     assert!(ct.starts_with("application/json"), "{ct}");
-    let (_, _, ct) = t.send(post(&tok, Some("application/json;q=0.5, application/graphql-response+json"), q)).await;
+    let (_, _, ct) = t
+        .send(post(
+            &tok,
+            Some("application/json;q=0.5, application/graphql-response+json"),
+            q,
+        ))
+        .await;
     assert!(ct.starts_with("application/graphql-response+json"), "{ct}");
     let (s, _, _) = t.send(post(&tok, Some("text/plain"), q)).await;
     assert_eq!(s, StatusCode::NOT_ACCEPTABLE);
@@ -39,14 +45,24 @@ async fn accept_header_is_negotiated() {
 async fn parse_and_validation_errors_are_400_with_graphql_response_json() {
     let t = TestApp::new().await;
     let tok = t.token(Role::Admin, "");
-    let (s, body, _) = t.send(post(&tok, None, r#"{"query":"{ me { role "}"#)).await;
+    let (s, body, _) = t
+        .send(post(&tok, None, r#"{"query":"{ me { role "}"#))
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(code(&body), "GRAPHQL_PARSE_FAILED");
-    let (s, body, _) = t.send(post(&tok, None, r#"{"query":"{ noSuchField }"}"#)).await;
+    let (s, body, _) = t
+        .send(post(&tok, None, r#"{"query":"{ noSuchField }"}"#))
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED");
     // With the legacy application/json the spec asks for 200 and the errors in the body.
-    let (s, body, _) = t.send(post(&tok, Some("application/json"), r#"{"query":"{ noSuchField }"}"#)).await;
+    let (s, body, _) = t
+        .send(post(
+            &tok,
+            Some("application/json"),
+            r#"{"query":"{ noSuchField }"}"#,
+        ))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED");
     // Malformed JSON gets a GraphQL-shaped error body.
@@ -55,7 +71,13 @@ async fn parse_and_validation_errors_are_400_with_graphql_response_json() {
     assert_eq!(code(&body), "GRAPHQL_PARSE_FAILED");
     assert!(body["errors"][0]["message"].is_string());
     // Field errors during execution are 200 with data.
-    let (s, body, _) = t.send(post(&tok, None, r#"{"query":"{ region(code: \"33.7\") { name } }"}"#)).await;
+    let (s, body, _) = t
+        .send(post(
+            &tok,
+            None,
+            r#"{"query":"{ region(code: \"33.7\") { name } }"}"#,
+        ))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "code");
@@ -64,17 +86,32 @@ async fn parse_and_validation_errors_are_400_with_graphql_response_json() {
 #[tokio::test]
 async fn get_serves_queries_but_not_mutations() {
     let t = TestApp::new().await;
-    let tok = match t.token(Role::Admin, "") { As::Token(s) => s, _ => unreachable!() };
-    let get = |q: &str| Request::get(format!("/graphql?query={}", urlencode(q)))
-        .header("authorization", format!("Bearer {tok}"))
-        .body(Body::empty()).unwrap();
+    let tok = match t.token(Role::Admin, "") {
+        As::Token(s) => s,
+        _ => unreachable!(),
+    };
+    let get = |q: &str| {
+        Request::get(format!("/graphql?query={}", urlencode(q)))
+            .header("authorization", format!("Bearer {tok}"))
+            .body(Body::empty())
+            .unwrap()
+    };
     let (s, body, _) = t.send(get("{ region(code: \"33.75\") { name } }")).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(body["data"]["region"]["name"], "Kota Pekalongan");
-    let (s, _, _) = t.send(get("mutation { revokeApiKey(id: \"x\") { id } }")).await;
+    let (s, _, _) = t
+        .send(get("mutation { revokeApiKey(id: \"x\") { id } }"))
+        .await;
     assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
     // GraphiQL for browsers.
-    let (s, body, _) = t.send(Request::get("/graphql").header("accept", "text/html").body(Body::empty()).unwrap()).await;
+    let (s, body, _) = t
+        .send(
+            Request::get("/graphql")
+                .header("accept", "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(body.as_str().unwrap().contains("graphiql"));
 }
@@ -83,22 +120,31 @@ async fn get_serves_queries_but_not_mutations() {
 async fn health_readiness_and_metrics_answer() {
     let t = TestApp::new().await;
     for (path, want) in [("/healthz", "ok"), ("/readyz", "ready")] {
-        let (s, body, _) = t.send(Request::get(path).body(Body::empty()).unwrap()).await;
+        let (s, body, _) = t
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
         assert_eq!(s, StatusCode::OK, "{path}");
         assert_eq!(body, json!(want));
     }
     let tok = t.token(Role::Admin, "");
     t.ok(&tok, "{ me { role } }", json!({})).await;
-    let (s, body, _) = t.send(Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    let (s, body, _) = t
+        .send(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(body.as_str().unwrap().contains("graphql_requests_total"), "{body}");
+    assert!(
+        body.as_str().unwrap().contains("graphql_requests_total"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
 async fn limits_refuse_expensive_queries() {
     let t = TestApp::new().await;
     let tok = t.token(Role::Admin, "");
-    let body = t.gql(&tok, "{ regions(first: 1000) { totalCount } }", json!({})).await;
+    let body = t
+        .gql(&tok, "{ regions(first: 1000) { totalCount } }", json!({}))
+        .await;
     assert_eq!(code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "first");
     let aliases: String = (0..40).map(|i| format!("a{i}: me {{ role }} ")).collect();
@@ -112,7 +158,9 @@ async fn limits_refuse_expensive_queries() {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

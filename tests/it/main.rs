@@ -1,6 +1,11 @@
 //! End-to-end tests: drive the gateway's router without TCP, against a fresh database per test
 //! (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] fns fail loudly too"
+)]
+
 mod access;
 mod auth;
 mod helpers;

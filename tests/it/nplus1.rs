@@ -30,8 +30,17 @@ async fn nested_region_query_costs_the_same_for_more_rows() {
             .sum();
         rows.push(villages);
     }
-    assert!(rows[0] < rows[1] && rows[1] < rows[2], "more rows each time: {rows:?}");
-    assert_eq!(costs[0], costs[1], "statements: {costs:?} for villages {rows:?}");
-    assert_eq!(costs[1], costs[2], "statements: {costs:?} for villages {rows:?}");
+    assert!(
+        rows[0] < rows[1] && rows[1] < rows[2],
+        "more rows each time: {rows:?}"
+    );
+    assert_eq!(
+        costs[0], costs[1],
+        "statements: {costs:?} for villages {rows:?}"
+    );
+    assert_eq!(
+        costs[1], costs[2],
+        "statements: {costs:?} for villages {rows:?}"
+    );
     assert!(costs[0] <= 6, "one query per level: {costs:?}");
 }

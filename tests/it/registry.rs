@@ -16,15 +16,24 @@ async fn nik_is_never_returned_and_lookup_works() {
         regionCode: "33.75.01.1012", rw: "3", rt: "8", nik: $nik }) { id fullName nikMasked rw rt registeredOn version } }"#, json!({ "nik": NIK })).await;
     let p = &data["createPerson"];
     assert_eq!(p["nikMasked"], "••••••••••••0001");
-    assert_eq!((p["rw"].as_str(), p["rt"].as_str()), (Some("003"), Some("008")));
+    assert_eq!(
+        (p["rw"].as_str(), p["rt"].as_str()),
+        (Some("003"), Some("008"))
+    );
     let body = t.gql(&op, r#"query($nik: String!) { personByNik(nik: $nik) { id fullName nikMasked birthDate cadreRoles { role } families { relationship } }
         persons { edges { node { id fullName nikMasked birthDate } } } }"#, json!({ "nik": NIK })).await;
     assert_eq!(body["data"]["personByNik"]["fullName"], "Siti Aminah");
     let text = body.to_string();
-    assert!(!text.contains(NIK) && !text.contains("33750145079"), "NIK leaked: {text}");
+    assert!(
+        !text.contains(NIK) && !text.contains("33750145079"),
+        "NIK leaked: {text}"
+    );
     // Not stored in clear either.
     use sea_orm::EntityTrait;
-    let rows = keluarga_core::entity::person::Entity::find().all(&t.db.db).await.unwrap();
+    let rows = keluarga_core::entity::person::Entity::find()
+        .all(&t.db.db)
+        .await
+        .unwrap();
     assert!(rows.iter().all(|r| r.nik_hash.as_deref() != Some(NIK)));
     // The same NIK twice is a conflict, and nothing is written.
     let body = t.gql(&op, r#"mutation($nik: String!) { createPerson(input: { fullName: "Other", sex: FEMALE, regionCode: "33.75.01.1012", nik: $nik }) { id } }"#, json!({ "nik": NIK })).await;
@@ -32,8 +41,14 @@ async fn nik_is_never_returned_and_lookup_works() {
     let data = t.ok(&op, "{ persons { totalCount } }", json!({})).await;
     assert_eq!(data["persons"]["totalCount"], 1);
     // The audit log recorded the personal reads.
-    let logs = keluarga_core::entity::audit_log::Entity::find().all(&t.db.db).await.unwrap();
-    assert!(logs.iter().any(|l| l.entity == "person" && l.subject == "tester"));
+    let logs = keluarga_core::entity::audit_log::Entity::find()
+        .all(&t.db.db)
+        .await
+        .unwrap();
+    assert!(
+        logs.iter()
+            .any(|l| l.entity == "person" && l.subject == "tester")
+    );
 }
 
 #[tokio::test]
@@ -41,25 +56,64 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let t = TestApp::new().await;
     let op = t.token(Role::Operator, "33.75");
     let cases = [
-        (r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01.1012", birthDate: "2999-01-01" }) { id }"#, "input.birthDate"),
-        (r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01" }) { id }"#, "input.regionCode"),
-        (r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01.9999" }) { id }"#, "input.regionCode"),
-        (r#"createPerson(input: { fullName: "  ", sex: MALE, regionCode: "33.75.01.1012" }) { id }"#, "input.fullName"),
-        (r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01.1012", nik: "12345" }) { id }"#, "input.nik"),
-        (r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01.1012", rt: "abc" }) { id }"#, "input.rt"),
-        (r#"createActivity(input: { title: "Rakor", kind: COORDINATION_MEETING, heldOn: "2022-06-09", regionCode: "33.75", totalParticipants: 120,
-            participantCounts: [{ group: TPK_MEMBER, count: 36 }, { group: KPM, count: 8 }, { group: TP_PKK, count: 70 }] }) { id }"#, "input.participantCounts"),
-        (r#"createActivity(input: { title: "Rakor", kind: TRAINING, heldOn: "2022-06-09", regionCode: "33.75",
-            participantCounts: [{ group: KPM, count: -1 }] }) { id }"#, "input.participantCounts[0].count"),
-        (r#"createProgramme(input: { name: "P", domain: GENDER, regionCode: "33.75", targets: [{ measure: "m", targetValue: -5 }] }) { id }"#, "input.targets[0].targetValue"),
+        (
+            r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01.1012", birthDate: "2999-01-01" }) { id }"#,
+            "input.birthDate",
+        ),
+        (
+            r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01" }) { id }"#,
+            "input.regionCode",
+        ),
+        (
+            r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01.9999" }) { id }"#,
+            "input.regionCode",
+        ),
+        (
+            r#"createPerson(input: { fullName: "  ", sex: MALE, regionCode: "33.75.01.1012" }) { id }"#,
+            "input.fullName",
+        ),
+        (
+            r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01.1012", nik: "12345" }) { id }"#,
+            "input.nik",
+        ),
+        (
+            r#"createPerson(input: { fullName: "A", sex: MALE, regionCode: "33.75.01.1012", rt: "abc" }) { id }"#,
+            "input.rt",
+        ),
+        (
+            r#"createActivity(input: { title: "Rakor", kind: COORDINATION_MEETING, heldOn: "2022-06-09", regionCode: "33.75", totalParticipants: 120,
+            participantCounts: [{ group: TPK_MEMBER, count: 36 }, { group: KPM, count: 8 }, { group: TP_PKK, count: 70 }] }) { id }"#,
+            "input.participantCounts",
+        ),
+        (
+            r#"createActivity(input: { title: "Rakor", kind: TRAINING, heldOn: "2022-06-09", regionCode: "33.75",
+            participantCounts: [{ group: KPM, count: -1 }] }) { id }"#,
+            "input.participantCounts[0].count",
+        ),
+        (
+            r#"createProgramme(input: { name: "P", domain: GENDER, regionCode: "33.75", targets: [{ measure: "m", targetValue: -5 }] }) { id }"#,
+            "input.targets[0].targetValue",
+        ),
     ];
     for (m, field) in cases {
         let body = t.gql(&op, &format!("mutation {{ {m} }}"), json!({})).await;
         assert_eq!(code(&body), "BAD_USER_INPUT", "{m}: {body}");
-        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{m}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], field,
+            "{m}: {body}"
+        );
     }
-    let data = t.ok(&op, "{ persons { totalCount } activities { totalCount } programmes { totalCount } }", json!({})).await;
-    assert_eq!(data, json!({ "persons": { "totalCount": 0 }, "activities": { "totalCount": 0 }, "programmes": { "totalCount": 0 } }));
+    let data = t
+        .ok(
+            &op,
+            "{ persons { totalCount } activities { totalCount } programmes { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({ "persons": { "totalCount": 0 }, "activities": { "totalCount": 0 }, "programmes": { "totalCount": 0 } })
+    );
 }
 
 #[tokio::test]
@@ -69,29 +123,56 @@ async fn activities_record_breakdowns_and_programme_rules() {
     let data = t.ok(&op, r#"mutation { createProgramme(input: { name: "Stunting Jakpus", domain: STUNTING, regionCode: "31.71", launchedOn: "2023-01-01",
         targets: [{ measure: "foster parents", targetValue: 8, achievedValue: 8 }] }) { id targets { progressPercent } } }"#, json!({})).await;
     let pid = data["createProgramme"]["id"].clone();
-    assert_eq!(data["createProgramme"]["targets"][0]["progressPercent"], 100.0);
+    assert_eq!(
+        data["createProgramme"]["targets"][0]["progressPercent"],
+        100.0
+    );
     let body = t.gql(&op, r#"mutation($p: ID!) { createActivity(input: { title: "Early", kind: TRAINING, heldOn: "2022-12-31", regionCode: "31.71", programmeId: $p }) { id } }"#, json!({ "p": pid })).await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "input.heldOn");
     let data = t.ok(&op, r#"mutation($p: ID!) { createActivity(input: { title: "Pembinaan KPM dan TPK", kind: TRAINING, heldOn: "2023-10-05", regionCode: "31.71",
         programmeId: $p, totalParticipants: 120, participantCounts: [{ group: TPK_MEMBER, count: 36 }, { group: KPM, count: 8 }, { group: TP_PKK, count: 76 }] })
         { totalParticipants participantCounts { group count } programme { name } } }"#, json!({ "p": pid })).await;
-    assert_eq!(data["createActivity"]["participantCounts"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        data["createActivity"]["participantCounts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     let data = t.ok(&op, r#"{ registryStatistics(measure: ACTIVITY_PARTICIPANTS, groupBy: [REGENCY, YEAR]) { region { code } period count } }"#, json!({})).await;
-    assert_eq!(data["registryStatistics"], json!([{ "region": { "code": "31.71" }, "period": "2023", "count": 120 }]));
+    assert_eq!(
+        data["registryStatistics"],
+        json!([{ "region": { "code": "31.71" }, "period": "2023", "count": 120 }])
+    );
 }
 
 #[tokio::test]
 async fn stale_versions_conflict() {
     let t = TestApp::new().await;
-    let p = PersonBuilder::in_village("33.75.01.1012").insert(&t.app()).await;
+    let p = PersonBuilder::in_village("33.75.01.1012")
+        .insert(&t.app())
+        .await;
     let id = keluarga_core::id::encode("Person", &p.id.to_string());
     let op = t.token(Role::Operator, "33.75");
     let q = r#"mutation($id: ID!, $v: Int!, $n: String!) { updatePerson(input: { id: $id, version: $v, fullName: $n }) { fullName version } }"#;
-    let data = t.ok(&op, q, json!({ "id": id, "v": 1, "n": "First" })).await;
-    assert_eq!(data["updatePerson"], json!({ "fullName": "First", "version": 2 }));
-    let body = t.gql(&op, q, json!({ "id": id, "v": 1, "n": "Second" })).await;
+    let data = t
+        .ok(&op, q, json!({ "id": id, "v": 1, "n": "First" }))
+        .await;
+    assert_eq!(
+        data["updatePerson"],
+        json!({ "fullName": "First", "version": 2 })
+    );
+    let body = t
+        .gql(&op, q, json!({ "id": id, "v": 1, "n": "Second" }))
+        .await;
     assert_eq!(code(&body), "CONFLICT");
-    let data = t.ok(&op, "query($id: ID!) { node(id: $id) { ... on Person { fullName version } } }", json!({ "id": id })).await;
+    let data = t
+        .ok(
+            &op,
+            "query($id: ID!) { node(id: $id) { ... on Person { fullName version } } }",
+            json!({ "id": id }),
+        )
+        .await;
     assert_eq!(data["node"], json!({ "fullName": "First", "version": 2 }));
 }
 
@@ -100,30 +181,53 @@ async fn statistics_match_a_hand_count() {
     let t = TestApp::new().await;
     let app = t.app();
     use keluarga_core::stats::Sex;
-    for (village, sex, n) in [("33.75.01.1012", Sex::Female, 3), ("33.75.01.1012", Sex::Male, 2), ("33.75.02.1002", Sex::Female, 4), ("31.71.07.1002", Sex::Male, 7)] {
+    for (village, sex, n) in [
+        ("33.75.01.1012", Sex::Female, 3),
+        ("33.75.01.1012", Sex::Male, 2),
+        ("33.75.02.1002", Sex::Female, 4),
+        ("31.71.07.1002", Sex::Male, 7),
+    ] {
         for _ in 0..n {
-            PersonBuilder::in_village(village).sex(sex).insert(&app).await;
+            PersonBuilder::in_village(village)
+                .sex(sex)
+                .insert(&app)
+                .await;
         }
     }
     let admin = t.token(Role::Admin, "");
     let data = t.ok(&admin, r#"{ a: registryStatistics(measure: PERSONS, groupBy: [REGENCY, SEX]) { region { code name } sex count }
         b: registryStatistics(measure: PERSONS, filter: { regionCode: "33.75" }, groupBy: [DISTRICT, QUARTER]) { region { code } period count } }"#, json!({})).await;
-    assert_eq!(data["a"], json!([
-        { "region": { "code": "31.71", "name": "Kota Administrasi Jakarta Pusat" }, "sex": "MALE", "count": 7 },
-        { "region": { "code": "33.75", "name": "Kota Pekalongan" }, "sex": "MALE", "count": 2 },
-        { "region": { "code": "33.75", "name": "Kota Pekalongan" }, "sex": "FEMALE", "count": 7 },
-    ]));
-    assert_eq!(data["b"], json!([
-        { "region": { "code": "33.75.01" }, "period": "2024-Q1", "count": 5 },
-        { "region": { "code": "33.75.02" }, "period": "2024-Q1", "count": 4 },
-    ]));
+    assert_eq!(
+        data["a"],
+        json!([
+            { "region": { "code": "31.71", "name": "Kota Administrasi Jakarta Pusat" }, "sex": "MALE", "count": 7 },
+            { "region": { "code": "33.75", "name": "Kota Pekalongan" }, "sex": "MALE", "count": 2 },
+            { "region": { "code": "33.75", "name": "Kota Pekalongan" }, "sex": "FEMALE", "count": 7 },
+        ])
+    );
+    assert_eq!(
+        data["b"],
+        json!([
+            { "region": { "code": "33.75.01" }, "period": "2024-Q1", "count": 5 },
+            { "region": { "code": "33.75.02" }, "period": "2024-Q1", "count": 4 },
+        ])
+    );
 }
 
 #[tokio::test]
 async fn demo_seed_represents_the_articles() {
     let t = TestApp::new().await;
-    assert!(keluarga_gateway::startup::seed_demo(&t.app()).await.unwrap());
-    assert!(!keluarga_gateway::startup::seed_demo(&t.app()).await.unwrap(), "second seed writes nothing");
+    assert!(
+        keluarga_gateway::startup::seed_demo(&t.app())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !keluarga_gateway::startup::seed_demo(&t.app())
+            .await
+            .unwrap(),
+        "second seed writes nothing"
+    );
     let admin = t.token(Role::Admin, "");
     let data = t.ok(&admin, r#"{
         p: programmes(filter: { search: "1001" }) { edges { node { name launchedOn targets { targetValue achievedValue } } } }
@@ -133,13 +237,30 @@ async fn demo_seed_represents_the_articles() {
         tpk: cadreRoles(filter: { role: TPK_MEMBER, regionCode: "31.71" }) { totalCount }
         kpm: cadreRoles(filter: { role: KPM }) { totalCount edges { node { region { level } } } }
     }"#, json!({})).await;
-    assert_eq!(data["p"]["edges"][0]["node"], json!({ "name": "#1001KaderPendampingKetahananKeluarga", "launchedOn": "2022-01-26", "targets": [{ "targetValue": 1001, "achievedValue": 420 }] }));
+    assert_eq!(
+        data["p"]["edges"][0]["node"],
+        json!({ "name": "#1001KaderPendampingKetahananKeluarga", "launchedOn": "2022-01-26", "targets": [{ "targetValue": 1001, "achievedValue": 420 }] })
+    );
     assert_eq!(data["jp"]["edges"][0]["node"]["totalParticipants"], 120);
-    let counts: Vec<i64> = data["jp"]["edges"][0]["node"]["participantCounts"].as_array().unwrap().iter().map(|c| c["count"].as_i64().unwrap()).collect();
+    let counts: Vec<i64> = data["jp"]["edges"][0]["node"]["participantCounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_i64().unwrap())
+        .collect();
     assert_eq!(counts, vec![36, 8, 76]);
-    assert_eq!(data["launch"]["edges"][0]["node"]["venue"], "Ruang Amarta, Kantor Setda Kota Pekalongan");
+    assert_eq!(
+        data["launch"]["edges"][0]["node"]["venue"],
+        "Ruang Amarta, Kantor Setda Kota Pekalongan"
+    );
     assert_eq!(data["cadres"], json!([{ "count": 420 }]));
     assert_eq!(data["tpk"]["totalCount"], 36);
     assert_eq!(data["kpm"]["totalCount"], 8);
-    assert!(data["kpm"]["edges"].as_array().unwrap().iter().all(|e| e["node"]["region"]["level"] == "DISTRICT"));
+    assert!(
+        data["kpm"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["node"]["region"]["level"] == "DISTRICT")
+    );
 }

@@ -38,22 +38,42 @@ impl Dummy {
 /// The field names a part contributes, introspected on a schema of its own.
 async fn query_fields<Q: ObjectType + Default + 'static>() -> Vec<String> {
     let schema = Schema::build(Q::default(), EmptyMutation, EmptySubscription).finish();
-    fields(&schema.execute(async_graphql::Request::new(
-        "{ __schema { queryType { fields { name } } } }",
-    ).data(Actor::system())).await.data.into_json().unwrap()["__schema"]["queryType"])
+    fields(
+        &schema
+            .execute(
+                async_graphql::Request::new("{ __schema { queryType { fields { name } } } }")
+                    .data(Actor::system()),
+            )
+            .await
+            .data
+            .into_json()
+            .unwrap()["__schema"]["queryType"],
+    )
 }
 
 async fn mutation_fields<M: ObjectType + Default + 'static>() -> Vec<String> {
     let schema = Schema::build(Dummy, M::default(), EmptySubscription).finish();
-    fields(&schema.execute(async_graphql::Request::new(
-        "{ __schema { mutationType { fields { name } } } }",
-    ).data(Actor::system())).await.data.into_json().unwrap()["__schema"]["mutationType"])
+    fields(
+        &schema
+            .execute(
+                async_graphql::Request::new("{ __schema { mutationType { fields { name } } } }")
+                    .data(Actor::system()),
+            )
+            .await
+            .data
+            .into_json()
+            .unwrap()["__schema"]["mutationType"],
+    )
 }
 
 fn fields(v: &serde_json::Value) -> Vec<String> {
     v["fields"]
         .as_array()
-        .map(|a| a.iter().map(|f| f["name"].as_str().unwrap().to_owned()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|f| f["name"].as_str().unwrap().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -85,14 +105,20 @@ impl RegionPartRoot {
 async fn merged_parts_define_disjoint_fields() {
     let query_parts = vec![
         ("RegionQuery", query_fields::<RegionQuery<Region>>().await),
-        ("RegistryQuery", query_fields::<RegistryQuery<Region>>().await),
+        (
+            "RegistryQuery",
+            query_fields::<RegistryQuery<Region>>().await,
+        ),
         ("NodeQuery", query_fields::<NodeQuery>().await),
     ];
     assert!(query_parts.iter().all(|(_, f)| !f.is_empty()));
     assert_eq!(overlaps(&query_parts), Vec::<String>::new());
 
     let mutation_parts = vec![
-        ("RegistryMutation", mutation_fields::<RegistryMutation<Region>>().await),
+        (
+            "RegistryMutation",
+            mutation_fields::<RegistryMutation<Region>>().await,
+        ),
         ("ApiKeyMutation", mutation_fields::<ApiKeyMutation>().await),
     ];
     assert!(mutation_parts.iter().all(|(_, f)| !f.is_empty()));
@@ -103,14 +129,21 @@ async fn merged_parts_define_disjoint_fields() {
     let type_name = <RegionCore<Region> as async_graphql::OutputType>::type_name();
     let q = format!("{{ __type(name: \"{type_name}\") {{ fields {{ name }} }} }}");
     let core_fields = fields(
-        &schema.execute(async_graphql::Request::new(q).data(Actor::system()))
+        &schema
+            .execute(async_graphql::Request::new(q).data(Actor::system()))
             .await
             .data
             .into_json()
             .unwrap()["__type"],
     );
-    assert!(core_fields.contains(&"children".to_owned()), "{core_fields:?}");
-    assert_eq!(overlaps(&[("RegionCore", core_fields)]), Vec::<String>::new());
+    assert!(
+        core_fields.contains(&"children".to_owned()),
+        "{core_fields:?}"
+    );
+    assert_eq!(
+        overlaps(&[("RegionCore", core_fields)]),
+        Vec::<String>::new()
+    );
 }
 
 #[tokio::test]
@@ -128,12 +161,18 @@ async fn the_overlap_check_catches_a_shadowed_field() {
         ("RegionQuery", query_fields::<RegionQuery<Region>>().await),
         ("Shadow", query_fields::<Shadow>().await),
     ];
-    assert_eq!(overlaps(&parts), vec!["region (RegionQuery and Shadow)".to_owned()]);
+    assert_eq!(
+        overlaps(&parts),
+        vec!["region (RegionQuery and Shadow)".to_owned()]
+    );
 }
 
 #[test]
 fn error_codes_are_the_documented_catalogue() {
-    let codes: Vec<&str> = keluarga_core::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    let codes: Vec<&str> = keluarga_core::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
     assert_eq!(
         codes,
         [
@@ -149,7 +188,8 @@ fn error_codes_are_the_documented_catalogue() {
             "INTERNAL"
         ]
     );
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     for c in codes {
         assert!(readme.contains(c), "README.md does not document {c}");
     }

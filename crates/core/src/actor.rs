@@ -144,7 +144,12 @@ impl Actor {
     }
 
     /// An actor with a role and a scope (used by tokens, keys and tests).
-    pub fn new(subject: impl Into<String>, role: Role, scope: Scope, credential: Credential) -> Self {
+    pub fn new(
+        subject: impl Into<String>,
+        role: Role,
+        scope: Scope,
+        credential: Credential,
+    ) -> Self {
         Actor {
             subject: subject.into(),
             role: Some(role),

@@ -34,7 +34,10 @@ mod tests {
         let id = super::encode("Person", "0193c1a0-0000-7000-8000-000000000001");
         assert_eq!(
             super::decode(&id).unwrap(),
-            ("Person".to_owned(), "0193c1a0-0000-7000-8000-000000000001".to_owned())
+            (
+                "Person".to_owned(),
+                "0193c1a0-0000-7000-8000-000000000001".to_owned()
+            )
         );
         assert!(super::decode("!!").is_none());
     }

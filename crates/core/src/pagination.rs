@@ -114,7 +114,10 @@ pub type Page<N> = Connection<String, N, TotalCount>;
 ///
 /// `sort_value` reads the sort key of a model as a string (it must compare the same way in the
 /// database); `to_node` wraps a model into its GraphQL type.
-#[expect(clippy::too_many_arguments, reason = "one call site shape shared by every list")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site shape shared by every list"
+)]
 pub async fn keyset_page<E, C, N>(
     db: &C,
     count_db: sea_orm::DatabaseConnection,
@@ -140,10 +143,14 @@ where
         let cond = match dir {
             SortDirection::Asc => Expr::col(sort_col)
                 .gt(sort_v.clone())
-                .or(Expr::col(sort_col).eq(sort_v).and(Expr::col(id_col).gt(id_v))),
+                .or(Expr::col(sort_col)
+                    .eq(sort_v)
+                    .and(Expr::col(id_col).gt(id_v))),
             SortDirection::Desc => Expr::col(sort_col)
                 .lt(sort_v.clone())
-                .or(Expr::col(sort_col).eq(sort_v).and(Expr::col(id_col).lt(id_v))),
+                .or(Expr::col(sort_col)
+                    .eq(sort_v)
+                    .and(Expr::col(id_col).lt(id_v))),
         };
         q = q.filter(cond.into_condition());
     }
@@ -162,7 +169,8 @@ where
     let mut conn = Connection::with_additional_fields(args.after.is_some(), has_next, total);
     for row in rows {
         let (s, i) = cursor_of(&row);
-        conn.edges.push(Edge::new(encode_cursor(&s, &i), to_node(row)));
+        conn.edges
+            .push(Edge::new(encode_cursor(&s, &i), to_node(row)));
     }
     Ok(conn)
 }

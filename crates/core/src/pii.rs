@@ -46,7 +46,10 @@ impl PiiKey {
         let day: u32 = digits[6..8].parse().unwrap_or(0);
         let month: u32 = digits[8..10].parse().unwrap_or(0);
         if !((1..=31).contains(&day) || (41..=71).contains(&day)) {
-            return Err(Error::bad(field, "NIK birth day must be 01–31, or 41–71 for women"));
+            return Err(Error::bad(
+                field,
+                "NIK birth day must be 01–31, or 41–71 for women",
+            ));
         }
         if !(1..=12).contains(&month) {
             return Err(Error::bad(field, "NIK birth month must be 01–12"));
@@ -95,7 +98,13 @@ mod tests {
         assert_eq!(a.hash.len(), 64);
         assert!(!a.hash.contains("3375014507150001"));
         assert_eq!(key.nik("3375 0145 0715 0001", "nik").unwrap(), a);
-        assert_ne!(PiiKey::new("other").nik("3375014507150001", "nik").unwrap().hash, a.hash);
+        assert_ne!(
+            PiiKey::new("other")
+                .nik("3375014507150001", "nik")
+                .unwrap()
+                .hash,
+            a.hash
+        );
         assert_ne!(key.kk("3375014507150001", "kk").unwrap().hash, a.hash);
         assert!(key.nik("3375013507150001", "nik").is_err());
         assert!(key.nik("3375011513150001", "nik").is_err());

@@ -132,7 +132,9 @@ pub fn kind_of(code: &str) -> RegionKind {
 
 /// The codes of every ancestor of `code`, from the province down to its parent.
 pub fn ancestors_of(code: &str) -> Vec<String> {
-    code.match_indices('.').map(|(i, _)| code[..i].to_owned()).collect()
+    code.match_indices('.')
+        .map(|(i, _)| code[..i].to_owned())
+        .collect()
 }
 
 #[cfg(test)]
@@ -151,9 +153,21 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_rejected() {
-        for bad in ["3", "33.7", "33.75.1", "33.75.01.101", "33.75.01.1012.1", "aa", "33-75", ""] {
+        for bad in [
+            "3",
+            "33.7",
+            "33.75.1",
+            "33.75.01.101",
+            "33.75.01.1012.1",
+            "aa",
+            "33-75",
+            "",
+        ] {
             assert!(RegionCode::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(ancestors_of("33.75.01.1012"), vec!["33", "33.75", "33.75.01"]);
+        assert_eq!(
+            ancestors_of("33.75.01.1012"),
+            vec!["33", "33.75", "33.75.01"]
+        );
     }
 }

@@ -56,8 +56,16 @@ const GIVEN_M: [&str; 12] = [
     "Rizki",
 ];
 const FAMILY: [&str; 10] = [
-    "Santoso", "Wibowo", "Rahayu", "Hidayat", "Kurniawan", "Setiawan", "Susanti", "Pratama",
-    "Saputra", "Wulandari",
+    "Santoso",
+    "Wibowo",
+    "Rahayu",
+    "Hidayat",
+    "Kurniawan",
+    "Setiawan",
+    "Susanti",
+    "Pratama",
+    "Saputra",
+    "Wulandari",
 ];
 
 /// Writes the demo data unless it is already there. Returns true when it wrote.
@@ -78,28 +86,184 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
     use OrganisationKind as K;
     let mut ids = std::collections::HashMap::new();
     for (key, input) in [
-        ("pemkot_pkl", org("Pemerintah Kota Pekalongan", Some("Pemkot Pekalongan"), K::LocalGovernment, "33.75")),
-        ("pkk_pkl", org("Tim Penggerak PKK Kota Pekalongan", Some("TP PKK Kota Pekalongan"), K::TpPkk, "33.75")),
-        ("dpmppa_pkl", org("Dinas Pemberdayaan Masyarakat, Perempuan dan Perlindungan Anak Kota Pekalongan", Some("DPMPPA"), K::Dinas, "33.75")),
-        ("lppar_pkl", org("LP-PAR Kota Pekalongan", Some("LP-PAR"), K::Ngo, "33.75")),
-        ("dinkes_pkl", org("Dinas Kesehatan Kota Pekalongan", Some("Dinkes"), K::Dinas, "33.75")),
-        ("bappeda_pkl", org("Bappeda Kota Pekalongan", Some("Bappeda"), K::Dinas, "33.75")),
-        ("dinsos_pkl", org("Dinas Sosial, Pengendalian Penduduk dan Keluarga Berencana Kota Pekalongan", Some("Dinsos P2KB"), K::Dinas, "33.75")),
-        ("dindik_pkl", org("Dinas Pendidikan Kota Pekalongan", Some("Disdik"), K::Dinas, "33.75")),
-        ("dprd_pkl", org("DPRD Kota Pekalongan", Some("DPRD"), K::Dprd, "33.75")),
-        ("unicef", org("UNICEF (SAFE4C, Jawa Tengah)", Some("UNICEF"), K::International, "33")),
-        ("pemkot_jp", org("Pemerintah Kota Administrasi Jakarta Pusat", Some("Pemkot Jakpus"), K::LocalGovernment, "31.71")),
-        ("sudin_jp", org("Suku Dinas Pemberdayaan, Perlindungan Anak dan Pengendalian Penduduk Jakarta Pusat", Some("Sudin PPAPP Jakpus"), K::Dinas, "31.71")),
-        ("pkk_jp", org("Tim Penggerak PKK Kota Administrasi Jakarta Pusat", Some("TP PKK Jakpus"), K::TpPkk, "31.71")),
-        ("pamjaya", org("Perumda PAM Jaya", Some("PAM Jaya"), K::Bumd, "31")),
-        ("jakpro", org("PT Jakarta Propertindo (Perseroda)", Some("PT Jakpro"), K::Bumd, "31")),
-        ("greenpramuka", org("PT Green Pramuka", None, K::Company, "31.71")),
-        ("kejari_jp", org("Kejaksaan Negeri Jakarta Pusat", Some("Kejari Jakpus"), K::VerticalAgency, "31.71")),
-        ("dp3a_kalsel", org("Dinas Pemberdayaan Perempuan dan Perlindungan Anak Provinsi Kalimantan Selatan", Some("DP3A Kalsel"), K::Dinas, "63")),
-        ("pemkot_bjb", org("Pemerintah Kota Banjarbaru", Some("Pemkot Banjarbaru"), K::LocalGovernment, "63.72")),
-        ("pemkot_mjk", org("Pemerintah Kota Mojokerto", Some("Pemkot Mojokerto"), K::LocalGovernment, "35.76")),
-        ("pkk_mjk", org("Tim Penggerak PKK Kota Mojokerto (Pokja II)", Some("TP PKK Kota Mojokerto"), K::TpPkk, "35.76")),
-        ("diskop_mjk", org("Dinas Koperasi, UKM, Perindustrian dan Perdagangan Kota Mojokerto", Some("Diskopukmperindag"), K::Dinas, "35.76")),
+        (
+            "pemkot_pkl",
+            org(
+                "Pemerintah Kota Pekalongan",
+                Some("Pemkot Pekalongan"),
+                K::LocalGovernment,
+                "33.75",
+            ),
+        ),
+        (
+            "pkk_pkl",
+            org(
+                "Tim Penggerak PKK Kota Pekalongan",
+                Some("TP PKK Kota Pekalongan"),
+                K::TpPkk,
+                "33.75",
+            ),
+        ),
+        (
+            "dpmppa_pkl",
+            org(
+                "Dinas Pemberdayaan Masyarakat, Perempuan dan Perlindungan Anak Kota Pekalongan",
+                Some("DPMPPA"),
+                K::Dinas,
+                "33.75",
+            ),
+        ),
+        (
+            "lppar_pkl",
+            org("LP-PAR Kota Pekalongan", Some("LP-PAR"), K::Ngo, "33.75"),
+        ),
+        (
+            "dinkes_pkl",
+            org(
+                "Dinas Kesehatan Kota Pekalongan",
+                Some("Dinkes"),
+                K::Dinas,
+                "33.75",
+            ),
+        ),
+        (
+            "bappeda_pkl",
+            org(
+                "Bappeda Kota Pekalongan",
+                Some("Bappeda"),
+                K::Dinas,
+                "33.75",
+            ),
+        ),
+        (
+            "dinsos_pkl",
+            org(
+                "Dinas Sosial, Pengendalian Penduduk dan Keluarga Berencana Kota Pekalongan",
+                Some("Dinsos P2KB"),
+                K::Dinas,
+                "33.75",
+            ),
+        ),
+        (
+            "dindik_pkl",
+            org(
+                "Dinas Pendidikan Kota Pekalongan",
+                Some("Disdik"),
+                K::Dinas,
+                "33.75",
+            ),
+        ),
+        (
+            "dprd_pkl",
+            org("DPRD Kota Pekalongan", Some("DPRD"), K::Dprd, "33.75"),
+        ),
+        (
+            "unicef",
+            org(
+                "UNICEF (SAFE4C, Jawa Tengah)",
+                Some("UNICEF"),
+                K::International,
+                "33",
+            ),
+        ),
+        (
+            "pemkot_jp",
+            org(
+                "Pemerintah Kota Administrasi Jakarta Pusat",
+                Some("Pemkot Jakpus"),
+                K::LocalGovernment,
+                "31.71",
+            ),
+        ),
+        (
+            "sudin_jp",
+            org(
+                "Suku Dinas Pemberdayaan, Perlindungan Anak dan Pengendalian Penduduk Jakarta Pusat",
+                Some("Sudin PPAPP Jakpus"),
+                K::Dinas,
+                "31.71",
+            ),
+        ),
+        (
+            "pkk_jp",
+            org(
+                "Tim Penggerak PKK Kota Administrasi Jakarta Pusat",
+                Some("TP PKK Jakpus"),
+                K::TpPkk,
+                "31.71",
+            ),
+        ),
+        (
+            "pamjaya",
+            org("Perumda PAM Jaya", Some("PAM Jaya"), K::Bumd, "31"),
+        ),
+        (
+            "jakpro",
+            org(
+                "PT Jakarta Propertindo (Perseroda)",
+                Some("PT Jakpro"),
+                K::Bumd,
+                "31",
+            ),
+        ),
+        (
+            "greenpramuka",
+            org("PT Green Pramuka", None, K::Company, "31.71"),
+        ),
+        (
+            "kejari_jp",
+            org(
+                "Kejaksaan Negeri Jakarta Pusat",
+                Some("Kejari Jakpus"),
+                K::VerticalAgency,
+                "31.71",
+            ),
+        ),
+        (
+            "dp3a_kalsel",
+            org(
+                "Dinas Pemberdayaan Perempuan dan Perlindungan Anak Provinsi Kalimantan Selatan",
+                Some("DP3A Kalsel"),
+                K::Dinas,
+                "63",
+            ),
+        ),
+        (
+            "pemkot_bjb",
+            org(
+                "Pemerintah Kota Banjarbaru",
+                Some("Pemkot Banjarbaru"),
+                K::LocalGovernment,
+                "63.72",
+            ),
+        ),
+        (
+            "pemkot_mjk",
+            org(
+                "Pemerintah Kota Mojokerto",
+                Some("Pemkot Mojokerto"),
+                K::LocalGovernment,
+                "35.76",
+            ),
+        ),
+        (
+            "pkk_mjk",
+            org(
+                "Tim Penggerak PKK Kota Mojokerto (Pokja II)",
+                Some("TP PKK Kota Mojokerto"),
+                K::TpPkk,
+                "35.76",
+            ),
+        ),
+        (
+            "diskop_mjk",
+            org(
+                "Dinas Koperasi, UKM, Perindustrian dan Perdagangan Kota Mojokerto",
+                Some("Diskopukmperindag"),
+                K::Dinas,
+                "35.76",
+            ),
+        ),
     ] {
         let m = service::create_organisation(app, &a, input).await?;
         ids.insert(key, m.id);
@@ -110,7 +274,13 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
             .ok_or_else(|| Error::NotFound(format!("seed organisation {k}")))
     };
 
-    let prog = |name: &str, desc: &str, domain: ProgrammeDomain, owner: async_graphql::ID, code: &str, launched: Option<NaiveDate>, targets: Vec<ProgrammeTargetInput>| CreateProgrammeInput {
+    let prog = |name: &str,
+                desc: &str,
+                domain: ProgrammeDomain,
+                owner: async_graphql::ID,
+                code: &str,
+                launched: Option<NaiveDate>,
+                targets: Vec<ProgrammeTargetInput>| CreateProgrammeInput {
         name: name.to_owned(),
         description: Some(desc.to_owned()),
         domain,
@@ -119,13 +289,14 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         launched_on: launched,
         targets,
     };
-    let target = |measure: &str, value: i32, achieved: Option<(i32, NaiveDate)>| ProgrammeTargetInput {
-        measure: measure.to_owned(),
-        target_value: value,
-        due_on: None,
-        achieved_value: achieved.map(|a| a.0),
-        achieved_as_of: achieved.map(|a| a.1),
-    };
+    let target =
+        |measure: &str, value: i32, achieved: Option<(i32, NaiveDate)>| ProgrammeTargetInput {
+            measure: measure.to_owned(),
+            target_value: value,
+            due_on: None,
+            achieved_value: achieved.map(|a| a.0),
+            achieved_as_of: achieved.map(|a| a.1),
+        };
     let p1001 = service::create_programme(app, &a, prog(
         PROGRAMME_1001,
         "TP PKK, DPMPPA and LP-PAR programme to train 1001 family-resilience cadres (kader pendamping ketahanan keluarga), rolled out kecamatan → kelurahan → RT/RW → dasawisma; problems in scope: violence and stunting. 150 cadres trained through SAFE4C at launch; 420 by 14 Sep 2022.",
@@ -168,7 +339,12 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         vec![target("PEKKA prioritised as beneficiaries", 170, None)],
     )).await?;
 
-    let act = |title: &str, kind: ActivityKind, held_on: NaiveDate, venue: Option<&str>, code: &str, programme: Option<Uuid>| CreateActivityInput {
+    let act = |title: &str,
+               kind: ActivityKind,
+               held_on: NaiveDate,
+               venue: Option<&str>,
+               code: &str,
+               programme: Option<Uuid>| CreateActivityInput {
         title: title.to_owned(),
         kind,
         held_on,
@@ -183,73 +359,192 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         participants: vec![],
         commitments: vec![],
     };
-    let organiser = |id: async_graphql::ID, role: OrganiserRole| OrganiserInput { organisation_id: id, role };
+    let organiser = |id: async_graphql::ID, role: OrganiserRole| OrganiserInput {
+        organisation_id: id,
+        role,
+    };
     let sign = |name: &str, title: &str, org: Option<async_graphql::ID>| CommitmentInput {
         signatory_name: name.to_owned(),
         signatory_title: Some(title.to_owned()),
         organisation_id: org,
         statement: None,
     };
-    let count = |group: ParticipantGroup, n: i32, note: Option<&str>| ParticipantCountInput { group, sex: None, count: n, note: note.map(str::to_owned) };
+    let count = |group: ParticipantGroup, n: i32, note: Option<&str>| ParticipantCountInput {
+        group,
+        sex: None,
+        count: n,
+        note: note.map(str::to_owned),
+    };
 
-    let mut launch = act("Peluncuran #1001KaderPendampingKetahananKeluarga dan KRPPA", ActivityKind::Launch, d(2022, 1, 26), Some("Ruang Amarta, Kantor Setda Kota Pekalongan"), "33.75", Some(p1001.id));
-    launch.organisers = vec![organiser(o("pkk_pkl")?, OrganiserRole::Organiser), organiser(o("dpmppa_pkl")?, OrganiserRole::CoOrganiser), organiser(o("lppar_pkl")?, OrganiserRole::CoOrganiser)];
+    let mut launch = act(
+        "Peluncuran #1001KaderPendampingKetahananKeluarga dan KRPPA",
+        ActivityKind::Launch,
+        d(2022, 1, 26),
+        Some("Ruang Amarta, Kantor Setda Kota Pekalongan"),
+        "33.75",
+        Some(p1001.id),
+    );
+    launch.organisers = vec![
+        organiser(o("pkk_pkl")?, OrganiserRole::Organiser),
+        organiser(o("dpmppa_pkl")?, OrganiserRole::CoOrganiser),
+        organiser(o("lppar_pkl")?, OrganiserRole::CoOrganiser),
+    ];
     launch.commitments = vec![
-        sign("H. A. Afzan Arslan Djunaid", "Wali Kota Pekalongan", Some(o("pemkot_pkl")?)),
-        sign("Hj. Inggit Soraya", "Ketua TP PKK Kota Pekalongan", Some(o("pkk_pkl")?)),
-        sign("Sabaryo Pramono", "Kepala DPMPPA Kota Pekalongan", Some(o("dpmppa_pkl")?)),
-        sign("Kepala Dinas Kesehatan", "Kepala OPD", Some(o("dinkes_pkl")?)),
+        sign(
+            "H. A. Afzan Arslan Djunaid",
+            "Wali Kota Pekalongan",
+            Some(o("pemkot_pkl")?),
+        ),
+        sign(
+            "Hj. Inggit Soraya",
+            "Ketua TP PKK Kota Pekalongan",
+            Some(o("pkk_pkl")?),
+        ),
+        sign(
+            "Sabaryo Pramono",
+            "Kepala DPMPPA Kota Pekalongan",
+            Some(o("dpmppa_pkl")?),
+        ),
+        sign(
+            "Kepala Dinas Kesehatan",
+            "Kepala OPD",
+            Some(o("dinkes_pkl")?),
+        ),
         sign("Kepala Bappeda", "Kepala OPD", Some(o("bappeda_pkl")?)),
         sign("Kepala Dinsos P2KB", "Kepala OPD", Some(o("dinsos_pkl")?)),
-        sign("Kepala Dinas Pendidikan", "Kepala OPD", Some(o("dindik_pkl")?)),
-        sign("Para camat se-Kota Pekalongan", "Camat (4 kecamatan)", Some(o("pemkot_pkl")?)),
+        sign(
+            "Kepala Dinas Pendidikan",
+            "Kepala OPD",
+            Some(o("dindik_pkl")?),
+        ),
+        sign(
+            "Para camat se-Kota Pekalongan",
+            "Camat (4 kecamatan)",
+            Some(o("pemkot_pkl")?),
+        ),
     ];
     launch.description = Some("Launch of the 1001-cadre programme and KRPPA, signed by the mayor, the TP PKK chair, the head of DPMPPA, heads of related OPD and all camat.".to_owned());
     service::create_activity(app, &a, launch).await?;
 
-    let mut brief = act("Pembekalan tahap pertama kader pendamping ketahanan keluarga", ActivityKind::Training, d(2022, 1, 26), Some("Ruang Amarta, Kantor Setda Kota Pekalongan"), "33.75", Some(p1001.id));
+    let mut brief = act(
+        "Pembekalan tahap pertama kader pendamping ketahanan keluarga",
+        ActivityKind::Training,
+        d(2022, 1, 26),
+        Some("Ruang Amarta, Kantor Setda Kota Pekalongan"),
+        "33.75",
+        Some(p1001.id),
+    );
     brief.stage = Some(1);
     brief.total_participants = Some(150);
-    brief.participant_counts = vec![count(ParticipantGroup::FamilyResilienceCadre, 150, Some("already trained through SAFE4C"))];
-    brief.organisers = vec![organiser(o("pkk_pkl")?, OrganiserRole::Organiser), organiser(o("dpmppa_pkl")?, OrganiserRole::CoOrganiser)];
+    brief.participant_counts = vec![count(
+        ParticipantGroup::FamilyResilienceCadre,
+        150,
+        Some("already trained through SAFE4C"),
+    )];
+    brief.organisers = vec![
+        organiser(o("pkk_pkl")?, OrganiserRole::Organiser),
+        organiser(o("dpmppa_pkl")?, OrganiserRole::CoOrganiser),
+    ];
     service::create_activity(app, &a, brief).await?;
 
-    let mut second = act("Pembekalan kader pendamping ketahanan keluarga angkatan kedua (kader posyandu)", ActivityKind::Training, d(2022, 9, 14), None, "33.75", Some(p1001.id));
+    let mut second = act(
+        "Pembekalan kader pendamping ketahanan keluarga angkatan kedua (kader posyandu)",
+        ActivityKind::Training,
+        d(2022, 9, 14),
+        None,
+        "33.75",
+        Some(p1001.id),
+    );
     second.stage = Some(2);
     second.total_participants = Some(135);
-    second.participant_counts = vec![count(ParticipantGroup::PosyanduCadre, 135, Some("second batch; cadre total reached 420"))];
+    second.participant_counts = vec![count(
+        ParticipantGroup::PosyanduCadre,
+        135,
+        Some("second batch; cadre total reached 420"),
+    )];
     second.organisers = vec![organiser(o("pkk_pkl")?, OrganiserRole::Organiser)];
     service::create_activity(app, &a, second).await?;
 
-    let mut advo = act("Advokasi Pengarusutamaan Gender (PUG)", ActivityKind::Advocacy, d(2022, 4, 18), Some("Gedung Diklat Pemerintah Kota Pekalongan"), "33.75", Some(pug.id));
+    let mut advo = act(
+        "Advokasi Pengarusutamaan Gender (PUG)",
+        ActivityKind::Advocacy,
+        d(2022, 4, 18),
+        Some("Gedung Diklat Pemerintah Kota Pekalongan"),
+        "33.75",
+        Some(pug.id),
+    );
     advo.organisers = vec![organiser(o("dpmppa_pkl")?, OrganiserRole::Organiser)];
     advo.description = Some("Opened by the mayor; the city's APE Utama predicate rests on women in strategic posts (Sekda, former DPRD chair, heads of dinas) and is at risk because 7 vacant kepala dinas posts went to men. Prepares participants to join the 1001 cadres.".to_owned());
     service::create_activity(app, &a, advo).await?;
 
-    let mut jp = act("Pembinaan KPM dan peningkatan kapasitas TPK tingkat Kota Jakarta Pusat", ActivityKind::Training, d(2023, 10, 5), None, "31.71", Some(stunting_jp.id));
+    let mut jp = act(
+        "Pembinaan KPM dan peningkatan kapasitas TPK tingkat Kota Jakarta Pusat",
+        ActivityKind::Training,
+        d(2023, 10, 5),
+        None,
+        "31.71",
+        Some(stunting_jp.id),
+    );
     jp.total_participants = Some(120);
     jp.participant_counts = vec![
         count(ParticipantGroup::TpkMember, 36, Some("kelurahan level")),
-        count(ParticipantGroup::Kpm, 8, Some("kecamatan level, one per kecamatan")),
+        count(
+            ParticipantGroup::Kpm,
+            8,
+            Some("kecamatan level, one per kecamatan"),
+        ),
         count(ParticipantGroup::TpPkk, 76, None),
     ];
-    jp.organisers = vec![organiser(o("sudin_jp")?, OrganiserRole::Organiser), organiser(o("pemkot_jp")?, OrganiserRole::Host)];
-    jp.description = Some("KPM coaching is aksi 5 of the 8 stunting convergence actions.".to_owned());
+    jp.organisers = vec![
+        organiser(o("sudin_jp")?, OrganiserRole::Organiser),
+        organiser(o("pemkot_jp")?, OrganiserRole::Host),
+    ];
+    jp.description =
+        Some("KPM coaching is aksi 5 of the 8 stunting convergence actions.".to_owned());
     service::create_activity(app, &a, jp).await?;
 
-    let mut rakor = act("Rapat Koordinasi TPK2D Kota Banjarbaru dan penandatanganan komitmen", ActivityKind::CoordinationMeeting, d(2022, 6, 9), Some("Aula Gawi Sabarataan, Balai Kota Banjarbaru"), "63.72", Some(tpk2d.id));
-    rakor.organisers = vec![organiser(o("dp3a_kalsel")?, OrganiserRole::Organiser), organiser(o("pemkot_bjb")?, OrganiserRole::Host)];
+    let mut rakor = act(
+        "Rapat Koordinasi TPK2D Kota Banjarbaru dan penandatanganan komitmen",
+        ActivityKind::CoordinationMeeting,
+        d(2022, 6, 9),
+        Some("Aula Gawi Sabarataan, Balai Kota Banjarbaru"),
+        "63.72",
+        Some(tpk2d.id),
+    );
+    rakor.organisers = vec![
+        organiser(o("dp3a_kalsel")?, OrganiserRole::Organiser),
+        organiser(o("pemkot_bjb")?, OrganiserRole::Host),
+    ];
     rakor.commitments = vec![
-        sign("Wartono, S.E.", "Wakil Wali Kota Banjarbaru", Some(o("pemkot_bjb")?)),
-        sign("Kepala SKPD, instansi vertikal dan lembaga masyarakat Kota Banjarbaru", "Signatories", None),
+        sign(
+            "Wartono, S.E.",
+            "Wakil Wali Kota Banjarbaru",
+            Some(o("pemkot_bjb")?),
+        ),
+        sign(
+            "Kepala SKPD, instansi vertikal dan lembaga masyarakat Kota Banjarbaru",
+            "Signatories",
+            None,
+        ),
     ];
     if let Some(c) = rakor.commitments.last_mut() {
-        c.statement = Some("Commitment to improve family quality in Kelurahan Guntung Manggis".to_owned());
+        c.statement =
+            Some("Commitment to improve family quality in Kelurahan Guntung Manggis".to_owned());
     }
     service::create_activity(app, &a, rakor).await?;
 
-    let mut up = act("Fasilitasi dan asistensi pelaku UP2K", ActivityKind::Assistance, d(2025, 10, 7), Some("Ruang Sabha Mandala Madya, Balai Kota Mojokerto"), "35.76", Some(up2k.id));
-    up.organisers = vec![organiser(o("pemkot_mjk")?, OrganiserRole::Organiser), organiser(o("pkk_mjk")?, OrganiserRole::CoOrganiser)];
+    let mut up = act(
+        "Fasilitasi dan asistensi pelaku UP2K",
+        ActivityKind::Assistance,
+        d(2025, 10, 7),
+        Some("Ruang Sabha Mandala Madya, Balai Kota Mojokerto"),
+        "35.76",
+        Some(up2k.id),
+    );
+    up.organisers = vec![
+        organiser(o("pemkot_mjk")?, OrganiserRole::Organiser),
+        organiser(o("pkk_mjk")?, OrganiserRole::CoOrganiser),
+    ];
     service::create_activity(app, &a, up).await?;
 
     population(app, p1001.id, safe4c.id, krppa.id).await?;
@@ -298,7 +593,12 @@ async fn population(app: &AppContext, p1001: Uuid, _safe4c: Uuid, _krppa: Uuid) 
                 });
                 let fid = Uuid::now_v7();
                 serial += 1;
-                let kk_digits = format!("{}{:06}{:04}", v.code.replace('.', "").get(..6).unwrap_or("000000"), 10_122, serial % 10_000 + 1);
+                let kk_digits = format!(
+                    "{}{:06}{:04}",
+                    v.code.replace('.', "").get(..6).unwrap_or("000000"),
+                    10_122,
+                    serial % 10_000 + 1
+                );
                 let kk = app.pii.kk(&kk_digits, "kk")?;
                 families.push(family::ActiveModel {
                     id: Set(fid),
@@ -318,18 +618,38 @@ async fn population(app: &AppContext, p1001: Uuid, _safe4c: Uuid, _krppa: Uuid) 
                     let (sex, rel, age) = match i {
                         0 if female_headed => (Sex::Female, Relationship::Head, 30 + rng.below(35)),
                         0 => (Sex::Male, Relationship::Head, 25 + rng.below(40)),
-                        1 if !female_headed => (Sex::Female, Relationship::Spouse, 22 + rng.below(40)),
-                        _ => (if rng.below(2) == 0 { Sex::Male } else { Sex::Female }, Relationship::Child, rng.below(18)),
+                        1 if !female_headed => {
+                            (Sex::Female, Relationship::Spouse, 22 + rng.below(40))
+                        }
+                        _ => (
+                            if rng.below(2) == 0 {
+                                Sex::Male
+                            } else {
+                                Sex::Female
+                            },
+                            Relationship::Child,
+                            rng.below(18),
+                        ),
                     };
                     let given = match sex {
                         Sex::Female => GIVEN_F[rng.below(12) as usize],
                         Sex::Male => GIVEN_M[rng.below(12) as usize],
                     };
-                    let birth = d(2025 - age as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+                    let birth = d(
+                        2025 - age as i32,
+                        1 + rng.below(12) as u32,
+                        1 + rng.below(28) as u32,
+                    );
                     let pid = Uuid::now_v7();
                     serial += 1;
-                    let day = birth.format("%d").to_string().parse::<u32>().unwrap_or(1) + if sex == Sex::Female { 40 } else { 0 };
-                    let nik_digits = format!("{}{day:02}{}{:04}", v.code.replace('.', "").get(..6).unwrap_or("000000"), birth.format("%m%y"), serial % 10_000 + 1);
+                    let day = birth.format("%d").to_string().parse::<u32>().unwrap_or(1)
+                        + if sex == Sex::Female { 40 } else { 0 };
+                    let nik_digits = format!(
+                        "{}{day:02}{}{:04}",
+                        v.code.replace('.', "").get(..6).unwrap_or("000000"),
+                        birth.format("%m%y"),
+                        serial % 10_000 + 1
+                    );
                     let nik = app.pii.nik(&nik_digits, "nik")?;
                     persons.push(person::ActiveModel {
                         id: Set(pid),
@@ -354,7 +674,11 @@ async fn population(app: &AppContext, p1001: Uuid, _safe4c: Uuid, _krppa: Uuid) 
                         relationship: Set(rel.as_str().to_owned()),
                     });
                     if age >= 20 {
-                        let pool = if sex == Sex::Female { &mut women } else { &mut men };
+                        let pool = if sex == Sex::Female {
+                            &mut women
+                        } else {
+                            &mut men
+                        };
                         pool.entry(city).or_default().push((pid, v.code.clone()));
                     }
                 }
@@ -363,9 +687,27 @@ async fn population(app: &AppContext, p1001: Uuid, _safe4c: Uuid, _krppa: Uuid) 
     }
     // Cadres: (city, role, how many, start day, programme, level).
     let plan: [(&str, CadreRoleKind, usize, NaiveDate, Option<Uuid>); 6] = [
-        ("33.75", CadreRoleKind::PendampingKetahananKeluarga, 150, d(2022, 1, 26), Some(p1001)),
-        ("33.75", CadreRoleKind::PendampingKetahananKeluarga, 135, d(2022, 3, 1), Some(p1001)),
-        ("33.75", CadreRoleKind::PendampingKetahananKeluarga, 135, d(2022, 9, 14), Some(p1001)),
+        (
+            "33.75",
+            CadreRoleKind::PendampingKetahananKeluarga,
+            150,
+            d(2022, 1, 26),
+            Some(p1001),
+        ),
+        (
+            "33.75",
+            CadreRoleKind::PendampingKetahananKeluarga,
+            135,
+            d(2022, 3, 1),
+            Some(p1001),
+        ),
+        (
+            "33.75",
+            CadreRoleKind::PendampingKetahananKeluarga,
+            135,
+            d(2022, 9, 14),
+            Some(p1001),
+        ),
         ("31.71", CadreRoleKind::TpkMember, 36, d(2023, 1, 16), None),
         ("31.71", CadreRoleKind::KaderPkk, 76, d(2021, 7, 1), None),
         ("31.71", CadreRoleKind::Kpm, 8, d(2023, 1, 16), None),
@@ -420,19 +762,29 @@ async fn population(app: &AppContext, p1001: Uuid, _safe4c: Uuid, _krppa: Uuid) 
     }
     let txn = app.db.begin().await?;
     for chunk in households.chunks(500) {
-        household::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        household::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     for chunk in families.chunks(500) {
-        family::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        family::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     for chunk in persons.chunks(500) {
-        person::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        person::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     for chunk in members.chunks(500) {
-        family_member::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        family_member::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     for chunk in roles.chunks(500) {
-        cadre_role::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        cadre_role::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(())

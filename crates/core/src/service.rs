@@ -292,10 +292,10 @@ pub async fn create_programme(
             .achieved_value
             .map(|a| non_negative(a, &f("achievedValue")))
             .transpose()?;
-        if let (Some(due), Some(launch)) = (t.due_on, launched_on) {
-            if due < launch {
-                return Err(Error::bad(f("dueOn"), "must not be before the launch"));
-            }
+        if let (Some(due), Some(launch)) = (t.due_on, launched_on)
+            && due < launch
+        {
+            return Err(Error::bad(f("dueOn"), "must not be before the launch"));
         }
         if let Some(asof) = t.achieved_as_of {
             not_future(asof, &f("achievedAsOf"))?;
@@ -314,7 +314,10 @@ pub async fn create_programme(
     let model = programme::ActiveModel {
         id: Set(id),
         name: Set(required_text(&input.name, "input.name")?),
-        description: Set(optional_text(input.description.as_deref(), "input.description")?),
+        description: Set(optional_text(
+            input.description.as_deref(),
+            "input.description",
+        )?),
         domain: Set(input.domain.as_str().to_owned()),
         owner_id: Set(owner_id),
         region_code: Set(input.region_code),
@@ -326,7 +329,9 @@ pub async fn create_programme(
     .insert(&txn)
     .await?;
     if !targets.is_empty() {
-        programme_target::Entity::insert_many(targets).exec(&txn).await?;
+        programme_target::Entity::insert_many(targets)
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(model)
@@ -345,18 +350,18 @@ pub async fn create_activity(
         Some(p) => Some(programme_ref(&txn, p, "input.programmeId").await?),
         None => None,
     };
-    if let Some(launch) = programme.as_ref().and_then(|p| p.launched_on) {
-        if input.held_on < launch {
-            return Err(Error::bad(
-                "input.heldOn",
-                format!("must not be before the programme's launch on {launch}"),
-            ));
-        }
+    if let Some(launch) = programme.as_ref().and_then(|p| p.launched_on)
+        && input.held_on < launch
+    {
+        return Err(Error::bad(
+            "input.heldOn",
+            format!("must not be before the programme's launch on {launch}"),
+        ));
     }
-    if let Some(stage) = input.stage {
-        if stage < 1 {
-            return Err(Error::bad("input.stage", "must be 1 or more"));
-        }
+    if let Some(stage) = input.stage
+        && stage < 1
+    {
+        return Err(Error::bad("input.stage", "must be 1 or more"));
     }
     let total = input
         .total_participants
@@ -369,13 +374,14 @@ pub async fn create_activity(
             &format!("input.participantCounts[{i}].count"),
         )?);
     }
-    if let Some(t) = total {
-        if !input.participant_counts.is_empty() && sum != i64::from(t) {
-            return Err(Error::bad(
-                "input.participantCounts",
-                format!("counts add up to {sum}, but totalParticipants is {t}"),
-            ));
-        }
+    if let Some(t) = total
+        && !input.participant_counts.is_empty()
+        && sum != i64::from(t)
+    {
+        return Err(Error::bad(
+            "input.participantCounts",
+            format!("counts add up to {sum}, but totalParticipants is {t}"),
+        ));
     }
     let id = Uuid::now_v7();
     let mut organisers = Vec::new();
@@ -464,7 +470,10 @@ pub async fn create_activity(
         programme_id: Set(programme.map(|p| p.id)),
         stage: Set(input.stage),
         total_participants: Set(total),
-        description: Set(optional_text(input.description.as_deref(), "input.description")?),
+        description: Set(optional_text(
+            input.description.as_deref(),
+            "input.description",
+        )?),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -472,7 +481,9 @@ pub async fn create_activity(
     .insert(&txn)
     .await?;
     if !organisers.is_empty() {
-        activity_organiser::Entity::insert_many(organisers).exec(&txn).await?;
+        activity_organiser::Entity::insert_many(organisers)
+            .exec(&txn)
+            .await?;
     }
     if !participants.is_empty() {
         activity_participant::Entity::insert_many(participants)
@@ -485,7 +496,9 @@ pub async fn create_activity(
             .await?;
     }
     if !commitments.is_empty() {
-        commitment::Entity::insert_many(commitments).exec(&txn).await?;
+        commitment::Entity::insert_many(commitments)
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(model)
@@ -506,7 +519,10 @@ pub async fn create_household(
         region_code: Set(input.region_code),
         rw: Set(rt_rw(input.rw.as_deref(), "input.rw")?),
         rt: Set(rt_rw(input.rt.as_deref(), "input.rt")?),
-        dasawisma: Set(optional_text(input.dasawisma.as_deref(), "input.dasawisma")?),
+        dasawisma: Set(optional_text(
+            input.dasawisma.as_deref(),
+            "input.dasawisma",
+        )?),
         address: Set(optional_text(input.address.as_deref(), "input.address")?),
         registered_on: Set(not_future(
             input.registered_on.unwrap_or_else(today),
@@ -538,7 +554,9 @@ pub async fn create_family(
                 .filter(store::in_scope(household::Column::RegionCode, &actor.scope))
                 .one(&txn)
                 .await?
-                .ok_or_else(|| Error::bad("input.householdId", "no such household in your scope"))?;
+                .ok_or_else(|| {
+                    Error::bad("input.householdId", "no such household in your scope")
+                })?;
             Some(id)
         }
         None => None,
@@ -579,7 +597,9 @@ pub async fn create_family(
     .insert(&txn)
     .await?;
     if !members.is_empty() {
-        family_member::Entity::insert_many(members).exec(&txn).await?;
+        family_member::Entity::insert_many(members)
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(model)
@@ -646,12 +666,20 @@ pub async fn add_family_member(
         .await?;
     let pid = person_ref(&txn, actor, &input.person_id, "input.personId").await?;
     if members.iter().any(|m| m.person_id == pid) {
-        return Err(Error::bad("input.personId", "already a member of this family"));
+        return Err(Error::bad(
+            "input.personId",
+            "already a member of this family",
+        ));
     }
     if input.relationship == Relationship::Head
-        && members.iter().any(|m| m.relationship == Relationship::Head.as_str())
+        && members
+            .iter()
+            .any(|m| m.relationship == Relationship::Head.as_str())
     {
-        return Err(Error::bad("input.relationship", "the family already has a head"));
+        return Err(Error::bad(
+            "input.relationship",
+            "the family already has a head",
+        ));
     }
     let model = family_member::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -683,10 +711,10 @@ pub async fn create_person(
         .birth_date
         .map(|d| not_future(d, "input.birthDate"))
         .transpose()?;
-    if let Some(b) = birth_date {
-        if b < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(b) {
-            return Err(Error::bad("input.birthDate", "must be in 1900 or later"));
-        }
+    if let Some(b) = birth_date
+        && b < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(b)
+    {
+        return Err(Error::bad("input.birthDate", "must be in 1900 or later"));
     }
     if let Some(nik) = &nik {
         let taken = person::Entity::find()
@@ -708,7 +736,10 @@ pub async fn create_person(
         region_code: Set(input.region_code),
         rw: Set(rt_rw(input.rw.as_deref(), "input.rw")?),
         rt: Set(rt_rw(input.rt.as_deref(), "input.rt")?),
-        dasawisma: Set(optional_text(input.dasawisma.as_deref(), "input.dasawisma")?),
+        dasawisma: Set(optional_text(
+            input.dasawisma.as_deref(),
+            "input.dasawisma",
+        )?),
         nik_hash: Set(nik.as_ref().map(|n| n.hash.clone())),
         nik_last4: Set(nik.map(|n| n.last4)),
         registered_on: Set(not_future(
@@ -762,7 +793,10 @@ pub async fn update_person(
         am.rt = Set(rt_rw(input.rt.as_deref(), "input.rt")?);
     }
     if input.dasawisma.is_some() {
-        am.dasawisma = Set(optional_text(input.dasawisma.as_deref(), "input.dasawisma")?);
+        am.dasawisma = Set(optional_text(
+            input.dasawisma.as_deref(),
+            "input.dasawisma",
+        )?);
     }
     am.updated_at = Set(stamp());
     let updated = bump_version::<_, person::Entity, _>(
@@ -799,10 +833,10 @@ pub async fn assign_cadre_role(
         None => None,
     };
     let started_on = not_future(input.started_on, "input.startedOn")?;
-    if let Some(end) = input.ended_on {
-        if end < started_on {
-            return Err(Error::bad("input.endedOn", "must not be before startedOn"));
-        }
+    if let Some(end) = input.ended_on
+        && end < started_on
+    {
+        return Err(Error::bad("input.endedOn", "must not be before startedOn"));
     }
     let now = stamp();
     let model = cadre_role::ActiveModel {
@@ -917,17 +951,16 @@ pub async fn create_api_key(
         return Err(Error::forbidden("manage API keys"));
     }
     if role == Role::Admin {
-        return Err(Error::bad("input.role", "API keys cannot have the ADMIN role"));
+        return Err(Error::bad(
+            "input.role",
+            "API keys cannot have the ADMIN role",
+        ));
     }
     let scope = Scope::new(scope).map_err(|_| Error::bad("input.scope", "not a region code"))?;
     if !scope.code().is_empty() {
         store::require_region(&app.db, scope.code(), ANY_LEVEL, "input.scope").await?;
     }
-    let secret = format!(
-        "kg_{}{}",
-        Uuid::new_v4().simple(),
-        Uuid::new_v4().simple()
-    );
+    let secret = format!("kg_{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
     let model = api_key::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(required_text(name, "input.name")?),

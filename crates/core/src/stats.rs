@@ -164,7 +164,10 @@ pub fn effective_scope(actor: &Actor, filter: &StatisticsFilter) -> Result<Optio
         None => Ok(Some(actor.scope.clone())),
         Some(code) => {
             let requested = Scope::new(code).map_err(|_| {
-                Error::bad("filter.regionCode", format!("{code:?} is not a region code"))
+                Error::bad(
+                    "filter.regionCode",
+                    format!("{code:?} is not a region code"),
+                )
             })?;
             Ok(actor.scope.narrow(requested.code()))
         }
@@ -186,10 +189,10 @@ pub async fn grouped<C: ConnectionTrait>(
         // The requested region is outside the actor's scope: nothing to count.
         return Ok(Vec::new());
     };
-    if let (Some(from), Some(to)) = (filter.from, filter.to) {
-        if from > to {
-            return Err(Error::bad("filter.to", "must not be before filter.from"));
-        }
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && from > to
+    {
+        return Err(Error::bad("filter.to", "must not be before filter.from"));
     }
     let levels: Vec<RegionLevel> = groups.iter().filter_map(|d| d.region_level()).collect();
     if levels.len() > 1 {

@@ -21,13 +21,11 @@ pub fn in_scope<C: ColumnTrait>(col: C, scope: &Scope) -> Condition {
     if s.is_empty() {
         return Condition::all();
     }
-    Condition::any()
-        .add(col.eq(s))
-        .add(
-            Condition::all()
-                .add(col.gte(format!("{s}.")))
-                .add(col.lt(format!("{s}/"))),
-        )
+    Condition::any().add(col.eq(s)).add(
+        Condition::all()
+            .add(col.gte(format!("{s}.")))
+            .add(col.lt(format!("{s}/"))),
+    )
 }
 
 /// The condition "region `col` is visible": inside the scope or one of its ancestors.
@@ -79,10 +77,17 @@ pub async fn require_region<C: ConnectionTrait>(
     crate::region_code::RegionCode::parse(code).map_err(|e| Error::bad(field, e))?;
     let level = level_of(code);
     if !levels.contains(&level) {
-        let names: Vec<String> = levels.iter().map(|l| format!("{l:?}").to_lowercase()).collect();
+        let names: Vec<String> = levels
+            .iter()
+            .map(|l| format!("{l:?}").to_lowercase())
+            .collect();
         return Err(Error::bad(
             field,
-            format!("{code} is a {level:?} code; expected {}", names.join(" or ")).to_lowercase(),
+            format!(
+                "{code} is a {level:?} code; expected {}",
+                names.join(" or ")
+            )
+            .to_lowercase(),
         ));
     }
     region::Entity::find_by_id(code.to_owned())
@@ -107,7 +112,10 @@ pub async fn children_pages<C: ConnectionTrait>(
         out.insert(p.clone(), Vec::new());
         if scope.contains(p) {
             open.push(p.clone());
-        } else if Scope::new(p).map(|s| s.contains(scope.code())).unwrap_or(false) {
+        } else if Scope::new(p)
+            .map(|s| s.contains(scope.code()))
+            .unwrap_or(false)
+        {
             // A strict ancestor of the scope: only the child on the way down to the scope shows.
             let depth = p.split('.').count() + 1;
             let child: Vec<&str> = scope.code().split('.').take(depth).collect();

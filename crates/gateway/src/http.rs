@@ -4,14 +4,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::ServerError;
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query as UrlQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use keluarga_core::{Actor, AppContext, ErrorCode};
 use sea_orm::ConnectionTrait;
 use sea_orm_migration::MigratorTrait;
@@ -100,7 +100,11 @@ fn respond(status: StatusCode, media: Media, body: &impl serde::Serialize) -> Re
         Media::Json => "application/json; charset=utf-8",
     };
     match serde_json::to_vec(body) {
-        Ok(bytes) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static(ct))], bytes)
+        Ok(bytes) => (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(ct))],
+            bytes,
+        )
             .into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
@@ -129,7 +133,10 @@ async fn graphql_post(State(s): State<AppState>, headers: HeaderMap, body: Bytes
         return respond(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
-            &error_body(ErrorCode::GraphqlParseFailed, "Content-Type must be application/json"),
+            &error_body(
+                ErrorCode::GraphqlParseFailed,
+                "Content-Type must be application/json",
+            ),
         );
     }
     let req: async_graphql::Request = match serde_json::from_slice(&body) {
@@ -177,7 +184,10 @@ async fn graphql_get(
         return respond(
             StatusCode::BAD_REQUEST,
             media,
-            &error_body(ErrorCode::GraphqlParseFailed, "the `query` parameter is required"),
+            &error_body(
+                ErrorCode::GraphqlParseFailed,
+                "the `query` parameter is required",
+            ),
         );
     };
     let mut req = async_graphql::Request::new(query.clone());
@@ -191,7 +201,10 @@ async fn graphql_get(
                 return respond(
                     StatusCode::BAD_REQUEST,
                     media,
-                    &error_body(ErrorCode::GraphqlParseFailed, "`variables` must be a JSON object"),
+                    &error_body(
+                        ErrorCode::GraphqlParseFailed,
+                        "`variables` must be a JSON object",
+                    ),
                 );
             }
         }
@@ -210,18 +223,24 @@ async fn execute(
     let doc = match req.parsed_query() {
         Ok(doc) => doc.clone(),
         Err(e) => {
-            return finish(started, respond(
-                StatusCode::BAD_REQUEST,
-                media,
-                &error_body(ErrorCode::GraphqlParseFailed, &e.to_string()),
-            ));
+            return finish(
+                started,
+                respond(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    &error_body(ErrorCode::GraphqlParseFailed, &e.to_string()),
+                ),
+            );
         }
     };
     if is_get && is_mutation(&doc, req.operation_name.as_deref()) {
         let mut resp = respond(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
-            &error_body(ErrorCode::BadUserInput, "mutations are not allowed over GET; use POST"),
+            &error_body(
+                ErrorCode::BadUserInput,
+                "mutations are not allowed over GET; use POST",
+            ),
         );
         resp.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
@@ -229,14 +248,20 @@ async fn execute(
     }
     let aliases = count_aliases(&doc);
     if aliases > s.max_aliases {
-        return finish(started, respond(
-            StatusCode::BAD_REQUEST,
-            media,
-            &error_body(
-                ErrorCode::QueryTooComplex,
-                &format!("the document uses {aliases} aliases; at most {} are allowed", s.max_aliases),
+        return finish(
+            started,
+            respond(
+                StatusCode::BAD_REQUEST,
+                media,
+                &error_body(
+                    ErrorCode::QueryTooComplex,
+                    &format!(
+                        "the document uses {aliases} aliases; at most {} are allowed",
+                        s.max_aliases
+                    ),
+                ),
             ),
-        ));
+        );
     }
     let actor: Actor = match s.auth.actor(&s.app.db, headers).await {
         Ok(a) => a,
@@ -253,16 +278,24 @@ async fn execute(
             return finish(started, resp);
         }
         Err(AuthError::RateLimited) => {
-            return finish(started, respond(
-                StatusCode::TOO_MANY_REQUESTS,
-                media,
-                &error_body(ErrorCode::RateLimited, &AuthError::RateLimited.to_string()),
-            ));
+            return finish(
+                started,
+                respond(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    media,
+                    &error_body(ErrorCode::RateLimited, &AuthError::RateLimited.to_string()),
+                ),
+            );
         }
         Err(e @ AuthError::Internal(_)) => {
             let err = keluarga_core::error::internal(&e);
-            let body = async_graphql::Response::from_errors(vec![err.into_server_error(Default::default())]);
-            return finish(started, respond(StatusCode::INTERNAL_SERVER_ERROR, media, &body));
+            let body = async_graphql::Response::from_errors(vec![
+                err.into_server_error(Default::default()),
+            ]);
+            return finish(
+                started,
+                respond(StatusCode::INTERNAL_SERVER_ERROR, media, &body),
+            );
         }
     };
     let req = per_request(&s.app, &actor, req);
@@ -335,7 +368,11 @@ fn count_aliases(doc: &ExecutableDocument) -> usize {
             })
             .sum()
     }
-    let ops: usize = doc.operations.iter().map(|(_, op)| walk(&op.node.selection_set.node)).sum();
+    let ops: usize = doc
+        .operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set.node))
+        .sum();
     let frags: usize = doc
         .fragments
         .values()

@@ -79,7 +79,10 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(run(cfg, cli.command.unwrap_or(Command::Serve { listen: None })))
+    rt.block_on(run(
+        cfg,
+        cli.command.unwrap_or(Command::Serve { listen: None }),
+    ))
 }
 
 async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {
@@ -88,7 +91,12 @@ async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {
         Command::Schema => {
             out.write_all(schema::sdl().as_bytes())?;
         }
-        Command::Token { role, scope, sub, hours } => {
+        Command::Token {
+            role,
+            scope,
+            sub,
+            hours,
+        } => {
             let role = Role::parse(&role).with_context(|| {
                 format!("--role {role:?}: expected ADMIN, OPERATOR, CADRE, ANALYST or DASHBOARD")
             })?;

@@ -35,7 +35,10 @@ impl RegionType for Region {}
 impl Region {
     /// The global id (for the `Node` interface).
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
-        Ok(keluarga_core::id::encode("Region", &self.0.region_ref().code))
+        Ok(keluarga_core::id::encode(
+            "Region",
+            &self.0.region_ref().code,
+        ))
     }
 }
 
@@ -155,7 +158,10 @@ async fn by_id_activity(
     id: Uuid,
 ) -> async_graphql::Result<Option<activity::Model>> {
     use sea_orm::{EntityTrait, QueryFilter};
-    let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+    let (app, actor) = (
+        ctx.data_unchecked::<AppContext>(),
+        ctx.data_unchecked::<Actor>(),
+    );
     activity::Entity::find_by_id(id)
         .filter(keluarga_core::store::in_scope(
             activity::Column::RegionCode,
@@ -171,7 +177,10 @@ async fn by_id_cadre(
     id: Uuid,
 ) -> async_graphql::Result<Option<cadre_role::Model>> {
     use sea_orm::{EntityTrait, QueryFilter};
-    let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+    let (app, actor) = (
+        ctx.data_unchecked::<AppContext>(),
+        ctx.data_unchecked::<Actor>(),
+    );
     cadre_role::Entity::find_by_id(id)
         .filter(keluarga_core::store::in_scope(
             cadre_role::Column::RegionCode,

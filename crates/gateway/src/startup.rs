@@ -19,7 +19,10 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
     let url = &cfg.database.url;
     if let Some(path) = url.strip_prefix("sqlite://") {
         let file = path.split('?').next().unwrap_or("");
-        if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = std::path::Path::new(file)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir)?;
         }
     }
@@ -28,9 +31,7 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     let timeout = cfg.database.statement_timeout_ms;
-    opts.map_sqlx_postgres_opts(move |o| {
-        o.options([("statement_timeout", format!("{timeout}"))])
-    });
+    opts.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", format!("{timeout}"))]));
     Database::connect(opts)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))

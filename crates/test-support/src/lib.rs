@@ -82,7 +82,9 @@ impl TestDb {
                 let path = dir.join("template.sqlite");
                 let _ = std::fs::remove_file(&path);
                 let db = connect(&format!("sqlite://{}?mode=rwc", path.display()), None).await;
-                migration::Migrator::up(&db, None).await.expect("migrate template");
+                migration::Migrator::up(&db, None)
+                    .await
+                    .expect("migrate template");
                 // Fold any write-ahead log into the file before it is copied.
                 db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
                     .await
@@ -117,7 +119,9 @@ impl TestDb {
                     .await
                     .expect("create template");
                 let tpl = connect(&with_db(&admin, &name), None).await;
-                migration::Migrator::up(&tpl, None).await.expect("migrate template");
+                migration::Migrator::up(&tpl, None)
+                    .await
+                    .expect("migrate template");
                 tpl.close().await.expect("close template");
                 admin_db.close().await.expect("close admin");
                 name
@@ -179,10 +183,7 @@ async fn drop_stale(admin: &DatabaseConnection) {
         let Ok(name) = row.try_get::<String>("", "datname") else {
             continue;
         };
-        let pid = name
-            .split('_')
-            .nth(2)
-            .and_then(|p| p.parse::<u32>().ok());
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
         let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
         if !alive {
             let _ = admin

@@ -141,8 +141,7 @@ where
             .all(&self.db)
             .await
             .map_err(Arc::new)?;
-        let mut out: HashMap<Uuid, Vec<E::Model>> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
+        let mut out: HashMap<Uuid, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for r in rows {
             out.entry((self.fk_of)(&r)).or_default().push(r);
         }
@@ -194,15 +193,60 @@ impl CoreLoaders {
         .data(by_id!(person, Some(person::Column::RegionCode)))
         .data(by_id!(family, Some(family::Column::RegionCode)))
         .data(by_id!(household, Some(household::Column::RegionCode)))
-        .data(parent::<programme_target::Entity>(db, programme_target::Column::ProgrammeId, programme_target::Column::Id, |m| m.programme_id))
-        .data(parent::<activity_organiser::Entity>(db, activity_organiser::Column::ActivityId, activity_organiser::Column::Id, |m| m.activity_id))
-        .data(parent::<activity_participant::Entity>(db, activity_participant::Column::ActivityId, activity_participant::Column::Id, |m| m.activity_id))
-        .data(parent::<activity_participant_count::Entity>(db, activity_participant_count::Column::ActivityId, activity_participant_count::Column::Id, |m| m.activity_id))
-        .data(parent::<commitment::Entity>(db, commitment::Column::ActivityId, commitment::Column::Id, |m| m.activity_id))
-        .data(parent::<cadre_role::Entity>(db, cadre_role::Column::PersonId, cadre_role::Column::Id, |m| m.person_id))
-        .data(parent::<family_member::Entity>(db, family_member::Column::FamilyId, family_member::Column::Id, |m| m.family_id))
-        .data(MemberOf(parent::<family_member::Entity>(db, family_member::Column::PersonId, family_member::Column::Id, |m| m.person_id)))
-        .data(parent::<family::Entity>(db, family::Column::HouseholdId, family::Column::Id, |m| m.household_id.unwrap_or_default()))
+        .data(parent::<programme_target::Entity>(
+            db,
+            programme_target::Column::ProgrammeId,
+            programme_target::Column::Id,
+            |m| m.programme_id,
+        ))
+        .data(parent::<activity_organiser::Entity>(
+            db,
+            activity_organiser::Column::ActivityId,
+            activity_organiser::Column::Id,
+            |m| m.activity_id,
+        ))
+        .data(parent::<activity_participant::Entity>(
+            db,
+            activity_participant::Column::ActivityId,
+            activity_participant::Column::Id,
+            |m| m.activity_id,
+        ))
+        .data(parent::<activity_participant_count::Entity>(
+            db,
+            activity_participant_count::Column::ActivityId,
+            activity_participant_count::Column::Id,
+            |m| m.activity_id,
+        ))
+        .data(parent::<commitment::Entity>(
+            db,
+            commitment::Column::ActivityId,
+            commitment::Column::Id,
+            |m| m.activity_id,
+        ))
+        .data(parent::<cadre_role::Entity>(
+            db,
+            cadre_role::Column::PersonId,
+            cadre_role::Column::Id,
+            |m| m.person_id,
+        ))
+        .data(parent::<family_member::Entity>(
+            db,
+            family_member::Column::FamilyId,
+            family_member::Column::Id,
+            |m| m.family_id,
+        ))
+        .data(MemberOf(parent::<family_member::Entity>(
+            db,
+            family_member::Column::PersonId,
+            family_member::Column::Id,
+            |m| m.person_id,
+        )))
+        .data(parent::<family::Entity>(
+            db,
+            family::Column::HouseholdId,
+            family::Column::Id,
+            |m| m.household_id.unwrap_or_default(),
+        ))
     }
 }
 

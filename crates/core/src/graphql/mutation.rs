@@ -23,7 +23,10 @@ impl<R> Default for RegistryMutation<R> {
 }
 
 fn ctx2<'a>(ctx: &'a Context<'_>) -> (&'a AppContext, &'a Actor) {
-    (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>())
+    (
+        ctx.data_unchecked::<AppContext>(),
+        ctx.data_unchecked::<Actor>(),
+    )
 }
 
 #[Object]
@@ -220,6 +223,9 @@ impl ApiKeyMutation {
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ApiKey> {
         let (app, actor) = ctx2(ctx);
         let id = decode_uuid(&id, "ApiKey", "id").gql()?;
-        service::revoke_api_key(app, actor, id).await.map(ApiKey).gql()
+        service::revoke_api_key(app, actor, id)
+            .await
+            .map(ApiKey)
+            .gql()
     }
 }

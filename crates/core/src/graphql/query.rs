@@ -9,7 +9,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use crate::actor::{Actor, Role, Scope};
 use crate::domain::{AppContext, RegionRef, RegionType};
-use crate::entity::{activity, api_key, cadre_role, family, household, organisation, person, programme};
+use crate::entity::{
+    activity, api_key, cadre_role, family, household, organisation, person, programme,
+};
 use crate::error::{Error, GqlResultExt, internal};
 use crate::graphql::inputs::*;
 use crate::graphql::loaders::RegionLoader;
@@ -33,7 +35,12 @@ fn narrowed(actor: &Actor, region_code: Option<&str>) -> async_graphql::Result<O
         None => Ok(Some(actor.scope.clone())),
         Some(code) => {
             Scope::new(code)
-                .map_err(|_| Error::bad("filter.regionCode", format!("{code:?} is not a region code")))
+                .map_err(|_| {
+                    Error::bad(
+                        "filter.regionCode",
+                        format!("{code:?} is not a region code"),
+                    )
+                })
                 .gql()?;
             Ok(actor.scope.narrow(code))
         }
@@ -57,7 +64,10 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Organisation<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -77,9 +87,26 @@ impl<R: RegionType> RegistryQuery<R> {
             NameOrderField::Name => organisation::Column::Name,
             NameOrderField::Created => organisation::Column::Id,
         };
-        keyset_page(&app.db, app.db.clone(), q, sort, organisation::Column::Id, order.direction, &args,
-            move |m| (if order.field == NameOrderField::Name { m.name.clone() } else { m.id.to_string() }, m.id.to_string()),
-            Organisation::new)
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            sort,
+            organisation::Column::Id,
+            order.direction,
+            &args,
+            move |m| {
+                (
+                    if order.field == NameOrderField::Name {
+                        m.name.clone()
+                    } else {
+                        m.id.to_string()
+                    },
+                    m.id.to_string(),
+                )
+            },
+            Organisation::new,
+        )
         .await
         .gql()
     }
@@ -94,7 +121,10 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Programme<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -114,9 +144,26 @@ impl<R: RegionType> RegistryQuery<R> {
             NameOrderField::Name => programme::Column::Name,
             NameOrderField::Created => programme::Column::Id,
         };
-        keyset_page(&app.db, app.db.clone(), q, sort, programme::Column::Id, order.direction, &args,
-            move |m| (if order.field == NameOrderField::Name { m.name.clone() } else { m.id.to_string() }, m.id.to_string()),
-            Programme::new)
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            sort,
+            programme::Column::Id,
+            order.direction,
+            &args,
+            move |m| {
+                (
+                    if order.field == NameOrderField::Name {
+                        m.name.clone()
+                    } else {
+                        m.id.to_string()
+                    },
+                    m.id.to_string(),
+                )
+            },
+            Programme::new,
+        )
         .await
         .gql()
     }
@@ -131,7 +178,10 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Activity<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -144,7 +194,10 @@ impl<R: RegionType> RegistryQuery<R> {
             q = q.filter(activity::Column::Kind.eq(k.as_str()));
         }
         if let Some(p) = &f.programme_id {
-            q = q.filter(activity::Column::ProgrammeId.eq(decode_uuid(p, "Programme", "filter.programmeId").gql()?));
+            q = q.filter(
+                activity::Column::ProgrammeId
+                    .eq(decode_uuid(p, "Programme", "filter.programmeId").gql()?),
+            );
         }
         if let Some(d) = f.from {
             q = q.filter(activity::Column::HeldOn.gte(d));
@@ -157,12 +210,25 @@ impl<R: RegionType> RegistryQuery<R> {
             ActivityOrderField::HeldOn => activity::Column::HeldOn,
             ActivityOrderField::Title => activity::Column::Title,
         };
-        keyset_page(&app.db, app.db.clone(), q, sort, activity::Column::Id, order.direction, &args,
-            move |m| (match order.field {
-                ActivityOrderField::HeldOn => m.held_on.to_string(),
-                ActivityOrderField::Title => m.title.clone(),
-            }, m.id.to_string()),
-            Activity::new)
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            sort,
+            activity::Column::Id,
+            order.direction,
+            &args,
+            move |m| {
+                (
+                    match order.field {
+                        ActivityOrderField::HeldOn => m.held_on.to_string(),
+                        ActivityOrderField::Title => m.title.clone(),
+                    },
+                    m.id.to_string(),
+                )
+            },
+            Activity::new,
+        )
         .await
         .gql()
     }
@@ -178,7 +244,10 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Person<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -204,14 +273,33 @@ impl<R: RegionType> RegistryQuery<R> {
         }
         if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             if !actor.has_record_access() {
-                return Err(Error::bad("filter.search", "searching by name needs record access")).gql();
+                return Err(Error::bad(
+                    "filter.search",
+                    "searching by name needs record access",
+                ))
+                .gql();
             }
             q = q.filter(store::name_contains(person::Column::FullName, s));
         }
         let order = order_by.unwrap_or_default();
-        let page = record_page(app, q, person::Column::RegisteredOn, person::Column::Id, order, &args,
-            |m: &person::Model| (m.registered_on, m.id), Person::new).await?;
-        audit(app, actor, "person", page.edges.iter().map(|e| e.node.model.id)).await?;
+        let page = record_page(
+            app,
+            q,
+            person::Column::RegisteredOn,
+            person::Column::Id,
+            order,
+            &args,
+            |m: &person::Model| (m.registered_on, m.id),
+            Person::new,
+        )
+        .await?;
+        audit(
+            app,
+            actor,
+            "person",
+            page.edges.iter().map(|e| e.node.model.id),
+        )
+        .await?;
         Ok(page)
     }
 
@@ -225,7 +313,10 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Family<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -240,9 +331,24 @@ impl<R: RegionType> RegistryQuery<R> {
         if let Some(d) = f.registered_to {
             q = q.filter(family::Column::RegisteredOn.lte(d));
         }
-        let page = record_page(app, q, family::Column::RegisteredOn, family::Column::Id, order_by.unwrap_or_default(), &args,
-            |m: &family::Model| (m.registered_on, m.id), Family::new).await?;
-        audit(app, actor, "family", page.edges.iter().map(|e| e.node.model.id)).await?;
+        let page = record_page(
+            app,
+            q,
+            family::Column::RegisteredOn,
+            family::Column::Id,
+            order_by.unwrap_or_default(),
+            &args,
+            |m: &family::Model| (m.registered_on, m.id),
+            Family::new,
+        )
+        .await?;
+        audit(
+            app,
+            actor,
+            "family",
+            page.edges.iter().map(|e| e.node.model.id),
+        )
+        .await?;
         Ok(page)
     }
 
@@ -256,7 +362,10 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Household<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -271,9 +380,24 @@ impl<R: RegionType> RegistryQuery<R> {
         if let Some(d) = f.registered_to {
             q = q.filter(household::Column::RegisteredOn.lte(d));
         }
-        let page = record_page(app, q, household::Column::RegisteredOn, household::Column::Id, order_by.unwrap_or_default(), &args,
-            |m: &household::Model| (m.registered_on, m.id), Household::new).await?;
-        audit(app, actor, "household", page.edges.iter().map(|e| e.node.model.id)).await?;
+        let page = record_page(
+            app,
+            q,
+            household::Column::RegisteredOn,
+            household::Column::Id,
+            order_by.unwrap_or_default(),
+            &args,
+            |m: &household::Model| (m.registered_on, m.id),
+            Household::new,
+        )
+        .await?;
+        audit(
+            app,
+            actor,
+            "household",
+            page.edges.iter().map(|e| e.node.model.id),
+        )
+        .await?;
         Ok(page)
     }
 
@@ -286,7 +410,10 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<CadreRole<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -306,10 +433,26 @@ impl<R: RegionType> RegistryQuery<R> {
             );
         }
         if let Some(p) = &f.programme_id {
-            q = q.filter(cadre_role::Column::ProgrammeId.eq(decode_uuid(p, "Programme", "filter.programmeId").gql()?));
+            q = q.filter(
+                cadre_role::Column::ProgrammeId.eq(decode_uuid(
+                    p,
+                    "Programme",
+                    "filter.programmeId",
+                )
+                .gql()?),
+            );
         }
-        keyset_page(&app.db, app.db.clone(), q, cadre_role::Column::Id, cadre_role::Column::Id, SortDirection::Asc, &args,
-            |m| (m.id.to_string(), m.id.to_string()), CadreRole::new)
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            cadre_role::Column::Id,
+            cadre_role::Column::Id,
+            SortDirection::Asc,
+            &args,
+            |m| (m.id.to_string(), m.id.to_string()),
+            CadreRole::new,
+        )
         .await
         .gql()
     }
@@ -317,8 +460,15 @@ impl<R: RegionType> RegistryQuery<R> {
     /// The person with this NIK, if registered in the actor's scope (roles with record access).
     /// The NIK is matched by its keyed hash; it is neither stored nor returned.
     #[graphql(visible = "record_access", guard = "RecordAccess")]
-    async fn person_by_nik(&self, ctx: &Context<'_>, nik: String) -> async_graphql::Result<Option<Person<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+    async fn person_by_nik(
+        &self,
+        ctx: &Context<'_>,
+        nik: String,
+    ) -> async_graphql::Result<Option<Person<R>>> {
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_read().gql()?;
         if !actor.has_record_access() {
             return Err(Error::forbidden("look persons up by NIK")).gql();
@@ -331,7 +481,9 @@ impl<R: RegionType> RegistryQuery<R> {
             .await
             .map_err(|e| internal(&e))?;
         if let Some(p) = &found {
-            service::audit_read(&app.db, actor, "person", &[p.id]).await.gql()?;
+            service::audit_read(&app.db, actor, "person", &[p.id])
+                .await
+                .gql()?;
         }
         Ok(found.map(Person::new))
     }
@@ -346,11 +498,21 @@ impl<R: RegionType> RegistryQuery<R> {
         filter: Option<StatisticsFilter>,
         #[graphql(default)] group_by: Vec<StatsDimension>,
     ) -> async_graphql::Result<Vec<RegistryStatisticsRow<R>>> {
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         let filter = filter.unwrap_or_default();
-        let cells = grouped(&app.db, actor, app.settings.suppression_threshold, &measure.source(), &filter, &group_by)
-            .await
-            .gql()?;
+        let cells = grouped(
+            &app.db,
+            actor,
+            app.settings.suppression_threshold,
+            &measure.source(),
+            &filter,
+            &group_by,
+        )
+        .await
+        .gql()?;
         // Preload the names of every group's region in one batch.
         let codes: Vec<String> = cells.iter().filter_map(|c| c.region.clone()).collect();
         let names = ctx
@@ -387,7 +549,10 @@ impl<R: RegionType> RegistryQuery<R> {
     /// API keys, newest first (ADMIN only).
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
         use sea_orm::QueryOrder;
-        let (app, actor) = (ctx.data_unchecked::<AppContext>(), ctx.data_unchecked::<Actor>());
+        let (app, actor) = (
+            ctx.data_unchecked::<AppContext>(),
+            ctx.data_unchecked::<Actor>(),
+        );
         actor.require_read().gql()?;
         if !actor.is_admin() {
             return Err(Error::forbidden("manage API keys")).gql();
@@ -403,6 +568,10 @@ impl<R: RegionType> RegistryQuery<R> {
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the shared shape of every record list"
+)]
 async fn record_page<E, N, D>(
     app: &AppContext,
     q: Select<E>,
@@ -421,12 +590,27 @@ where
 {
     let by_date = order.field == RecordOrderField::RegisteredOn;
     let sort = if by_date { date_col } else { id_col };
-    keyset_page(&app.db, app.db.clone(), q, sort, id_col, order.direction, args,
+    keyset_page(
+        &app.db,
+        app.db.clone(),
+        q,
+        sort,
+        id_col,
+        order.direction,
+        args,
         move |m| {
             let (d, id) = key(m);
-            (if by_date { d.to_string() } else { id.to_string() }, id.to_string())
+            (
+                if by_date {
+                    d.to_string()
+                } else {
+                    id.to_string()
+                },
+                id.to_string(),
+            )
         },
-        to_node)
+        to_node,
+    )
     .await
     .gql()
 }
@@ -441,7 +625,9 @@ async fn audit(
         return Ok(());
     }
     let ids: Vec<uuid::Uuid> = ids.collect();
-    service::audit_read(&app.db, actor, entity, &ids).await.gql()
+    service::audit_read(&app.db, actor, entity, &ids)
+        .await
+        .gql()
 }
 
 /// What a registry statistics query counts.

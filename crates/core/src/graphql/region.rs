@@ -167,7 +167,9 @@ impl<R: RegionType> RegionQuery<R> {
     async fn region(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<R>> {
         let actor = ctx.data_unchecked::<Actor>();
         actor.require_read().gql()?;
-        RegionCode::parse(&code).map_err(|e| Error::bad("code", e)).gql()?;
+        RegionCode::parse(&code)
+            .map_err(|e| Error::bad("code", e))
+            .gql()?;
         let found = ctx
             .data_unchecked::<DataLoader<RegionLoader>>()
             .load_one(code)
@@ -191,21 +193,27 @@ impl<R: RegionType> RegionQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let filter = filter.unwrap_or_default();
-        let mut q = region::Entity::find().filter(store::region_visible(
-            region::Column::Code,
-            &actor.scope,
-        ));
+        let mut q = region::Entity::find()
+            .filter(store::region_visible(region::Column::Code, &actor.scope));
         if let Some(within) = &filter.within {
             let s = crate::actor::Scope::new(within)
-                .map_err(|_| Error::bad("filter.within", format!("{within:?} is not a region code")))
+                .map_err(|_| {
+                    Error::bad("filter.within", format!("{within:?} is not a region code"))
+                })
                 .gql()?;
-            q = q.filter(store::in_scope(region::Column::Code, &s))
+            q = q
+                .filter(store::in_scope(region::Column::Code, &s))
                 .filter(region::Column::Code.ne(within.clone()));
         }
         if let Some(level) = filter.level {
             q = q.filter(region::Column::Level.eq(level.depth()));
         }
-        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             q = q.filter(store::name_contains(region::Column::Name, search));
         }
         keyset_page(

@@ -67,7 +67,9 @@ where
     E::Model: Clone + Send + Sync + 'static,
     E::Column: Send + Sync,
 {
-    Ok(one::<Uuid, ByParent<E>>(ctx, key).await?.unwrap_or_default())
+    Ok(one::<Uuid, ByParent<E>>(ctx, key)
+        .await?
+        .unwrap_or_default())
 }
 
 macro_rules! wrapper {
@@ -149,7 +151,10 @@ wrapper!(
 impl<R: RegionType> Organisation<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
-        Ok(crate::id::encode("Organisation", &self.model.id.to_string()))
+        Ok(crate::id::encode(
+            "Organisation",
+            &self.model.id.to_string(),
+        ))
     }
     /// Full name (`DPMPPA Kota Pekalongan`).
     async fn name(&self) -> &str {
@@ -327,11 +332,13 @@ impl<R: RegionType> Activity<R> {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ParticipantCount>> {
-        Ok(many::<activity_participant_count::Entity>(ctx, self.model.id)
-            .await?
-            .into_iter()
-            .map(ParticipantCount)
-            .collect())
+        Ok(
+            many::<activity_participant_count::Entity>(ctx, self.model.id)
+                .await?
+                .into_iter()
+                .map(ParticipantCount)
+                .collect(),
+        )
     }
     /// Named participants (personal data: roles with record access only).
     #[graphql(visible = "record_access", guard = "RecordAccess")]
@@ -469,7 +476,11 @@ impl<R: RegionType> Person<R> {
     /// The NIK, masked to its last four digits (`••••••••••••0001`); the full NIK is never stored.
     #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn nik_masked(&self, ctx: &Context<'_>) -> Option<String> {
-        self.model.nik_last4.as_deref().filter(|_| personal(ctx)).map(mask)
+        self.model
+            .nik_last4
+            .as_deref()
+            .filter(|_| personal(ctx))
+            .map(mask)
     }
     /// The desa/kelurahan of domicile.
     async fn region(&self) -> R {
@@ -524,7 +535,8 @@ impl<R: RegionType> Person<R> {
 }
 
 fn personal(ctx: &Context<'_>) -> bool {
-    ctx.data_opt::<Actor>().is_some_and(Actor::has_record_access)
+    ctx.data_opt::<Actor>()
+        .is_some_and(Actor::has_record_access)
 }
 
 #[Object(name = "Family")]
@@ -536,7 +548,11 @@ impl<R: RegionType> Family<R> {
     /// The KK number masked to its last four digits (personal data).
     #[graphql(visible = "record_access", guard = "RecordAccess")]
     async fn kk_masked(&self, ctx: &Context<'_>) -> Option<String> {
-        self.model.kk_last4.as_deref().filter(|_| personal(ctx)).map(mask)
+        self.model
+            .kk_last4
+            .as_deref()
+            .filter(|_| personal(ctx))
+            .map(mask)
     }
     /// The desa/kelurahan of the family.
     async fn region(&self) -> R {
@@ -565,7 +581,9 @@ impl<R: RegionType> Family<R> {
     }
     /// The number of members.
     async fn member_count(&self, ctx: &Context<'_>) -> async_graphql::Result<usize> {
-        Ok(many::<family_member::Entity>(ctx, self.model.id).await?.len())
+        Ok(many::<family_member::Entity>(ctx, self.model.id)
+            .await?
+            .len())
     }
     /// The day the family was registered.
     async fn registered_on(&self) -> NaiveDate {
