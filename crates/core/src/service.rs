@@ -218,6 +218,7 @@ pub async fn update_organisation(
     if let Some(kind) = input.kind {
         am.kind = Set(kind.as_str().to_owned());
     }
+    am.updated_at = Set(stamp());
     let updated = bump_version::<_, organisation::Entity, _>(
         &txn,
         am,
