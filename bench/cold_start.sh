@@ -3,7 +3,7 @@
 # and a later run on the same file. Usage: bash bench/cold_start.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q
 BIN=target/release/keluarga-gateway
 DIR=$(mktemp -d)
 PORT=18080

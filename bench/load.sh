@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
-cargo build --release -q
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q
 BIN=target/release/keluarga-gateway
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/keluarga_bench}
 DURATION=${DURATION:-20s}
@@ -15,7 +15,7 @@ QUERY='{ region(code: \"33\") { children(first: 50) { edges { node { code name c
 TOKEN=$("$BIN" token --role ANALYST --scope 33 2>/dev/null)
 cat >"$DIR/post.lua" <<LUA
 wrk.method = "POST"
-wrk.body   = '{"query":"$QUERY"}'
+wrk.body   = [[{"query":"$QUERY"}]]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 done = function(summary, latency, requests)
