@@ -16,7 +16,7 @@ async fn operator_in_pekalongan_sees_nothing_of_jakarta_pusat() {
         .insert(&app)
         .await;
     let jp_org = organisation(&app, "Sudin Jakarta Pusat", "31.71").await;
-    let pk_person = PersonBuilder::in_village("33.75.01.1012")
+    PersonBuilder::in_village("33.75.01.1012")
         .name("Sri Pekalongan")
         .insert(&app)
         .await;
@@ -82,7 +82,6 @@ async fn operator_in_pekalongan_sees_nothing_of_jakarta_pusat() {
     assert_eq!(data["node"]["version"], 1);
     assert_eq!(data["persons"]["totalCount"], 2);
     assert_eq!(data["families"]["totalCount"], 0);
-    let _ = pk_person;
 }
 
 #[tokio::test]

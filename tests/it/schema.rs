@@ -124,7 +124,9 @@ async fn merged_parts_define_disjoint_fields() {
     assert!(mutation_parts.iter().all(|(_, f)| !f.is_empty()));
     assert_eq!(overlaps(&mutation_parts), Vec::<String>::new());
 
-    // Region parts: core's fields, plus each domain's facet as domains are added.
+    // Region parts: core's fields now; each domain's facet joins this list (and the overlap
+    // check) when its crate is added. With one part there is nothing to overlap yet, so only
+    // check that the part's fields are introspected at all.
     let schema = Schema::build(RegionPartRoot, EmptyMutation, EmptySubscription).finish();
     let type_name = <RegionCore<Region> as async_graphql::OutputType>::type_name();
     let q = format!("{{ __type(name: \"{type_name}\") {{ fields {{ name }} }} }}");

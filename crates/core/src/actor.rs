@@ -189,6 +189,20 @@ impl Actor {
         self.role == Some(Role::Admin)
     }
 
+    /// The scope a request about `requested` may see: the requested region narrowed to the actor's
+    /// scope, the actor's scope when none is requested, and `None` when the two do not overlap.
+    /// A malformed code is a BAD_USER_INPUT on `field`.
+    pub fn scope_for(&self, requested: Option<&str>, field: &str) -> Result<Option<Scope>, Error> {
+        match requested {
+            None => Ok(Some(self.scope.clone())),
+            Some(code) => {
+                Scope::new(code)
+                    .map_err(|_| Error::bad(field, format!("{code:?} is not a region code")))?;
+                Ok(self.scope.narrow(code))
+            }
+        }
+    }
+
     /// Fails with UNAUTHENTICATED/FORBIDDEN unless the actor may read anything at all.
     pub fn require_read(&self) -> Result<(), Error> {
         if self.can_read() {

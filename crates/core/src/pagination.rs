@@ -81,11 +81,10 @@ impl TotalCount {
         E: EntityTrait,
         E::Model: Sync,
     {
-        TotalCount(Arc::new(move || {
-            let db = db.clone();
-            let select = select.clone();
-            Box::pin(async move { Ok(select.count(&db).await?) })
-        }))
+        TotalCount::lazy(move || {
+            let (db, select) = (db.clone(), select.clone());
+            async move { Ok(select.count(&db).await?) }
+        })
     }
 
     /// Counts on demand with any async function.

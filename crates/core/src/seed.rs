@@ -303,13 +303,13 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         ProgrammeDomain::KetahananKeluarga, o("pkk_pkl")?, "33.75", Some(d(2022, 1, 26)),
         vec![target("family-resilience cadres", 1001, Some((420, d(2022, 9, 14))))],
     )).await?;
-    let safe4c = service::create_programme(app, &a, prog(
+    service::create_programme(app, &a, prog(
         "SAFE4C (Safe and Friendly Environment for Children)",
         "UNICEF-supported programme in Central Java run through DPMPPA; trains kelurahan-level community facilitators. Its 150 trained cadres became the first family-resilience cadres.",
         ProgrammeDomain::PerlindunganAnak, o("dpmppa_pkl")?, "33.75", None,
         vec![target("community facilitators trained", 150, Some((150, d(2022, 1, 26))))],
     )).await?;
-    let krppa = service::create_programme(app, &a, prog(
+    service::create_programme(app, &a, prog(
         "Kelurahan Ramah Perempuan dan Peduli Anak (KRPPA) Kota Pekalongan",
         "KRPPA pilots, one per kecamatan: Pringrejo (33.75.01.1012), Noyontaansari (33.75.02.1002), Krapyak (33.75.03.1002), Jenggot (33.75.04.1004).",
         ProgrammeDomain::PerlindunganAnak, o("dpmppa_pkl")?, "33.75", Some(d(2022, 1, 26)),
@@ -547,14 +547,14 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
     ];
     service::create_activity(app, &a, up).await?;
 
-    population(app, p1001.id, safe4c.id, krppa.id).await?;
+    population(app, p1001.id).await?;
     Ok(true)
 }
 
 /// The synthetic population: a few households per village of the four seed cities, families of
 /// 1–5 persons, and the cadres the articles name (420 in Pekalongan, 36 TPK members, 8 KPM and
 /// 76 TP PKK in Jakarta Pusat).
-async fn population(app: &AppContext, p1001: Uuid, _safe4c: Uuid, _krppa: Uuid) -> Result<()> {
+async fn population(app: &AppContext, p1001: Uuid) -> Result<()> {
     let mut rng = Rng(0x4B45_4C55_4152_4741);
     let now = chrono::Utc::now();
     let mut households = Vec::new();
@@ -715,11 +715,28 @@ async fn population(app: &AppContext, p1001: Uuid, _safe4c: Uuid, _krppa: Uuid) 
     for (city, list) in men {
         women.entry(city).or_default().extend(list);
     }
+    let role_row = |person_id: Uuid,
+                    role: CadreRoleKind,
+                    region_code: String,
+                    programme_id: Option<Uuid>,
+                    started_on: NaiveDate| cadre_role::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        person_id: Set(person_id),
+        role: Set(role.as_str().to_owned()),
+        region_code: Set(region_code),
+        programme_id: Set(programme_id),
+        started_on: Set(started_on),
+        ended_on: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
     let mut roles = Vec::new();
     let mut used: std::collections::HashMap<&str, usize> = Default::default();
+    // Jakarta Pusat deploys one KPM per kecamatan (31.71.01–31.71.08).
+    let kpm_districts: Vec<String> = (1..=8).map(|k| format!("31.71.{k:02}")).collect();
     for (city, role, n, start, programme_id) in plan {
         let pool = women.get(city).map(Vec::as_slice).unwrap_or(&[]);
-        let kpm_districts: Vec<String> = (1..=8).map(|k| format!("31.71.{k:02}")).collect();
         for k in 0..n {
             let next = used.entry(city).or_default();
             let Some((pid, village)) = pool.get(*next) else {
@@ -731,32 +748,16 @@ async fn population(app: &AppContext, p1001: Uuid, _safe4c: Uuid, _krppa: Uuid) 
             } else {
                 village.clone()
             };
-            roles.push(cadre_role::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                person_id: Set(*pid),
-                role: Set(role.as_str().to_owned()),
-                region_code: Set(region_code),
-                programme_id: Set(programme_id),
-                started_on: Set(start),
-                ended_on: Set(None),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            });
+            roles.push(role_row(*pid, role, region_code, programme_id, start));
             // The second batch of Pekalongan cadres are posyandu cadres too.
             if start == d(2022, 9, 14) {
-                roles.push(cadre_role::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    person_id: Set(*pid),
-                    role: Set(CadreRoleKind::KaderPosyandu.as_str().to_owned()),
-                    region_code: Set(village.clone()),
-                    programme_id: Set(None),
-                    started_on: Set(d(2020, 1, 1)),
-                    ended_on: Set(None),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                });
+                roles.push(role_row(
+                    *pid,
+                    CadreRoleKind::KaderPosyandu,
+                    village.clone(),
+                    None,
+                    d(2020, 1, 1),
+                ));
             }
         }
     }

@@ -92,32 +92,27 @@ async fn in_scope_row<C, E>(
     id: Uuid,
     region_col: E::Column,
     what: &str,
-    region_of: fn(&E::Model) -> &str,
 ) -> Result<E::Model>
 where
     C: ConnectionTrait,
     E: EntityTrait,
     E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
 {
-    let row = E::find_by_id(id)
+    E::find_by_id(id)
         .filter(store::in_scope(region_col, &actor.scope))
         .one(db)
         .await?
-        .ok_or_else(|| Error::NotFound(what.to_owned()))?;
-    debug_assert!(actor.scope.contains(region_of(&row)));
-    Ok(row)
+        .ok_or_else(|| Error::NotFound(what.to_owned()))
 }
 
+/// Organisations are reference data: one outside the actor's scope may be named (a provincial
+/// body organising a city activity), but it must exist.
 async fn organisation_ref<C: ConnectionTrait>(
     db: &C,
-    actor: &Actor,
     id: &async_graphql::ID,
     field: &str,
 ) -> Result<Uuid> {
     let id = decode_uuid(id, "Organisation", field)?;
-    // Organisations are reference data: one outside the scope may be named (a provincial body
-    // organising a city activity), but it must exist.
-    let _ = actor;
     organisation::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -166,7 +161,7 @@ pub async fn create_organisation(
     let txn = app.db.begin().await?;
     store::require_region(&txn, &input.region_code, ANY_LEVEL, "input.regionCode").await?;
     let parent_id = match &input.parent_id {
-        Some(p) => Some(organisation_ref(&txn, actor, p, "input.parentId").await?),
+        Some(p) => Some(organisation_ref(&txn, p, "input.parentId").await?),
         None => None,
     };
     let now = stamp();
@@ -205,7 +200,6 @@ pub async fn update_organisation(
         id,
         organisation::Column::RegionCode,
         "organisation",
-        |m| &m.region_code,
     )
     .await?;
     let mut am: organisation::ActiveModel = current.clone().into();
@@ -277,7 +271,7 @@ pub async fn create_programme(
     let txn = app.db.begin().await?;
     store::require_region(&txn, &input.region_code, ANY_LEVEL, "input.regionCode").await?;
     let owner_id = match &input.owner_id {
-        Some(o) => Some(organisation_ref(&txn, actor, o, "input.ownerId").await?),
+        Some(o) => Some(organisation_ref(&txn, o, "input.ownerId").await?),
         None => None,
     };
     let launched_on = input
@@ -389,7 +383,6 @@ pub async fn create_activity(
     for (i, o) in input.organisers.iter().enumerate() {
         let oid = organisation_ref(
             &txn,
-            actor,
             &o.organisation_id,
             &format!("input.organisers[{i}].organisationId"),
         )
@@ -420,13 +413,8 @@ pub async fn create_activity(
     for (i, c) in input.commitments.iter().enumerate() {
         let oid = match &c.organisation_id {
             Some(o) => Some(
-                organisation_ref(
-                    &txn,
-                    actor,
-                    o,
-                    &format!("input.commitments[{i}].organisationId"),
-                )
-                .await?,
+                organisation_ref(&txn, o, &format!("input.commitments[{i}].organisationId"))
+                    .await?,
             ),
             None => None,
         };
@@ -652,15 +640,8 @@ pub async fn add_family_member(
     }
     let family_id = decode_uuid(&input.family_id, "Family", "input.familyId")?;
     let txn = app.db.begin().await?;
-    in_scope_row::<_, family::Entity>(
-        &txn,
-        actor,
-        family_id,
-        family::Column::RegionCode,
-        "family",
-        |m| &m.region_code,
-    )
-    .await?;
+    in_scope_row::<_, family::Entity>(&txn, actor, family_id, family::Column::RegionCode, "family")
+        .await?;
     let members = family_member::Entity::find()
         .filter(family_member::Column::FamilyId.eq(family_id))
         .all(&txn)
@@ -769,15 +750,9 @@ pub async fn update_person(
     }
     let id = decode_uuid(&input.id, "Person", "input.id")?;
     let txn = app.db.begin().await?;
-    let current = in_scope_row::<_, person::Entity>(
-        &txn,
-        actor,
-        id,
-        person::Column::RegionCode,
-        "person",
-        |m| &m.region_code,
-    )
-    .await?;
+    let current =
+        in_scope_row::<_, person::Entity>(&txn, actor, id, person::Column::RegionCode, "person")
+            .await?;
     let mut am: person::ActiveModel = current.into();
     if let Some(name) = &input.full_name {
         am.full_name = Set(required_text(name, "input.fullName")?);
@@ -876,7 +851,6 @@ pub async fn end_cadre_role(
         id,
         cadre_role::Column::RegionCode,
         "cadre role",
-        |m| &m.region_code,
     )
     .await?;
     if input.ended_on < current.started_on {

@@ -4,11 +4,12 @@
 
 use async_graphql::{Enum, InputObject};
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use crate::actor::{Actor, Scope};
+use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::region_code::RegionLevel;
+use crate::store::Binder;
 
 /// A grouping dimension shared by every domain's statistics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
@@ -114,22 +115,6 @@ pub struct StatsCell {
     pub suppressed: bool,
 }
 
-/// Collects bound values and writes backend-specific placeholders.
-struct Binder {
-    backend: DbBackend,
-    values: Vec<Value>,
-}
-
-impl Binder {
-    fn bind(&mut self, v: impl Into<Value>) -> String {
-        self.values.push(v.into());
-        match self.backend {
-            DbBackend::Postgres => format!("${}", self.values.len()),
-            _ => "?".to_owned(),
-        }
-    }
-}
-
 /// The SQL of a period label at a grain, for both backends.
 fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<String> {
     let pg = backend == DbBackend::Postgres;
@@ -146,34 +131,6 @@ fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<Stri
     })
 }
 
-/// The SQL condition "`col` is inside `scope`" (a range scan on the indexed code column).
-pub fn scope_sql(b: &mut dyn FnMut(String) -> String, col: &str, scope: &Scope) -> String {
-    if scope.code().is_empty() {
-        return "1 = 1".to_owned();
-    }
-    let eq = b(scope.code().to_owned());
-    let lo = b(format!("{}.", scope.code()));
-    let hi = b(format!("{}/", scope.code()));
-    format!("({col} = {eq} OR ({col} >= {lo} AND {col} < {hi}))")
-}
-
-/// Resolves the region a statistics request is about: the requested one narrowed to the actor's scope.
-pub fn effective_scope(actor: &Actor, filter: &StatisticsFilter) -> Result<Option<Scope>> {
-    actor.require_read()?;
-    match &filter.region_code {
-        None => Ok(Some(actor.scope.clone())),
-        Some(code) => {
-            let requested = Scope::new(code).map_err(|_| {
-                Error::bad(
-                    "filter.regionCode",
-                    format!("{code:?} is not a region code"),
-                )
-            })?;
-            Ok(actor.scope.narrow(requested.code()))
-        }
-    }
-}
-
 /// Runs one grouped statistics query and applies suppression.
 ///
 /// `groups` may name each dimension once; at most one region level and one grain.
@@ -185,7 +142,8 @@ pub async fn grouped<C: ConnectionTrait>(
     filter: &StatisticsFilter,
     groups: &[StatsDimension],
 ) -> Result<Vec<StatsCell>> {
-    let Some(scope) = effective_scope(actor, filter)? else {
+    actor.require_read()?;
+    let Some(scope) = actor.scope_for(filter.region_code.as_deref(), "filter.regionCode")? else {
         // The requested region is outside the actor's scope: nothing to count.
         return Ok(Vec::new());
     };
@@ -211,10 +169,7 @@ pub async fn grouped<C: ConnectionTrait>(
         return Err(Error::bad("groupBy", "this measure cannot be split by sex"));
     }
 
-    let mut binder = Binder {
-        backend,
-        values: Vec::new(),
-    };
+    let mut binder = Binder::new(backend);
     let null = "NULL".to_owned();
     let region_expr = levels
         .first()
@@ -226,7 +181,7 @@ pub async fn grouped<C: ConnectionTrait>(
     } else {
         null
     };
-    let mut wheres = vec![scope_sql(&mut |v| binder.bind(v), source.region, &scope)];
+    let mut wheres = vec![binder.in_scope(source.region, &scope)];
     if let Some(from) = filter.from {
         let p = binder.bind(from);
         wheres.push(format!("{} >= {p}", source.date));

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
     Statement,
@@ -28,6 +28,44 @@ pub fn in_scope<C: ColumnTrait>(col: C, scope: &Scope) -> Condition {
     )
 }
 
+/// Collects bound values for hand-written SQL and writes each backend's placeholder (`$n` or `?`).
+pub(crate) struct Binder {
+    pub(crate) backend: DbBackend,
+    pub(crate) values: Vec<sea_orm::Value>,
+}
+
+impl Binder {
+    pub(crate) fn new(backend: DbBackend) -> Self {
+        Binder {
+            backend,
+            values: Vec::new(),
+        }
+    }
+
+    /// Binds `v` and returns its placeholder.
+    pub(crate) fn bind(&mut self, v: impl Into<sea_orm::Value>) -> String {
+        self.values.push(v.into());
+        match self.backend {
+            DbBackend::Postgres => format!("${}", self.values.len()),
+            _ => "?".to_owned(),
+        }
+    }
+
+    /// The SQL condition "`col` is inside `scope`", the string form of [`in_scope`].
+    pub(crate) fn in_scope(&mut self, col: &str, scope: &Scope) -> String {
+        let s = scope.code();
+        if s.is_empty() {
+            return "1 = 1".to_owned();
+        }
+        let (eq, lo, hi) = (
+            self.bind(s.to_owned()),
+            self.bind(format!("{s}.")),
+            self.bind(format!("{s}/")),
+        );
+        format!("({col} = {eq} OR ({col} >= {lo} AND {col} < {hi}))")
+    }
+}
+
 /// The condition "region `col` is visible": inside the scope or one of its ancestors.
 pub fn region_visible(col: region::Column, scope: &Scope) -> Condition {
     let ancestors = crate::region_code::ancestors_of(scope.code());
@@ -36,18 +74,6 @@ pub fn region_visible(col: region::Column, scope: &Scope) -> Condition {
         c = c.add(col.is_in(ancestors));
     }
     c
-}
-
-/// One region, if visible in `scope`.
-pub async fn region<C: ConnectionTrait>(
-    db: &C,
-    scope: &Scope,
-    code: &str,
-) -> Result<Option<region::Model>> {
-    if !scope.sees_region(code) {
-        return Ok(None);
-    }
-    Ok(region::Entity::find_by_id(code.to_owned()).one(db).await?)
 }
 
 /// Regions by code, those visible in `scope` only.
@@ -136,24 +162,13 @@ pub async fn children_pages<C: ConnectionTrait>(
     if open.is_empty() {
         return Ok(out);
     }
-    let backend = db.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    let ph = |v: sea_orm::Value, values: &mut Vec<sea_orm::Value>| {
-        values.push(v);
-        match backend {
-            DbBackend::Postgres => format!("${}", values.len()),
-            _ => "?".to_owned(),
-        }
-    };
-    let list: Vec<String> = open
-        .iter()
-        .map(|p| ph(p.clone().into(), &mut values))
-        .collect();
+    let mut b = Binder::new(db.get_database_backend());
+    let list: Vec<String> = open.iter().map(|p| b.bind(p.clone())).collect();
     let after_sql = match after {
-        Some(a) => format!(" AND code > {}", ph(a.to_owned().into(), &mut values)),
+        Some(a) => format!(" AND code > {}", b.bind(a.to_owned())),
         None => String::new(),
     };
-    let lim = ph((limit as i64).into(), &mut values);
+    let lim = b.bind(limit as i64);
     let sql = format!(
         "SELECT code, name, level, parent_code, decree FROM (\
            SELECT code, name, level, parent_code, decree, \
@@ -163,7 +178,7 @@ pub async fn children_pages<C: ConnectionTrait>(
         list.join(", ")
     );
     let rows = region::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
+        .from_raw_sql(Statement::from_sql_and_values(b.backend, sql, b.values))
         .all(db)
         .await?;
     for r in rows {
@@ -208,9 +223,4 @@ pub fn name_contains<C: ColumnTrait>(col: C, needle: &str) -> SimpleExpr {
     );
     Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(col)))
         .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
-}
-
-/// Adds `cond` to a select (a small helper that keeps call sites short).
-pub fn and<E: EntityTrait>(q: sea_orm::Select<E>, cond: impl IntoCondition) -> sea_orm::Select<E> {
-    q.filter(cond)
 }

@@ -220,8 +220,10 @@ async fn execute(
     is_get: bool,
 ) -> Response {
     let started = Instant::now();
-    let doc = match req.parsed_query() {
-        Ok(doc) => doc.clone(),
+    // Checks on the parsed document; async-graphql keeps the parse for execution.
+    let operation = req.operation_name.clone();
+    let (mutation, aliases) = match req.parsed_query() {
+        Ok(doc) => (is_mutation(doc, operation.as_deref()), count_aliases(doc)),
         Err(e) => {
             return finish(
                 started,
@@ -233,7 +235,7 @@ async fn execute(
             );
         }
     };
-    if is_get && is_mutation(&doc, req.operation_name.as_deref()) {
+    if is_get && mutation {
         let mut resp = respond(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -246,7 +248,6 @@ async fn execute(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return finish(started, resp);
     }
-    let aliases = count_aliases(&doc);
     if aliases > s.max_aliases {
         return finish(
             started,

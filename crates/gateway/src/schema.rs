@@ -131,7 +131,7 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
         "Programme" => by_id::<programme::Entity>(ctx, uuid)
             .await?
             .map(|m| Node::Programme(Programme::new(m))),
-        "Activity" => by_id_activity(ctx, uuid)
+        "Activity" => by_id::<activity::Entity>(ctx, uuid)
             .await?
             .map(|m| Node::Activity(Activity::new(m))),
         "Person" if records => by_id::<person::Entity>(ctx, uuid)
@@ -143,7 +143,7 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
         "Household" if records => by_id::<household::Entity>(ctx, uuid)
             .await?
             .map(|m| Node::Household(Household::new(m))),
-        "CadreRole" if records => by_id_cadre(ctx, uuid)
+        "CadreRole" if records => by_id::<cadre_role::Entity>(ctx, uuid)
             .await?
             .map(|m| Node::CadreRole(CadreRole::new(m))),
         "Person" | "Family" | "Household" | "CadreRole" => {
@@ -151,44 +151,6 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
         }
         _ => return Err(Error::bad("id", "not a valid global id")).gql(),
     })
-}
-
-async fn by_id_activity(
-    ctx: &Context<'_>,
-    id: Uuid,
-) -> async_graphql::Result<Option<activity::Model>> {
-    use sea_orm::{EntityTrait, QueryFilter};
-    let (app, actor) = (
-        ctx.data_unchecked::<AppContext>(),
-        ctx.data_unchecked::<Actor>(),
-    );
-    activity::Entity::find_by_id(id)
-        .filter(keluarga_core::store::in_scope(
-            activity::Column::RegionCode,
-            &actor.scope,
-        ))
-        .one(&app.db)
-        .await
-        .map_err(|e| internal(&e))
-}
-
-async fn by_id_cadre(
-    ctx: &Context<'_>,
-    id: Uuid,
-) -> async_graphql::Result<Option<cadre_role::Model>> {
-    use sea_orm::{EntityTrait, QueryFilter};
-    let (app, actor) = (
-        ctx.data_unchecked::<AppContext>(),
-        ctx.data_unchecked::<Actor>(),
-    );
-    cadre_role::Entity::find_by_id(id)
-        .filter(keluarga_core::store::in_scope(
-            cadre_role::Column::RegionCode,
-            &actor.scope,
-        ))
-        .one(&app.db)
-        .await
-        .map_err(|e| internal(&e))
 }
 
 /// The query root: core's parts, then each domain's part.

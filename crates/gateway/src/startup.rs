@@ -10,7 +10,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use sea_orm_migration::MigratorTrait;
 
 use crate::auth::Authenticator;
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::http::AppState;
 use crate::schema::{self, Limits};
 
@@ -103,6 +103,5 @@ pub fn warnings(cfg: &Config) -> Vec<&'static str> {
     if cfg.security.pii_key.is_none() {
         w.push("security.pii_key is not set: using the development PII key (set KELUARGA__SECURITY__PII_KEY in production)");
     }
-    let _ = config::DEV_JWT_SECRET;
     w
 }

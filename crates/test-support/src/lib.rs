@@ -62,11 +62,6 @@ impl TestDb {
         (Self::build(Some(count.clone())).await, count)
     }
 
-    /// True when the tests run on PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        self.db.get_database_backend() == DbBackend::Postgres
-    }
-
     async fn build(count: Option<Arc<AtomicUsize>>) -> TestDb {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin) if !admin.is_empty() => Self::postgres(admin, count).await,

@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use crate::actor::{Actor, Scope};
 use crate::entity::{
-    activity_organiser, activity_participant, activity_participant_count, cadre_role, commitment,
-    family, family_member, household, organisation, person, programme, programme_target, region,
+    activity, activity_organiser, activity_participant, activity_participant_count, cadre_role,
+    commitment, family, family_member, household, organisation, person, programme,
+    programme_target, region,
 };
 use crate::store;
 
@@ -193,6 +194,8 @@ impl CoreLoaders {
         .data(by_id!(person, Some(person::Column::RegionCode)))
         .data(by_id!(family, Some(family::Column::RegionCode)))
         .data(by_id!(household, Some(household::Column::RegionCode)))
+        .data(by_id!(activity, Some(activity::Column::RegionCode)))
+        .data(by_id!(cadre_role, Some(cadre_role::Column::RegionCode)))
         .data(parent::<programme_target::Entity>(
             db,
             programme_target::Column::ProgrammeId,

@@ -7,7 +7,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
-use crate::actor::{Actor, Role, Scope};
+use crate::actor::{Actor, Role};
 use crate::domain::{AppContext, RegionRef, RegionType};
 use crate::entity::{
     activity, api_key, cadre_role, family, household, organisation, person, programme,
@@ -30,26 +30,21 @@ impl<R> Default for RegistryQuery<R> {
     }
 }
 
-fn narrowed(actor: &Actor, region_code: Option<&str>) -> async_graphql::Result<Option<Scope>> {
-    match region_code {
-        None => Ok(Some(actor.scope.clone())),
-        Some(code) => {
-            Scope::new(code)
-                .map_err(|_| {
-                    Error::bad(
-                        "filter.regionCode",
-                        format!("{code:?} is not a region code"),
-                    )
-                })
-                .gql()?;
-            Ok(actor.scope.narrow(code))
-        }
-    }
-}
-
-fn nothing<E: EntityTrait>(q: Select<E>, col: E::Column) -> Select<E> {
-    // An impossible condition: the requested region is outside the actor's scope.
-    q.filter(col.eq("-"))
+/// Restricts `q` to rows whose `col` lies in the actor's scope, narrowed to `region_code`.
+fn within<E: EntityTrait>(
+    q: Select<E>,
+    col: E::Column,
+    actor: &Actor,
+    region_code: Option<&str>,
+) -> async_graphql::Result<Select<E>> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    Ok(
+        match actor.scope_for(region_code, "filter.regionCode").gql()? {
+            Some(s) => q.filter(store::in_scope(col, &s)),
+            // The requested region is outside the actor's scope: a condition no row meets.
+            None => q.filter(Expr::val(1).eq(0)),
+        },
+    )
 }
 
 #[Object]
@@ -71,11 +66,12 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = organisation::Entity::find();
-        q = match narrowed(actor, f.region_code.as_deref())? {
-            Some(s) => q.filter(store::in_scope(organisation::Column::RegionCode, &s)),
-            None => nothing(q, organisation::Column::RegionCode),
-        };
+        let mut q = within(
+            organisation::Entity::find(),
+            organisation::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
         if let Some(kind) = f.kind {
             q = q.filter(organisation::Column::Kind.eq(kind.as_str()));
         }
@@ -128,11 +124,12 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = programme::Entity::find();
-        q = match narrowed(actor, f.region_code.as_deref())? {
-            Some(s) => q.filter(store::in_scope(programme::Column::RegionCode, &s)),
-            None => nothing(q, programme::Column::RegionCode),
-        };
+        let mut q = within(
+            programme::Entity::find(),
+            programme::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
         if let Some(d) = f.domain {
             q = q.filter(programme::Column::Domain.eq(d.as_str()));
         }
@@ -185,11 +182,12 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = activity::Entity::find();
-        q = match narrowed(actor, f.region_code.as_deref())? {
-            Some(s) => q.filter(store::in_scope(activity::Column::RegionCode, &s)),
-            None => nothing(q, activity::Column::RegionCode),
-        };
+        let mut q = within(
+            activity::Entity::find(),
+            activity::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
         if let Some(k) = f.kind {
             q = q.filter(activity::Column::Kind.eq(k.as_str()));
         }
@@ -251,11 +249,12 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = person::Entity::find();
-        q = match narrowed(actor, f.region_code.as_deref())? {
-            Some(s) => q.filter(store::in_scope(person::Column::RegionCode, &s)),
-            None => nothing(q, person::Column::RegionCode),
-        };
+        let mut q = within(
+            person::Entity::find(),
+            person::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
         if let Some(sex) = f.sex {
             q = q.filter(person::Column::Sex.eq(sex.letter()));
         }
@@ -320,11 +319,12 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = family::Entity::find();
-        q = match narrowed(actor, f.region_code.as_deref())? {
-            Some(s) => q.filter(store::in_scope(family::Column::RegionCode, &s)),
-            None => nothing(q, family::Column::RegionCode),
-        };
+        let mut q = within(
+            family::Entity::find(),
+            family::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
         if let Some(d) = f.registered_from {
             q = q.filter(family::Column::RegisteredOn.gte(d));
         }
@@ -369,11 +369,12 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = household::Entity::find();
-        q = match narrowed(actor, f.region_code.as_deref())? {
-            Some(s) => q.filter(store::in_scope(household::Column::RegionCode, &s)),
-            None => nothing(q, household::Column::RegionCode),
-        };
+        let mut q = within(
+            household::Entity::find(),
+            household::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
         if let Some(d) = f.registered_from {
             q = q.filter(household::Column::RegisteredOn.gte(d));
         }
@@ -417,11 +418,12 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = cadre_role::Entity::find();
-        q = match narrowed(actor, f.region_code.as_deref())? {
-            Some(s) => q.filter(store::in_scope(cadre_role::Column::RegionCode, &s)),
-            None => nothing(q, cadre_role::Column::RegionCode),
-        };
+        let mut q = within(
+            cadre_role::Entity::find(),
+            cadre_role::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
         if let Some(r) = f.role {
             q = q.filter(cadre_role::Column::Role.eq(r.as_str()));
         }
