@@ -1,0 +1,3 @@
+//! keluarga-stunting: the stunting domain of Keluarga Gateway.
+
+pub mod who;
