@@ -14,6 +14,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_region;
 mod m20261123_000002_create_registry;
 mod m20261123_000003_create_access;
+mod m20261123_000004_create_stunting;
 mod util;
 
 /// The migrator of the whole workspace.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_region::Migration),
             Box::new(m20261123_000002_create_registry::Migration),
             Box::new(m20261123_000003_create_access::Migration),
+            Box::new(m20261123_000004_create_stunting::Migration),
         ]
     }
 }

@@ -125,3 +125,15 @@ pub(crate) async fn index(
     }
     m.create_index(i).await
 }
+
+pub(crate) fn boolean(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.boolean().not_null();
+    col
+}
+
+pub(crate) fn double_null(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.double().null();
+    col
+}

@@ -184,6 +184,25 @@ impl Actor {
         matches!(self.role, Some(Role::Admin | Role::Operator))
     }
 
+    /// True for roles that record field data (measurements, visits): ADMIN, OPERATOR, CADRE.
+    pub fn can_write_field_records(&self) -> bool {
+        matches!(self.role, Some(Role::Admin | Role::Operator | Role::Cadre))
+    }
+
+    /// Fails unless the actor may record field data (measurements, visits) in `code`.
+    pub fn require_field_write_in(&self, code: &str, field: &str) -> Result<(), Error> {
+        self.require_read()?;
+        if !self.can_write_field_records() {
+            return Err(Error::forbidden("record measurements or visits"));
+        }
+        if !self.scope.contains(code) {
+            return Err(Error::Forbidden(format!(
+                "{field}: region {code} is outside your scope"
+            )));
+        }
+        Ok(())
+    }
+
     /// True for ADMIN.
     pub fn is_admin(&self) -> bool {
         self.role == Some(Role::Admin)

@@ -1,5 +1,7 @@
 //! Stored enumerations of the registry: each is a GraphQL enum and is stored as its SCREAMING name.
 
+/// Declares an enumeration that is a GraphQL enum and is stored as its SCREAMING name.
+#[macro_export]
 macro_rules! stored_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),* $(,)? }) => {
         $(#[$m])*

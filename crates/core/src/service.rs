@@ -32,11 +32,11 @@ const ANY_LEVEL: &[RegionLevel] = &[
     RegionLevel::Village,
 ];
 
-fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-fn not_future(d: NaiveDate, field: &str) -> Result<NaiveDate> {
+pub fn not_future(d: NaiveDate, field: &str) -> Result<NaiveDate> {
     if d > today() {
         Err(Error::bad(field, "must not be in the future"))
     } else {
@@ -44,7 +44,7 @@ fn not_future(d: NaiveDate, field: &str) -> Result<NaiveDate> {
     }
 }
 
-fn required_text(s: &str, field: &str) -> Result<String> {
+pub fn required_text(s: &str, field: &str) -> Result<String> {
     let t = s.trim();
     if t.is_empty() {
         return Err(Error::bad(field, "must not be empty"));
@@ -55,7 +55,7 @@ fn required_text(s: &str, field: &str) -> Result<String> {
     Ok(t.to_owned())
 }
 
-fn optional_text(s: Option<&str>, field: &str) -> Result<Option<String>> {
+pub fn optional_text(s: Option<&str>, field: &str) -> Result<Option<String>> {
     match s.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) => required_text(t, field).map(Some),
@@ -86,7 +86,7 @@ fn non_negative(n: i32, field: &str) -> Result<i32> {
 }
 
 /// Loads a row by global id that must exist inside the actor's scope.
-async fn in_scope_row<C, E>(
+pub async fn in_scope_row<C, E>(
     db: &C,
     actor: &Actor,
     id: Uuid,
@@ -107,7 +107,7 @@ where
 
 /// Organisations are reference data: one outside the actor's scope may be named (a provincial
 /// body organising a city activity), but it must exist.
-async fn organisation_ref<C: ConnectionTrait>(
+pub async fn organisation_ref<C: ConnectionTrait>(
     db: &C,
     id: &async_graphql::ID,
     field: &str,
@@ -120,7 +120,7 @@ async fn organisation_ref<C: ConnectionTrait>(
     Ok(id)
 }
 
-async fn person_ref<C: ConnectionTrait>(
+pub async fn person_ref<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     id: &async_graphql::ID,
@@ -147,7 +147,7 @@ async fn programme_ref<C: ConnectionTrait>(
         .ok_or_else(|| Error::bad(field, "no such programme"))
 }
 
-fn stamp() -> chrono::DateTime<Utc> {
+pub fn stamp() -> chrono::DateTime<Utc> {
     Utc::now()
 }
 
@@ -227,7 +227,7 @@ pub async fn update_organisation(
 }
 
 /// Writes `am` only if the stored version is `version`, and increments it.
-async fn bump_version<C, E, A>(
+pub async fn bump_version<C, E, A>(
     db: &C,
     am: A,
     id: Uuid,

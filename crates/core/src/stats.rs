@@ -33,7 +33,8 @@ pub enum StatsDimension {
 }
 
 impl StatsDimension {
-    fn region_level(self) -> Option<RegionLevel> {
+    /// The region level this dimension groups by, if it is one.
+    pub fn region_level(self) -> Option<RegionLevel> {
         match self {
             StatsDimension::Province => Some(RegionLevel::Province),
             StatsDimension::Regency => Some(RegionLevel::Regency),
@@ -116,7 +117,7 @@ pub struct StatsCell {
 }
 
 /// The SQL of a period label at a grain, for both backends.
-fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<String> {
+pub fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<String> {
     let pg = backend == DbBackend::Postgres;
     Some(match dim {
         StatsDimension::Year if pg => format!("to_char({col}, 'YYYY')"),

@@ -29,13 +29,16 @@ pub fn in_scope<C: ColumnTrait>(col: C, scope: &Scope) -> Condition {
 }
 
 /// Collects bound values for hand-written SQL and writes each backend's placeholder (`$n` or `?`).
-pub(crate) struct Binder {
-    pub(crate) backend: DbBackend,
-    pub(crate) values: Vec<sea_orm::Value>,
+pub struct Binder {
+    /// The backend whose placeholders are written.
+    pub backend: DbBackend,
+    /// The bound values, in order.
+    pub values: Vec<sea_orm::Value>,
 }
 
 impl Binder {
-    pub(crate) fn new(backend: DbBackend) -> Self {
+    /// A binder for `backend`.
+    pub fn new(backend: DbBackend) -> Self {
         Binder {
             backend,
             values: Vec::new(),
@@ -43,7 +46,7 @@ impl Binder {
     }
 
     /// Binds `v` and returns its placeholder.
-    pub(crate) fn bind(&mut self, v: impl Into<sea_orm::Value>) -> String {
+    pub fn bind(&mut self, v: impl Into<sea_orm::Value>) -> String {
         self.values.push(v.into());
         match self.backend {
             DbBackend::Postgres => format!("${}", self.values.len()),
@@ -52,7 +55,7 @@ impl Binder {
     }
 
     /// The SQL condition "`col` is inside `scope`", the string form of [`in_scope`].
-    pub(crate) fn in_scope(&mut self, col: &str, scope: &Scope) -> String {
+    pub fn in_scope(&mut self, col: &str, scope: &Scope) -> String {
         let s = scope.code();
         if s.is_empty() {
             return "1 = 1".to_owned();

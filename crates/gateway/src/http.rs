@@ -32,15 +32,17 @@ pub struct AppState {
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// Maximum aliases per document.
     pub max_aliases: usize,
-    /// Largest body accepted.
+    /// Largest JSON body accepted.
     pub body_limit: usize,
+    /// Largest file upload (multipart request) accepted.
+    pub upload_limit: usize,
     /// Request timeout.
     pub timeout: Duration,
 }
 
 /// The router of the gateway (used by `serve` and driven directly by the tests).
 pub fn router(state: AppState) -> Router {
-    let body_limit = state.body_limit;
+    let body_limit = state.body_limit.max(state.upload_limit + 64 * 1024);
     let timeout = state.timeout;
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -129,6 +131,34 @@ async fn graphql_post(State(s): State<AppState>, headers: HeaderMap, body: Bytes
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    if ct.to_ascii_lowercase().starts_with("multipart/form-data") {
+        // The GraphQL multipart request spec (file uploads): at most one file, of at most
+        // `upload_limit` bytes.
+        let opts = async_graphql::http::MultipartOptions::default()
+            .max_num_files(1)
+            .max_file_size(s.upload_limit);
+        return match async_graphql::http::receive_body(Some(ct), body.as_ref(), opts).await {
+            Ok(req) => execute(&s, &headers, media, req, false).await,
+            Err(e) => respond(
+                StatusCode::BAD_REQUEST,
+                media,
+                &error_body(
+                    ErrorCode::GraphqlParseFailed,
+                    &format!("not a valid GraphQL multipart request: {e}"),
+                ),
+            ),
+        };
+    }
+    if body.len() > s.body_limit {
+        return respond(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            media,
+            &error_body(
+                ErrorCode::BadUserInput,
+                &format!("the request body is larger than {} bytes", s.body_limit),
+            ),
+        );
+    }
     if !ct.to_ascii_lowercase().starts_with(JSON) {
         return respond(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

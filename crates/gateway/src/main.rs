@@ -61,6 +61,26 @@ enum Command {
     },
     /// Print the GraphQL SDL.
     Schema,
+    /// Import records from a file (all or nothing: every bad row is reported, then nothing is
+    /// written).
+    #[cfg(feature = "stunting")]
+    Import {
+        #[command(subcommand)]
+        what: Import,
+    },
+}
+
+#[cfg(feature = "stunting")]
+#[derive(Subcommand)]
+enum Import {
+    /// Growth measurements from CSV (columns in the README), scored on the way in.
+    Measurements {
+        /// The CSV file.
+        file: PathBuf,
+        /// Only accept children inside this region code (default: the whole country).
+        #[arg(long, default_value = "")]
+        scope: String,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -124,6 +144,12 @@ async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {
                 tracing::info!("demo data already present; nothing written");
             }
         }
+        #[cfg(feature = "stunting")]
+        Command::Import {
+            what: Import::Measurements { file, scope },
+        } => {
+            import_measurements(&cfg, &file, &scope).await?;
+        }
         Command::Serve { listen } => {
             if let Some(l) = listen {
                 cfg.server.listen = l;
@@ -160,6 +186,74 @@ async fn serve(cfg: Config) -> anyhow::Result<()> {
         .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+#[cfg(feature = "stunting")]
+async fn import_measurements(
+    cfg: &Config,
+    file: &std::path::Path,
+    scope: &str,
+) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    use keluarga_stunting::import::{self, Phase};
+    let scope = Scope::new(scope).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let db = startup::connect(cfg).await?;
+    startup::migrate(&db).await?;
+    let app = startup::app_context(cfg, db);
+    let actor = keluarga_core::Actor::new(
+        "cli:import",
+        Role::Admin,
+        scope,
+        keluarga_core::Credential::Anonymous,
+    );
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} rows [{elapsed}] {wide_bar}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message("checking");
+    let progress = |phase: Phase, done: u64, total: u64| {
+        match phase {
+            Phase::Checking => bar.set_message("checking"),
+            Phase::Writing => bar.set_message("writing"),
+        }
+        if total > 0 {
+            bar.set_length(total);
+        }
+        bar.set_position(done);
+    };
+    let started = std::time::Instant::now();
+    let result =
+        import::import_measurements(&app, &actor, std::io::BufReader::new(reader), &progress).await;
+    bar.finish_and_clear();
+    match result {
+        Ok(s) => {
+            let mut out = std::io::stdout();
+            writeln!(
+                out,
+                "imported {} measurements of {} children from {} rows in {:.2} s ({} stored with a WHO flag)",
+                s.imported,
+                s.children,
+                s.rows,
+                started.elapsed().as_secs_f64(),
+                s.flagged
+            )?;
+            Ok(())
+        }
+        Err(keluarga_stunting::error::Error::Import { rows, total }) => {
+            let mut err = std::io::stderr();
+            for r in &rows {
+                writeln!(err, "{}: {r}", file.display())?;
+            }
+            anyhow::bail!(
+                "{} of {total} rows are invalid; nothing was imported",
+                rows.len()
+            )
+        }
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
 }
 
 fn redact(url: &str) -> String {

@@ -22,11 +22,18 @@ use uuid::Uuid;
 /// The one `Region` type: core's fields plus one facet per domain.
 #[derive(MergedObject)]
 #[graphql(name = "Region")]
-pub struct Region(RegionCore<Region>);
+pub struct Region(
+    RegionCore<Region>,
+    #[cfg(feature = "stunting")] keluarga_stunting::graphql::region::RegionStuntingPart<Region>,
+);
 
 impl From<RegionRef> for Region {
     fn from(r: RegionRef) -> Self {
-        Region(RegionCore::from(r))
+        Region(
+            RegionCore::from(r.clone()),
+            #[cfg(feature = "stunting")]
+            r.into(),
+        )
     }
 }
 
@@ -62,7 +69,25 @@ pub enum Node {
     Household(Household<Region>),
     /// A cadre role.
     CadreRole(CadreRole<Region>),
+    /// A posyandu.
+    #[cfg(feature = "stunting")]
+    Posyandu(st::Posyandu<Region>),
+    /// A child under five with stunting data.
+    #[cfg(feature = "stunting")]
+    Child(st::Child<Region>),
+    /// A growth measurement.
+    #[cfg(feature = "stunting")]
+    Measurement(st::Measurement<Region>),
+    /// A TPK team.
+    #[cfg(feature = "stunting")]
+    TpkTeam(st::TpkTeam<Region>),
+    /// A foster parent (orang tua asuh).
+    #[cfg(feature = "stunting")]
+    FosterParent(st::FosterParent<Region>),
 }
+
+#[cfg(feature = "stunting")]
+use keluarga_stunting::graphql::types as st;
 
 /// `node` and `nodes`: any object by its global id, within the actor's scope.
 #[derive(Default)]
@@ -149,17 +174,112 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
         "Person" | "Family" | "Household" | "CadreRole" => {
             return Err(Error::forbidden("read individual records")).gql();
         }
+        #[cfg(feature = "stunting")]
+        "Posyandu" => by_id::<keluarga_stunting::entity::posyandu::Entity>(ctx, uuid)
+            .await?
+            .map(|m| Node::Posyandu(st::Posyandu::new(m))),
+        #[cfg(feature = "stunting")]
+        "TpkTeam" => by_id::<keluarga_stunting::entity::tpk_team::Entity>(ctx, uuid)
+            .await?
+            .map(|m| Node::TpkTeam(st::TpkTeam::new(m))),
+        #[cfg(feature = "stunting")]
+        "FosterParent" => by_id::<keluarga_stunting::entity::foster_parent::Entity>(ctx, uuid)
+            .await?
+            .map(|m| Node::FosterParent(st::FosterParent::new(m))),
+        #[cfg(feature = "stunting")]
+        "Child" | "Measurement" if !actor.has_record_access() => {
+            return Err(Error::forbidden("read children's or health records")).gql();
+        }
+        #[cfg(feature = "stunting")]
+        "Child" => {
+            let found = by_id::<keluarga_stunting::entity::child::Entity>(ctx, uuid).await?;
+            if let Some(m) = &found {
+                audit(ctx, "child", m.id).await?;
+            }
+            found.map(|m| Node::Child(st::Child::new(m)))
+        }
+        #[cfg(feature = "stunting")]
+        "Measurement" => {
+            let found = by_id::<keluarga_stunting::entity::measurement::Entity>(ctx, uuid).await?;
+            if let Some(m) = &found {
+                audit(ctx, "measurement", m.id).await?;
+            }
+            found.map(|m| Node::Measurement(st::Measurement::new(m)))
+        }
         _ => return Err(Error::bad("id", "not a valid global id")).gql(),
     })
 }
 
+#[cfg(feature = "stunting")]
+async fn audit(ctx: &Context<'_>, entity: &str, id: Uuid) -> async_graphql::Result<()> {
+    let (app, actor) = (
+        ctx.data_unchecked::<AppContext>(),
+        ctx.data_unchecked::<Actor>(),
+    );
+    keluarga_core::service::audit_read(&app.db, actor, entity, &[id])
+        .await
+        .gql()
+}
+
 /// The query root: core's parts, then each domain's part.
 #[derive(MergedObject, Default)]
-pub struct Query(RegionQuery<Region>, RegistryQuery<Region>, NodeQuery);
+pub struct Query(
+    RegionQuery<Region>,
+    RegistryQuery<Region>,
+    NodeQuery,
+    #[cfg(feature = "stunting")] keluarga_stunting::graphql::query::StuntingQuery<Region>,
+);
 
 /// The mutation root: core's parts, then each domain's part.
 #[derive(MergedObject, Default)]
-pub struct Mutation(RegistryMutation<Region>, ApiKeyMutation);
+pub struct Mutation(
+    RegistryMutation<Region>,
+    ApiKeyMutation,
+    #[cfg(feature = "stunting")] keluarga_stunting::graphql::mutation::StuntingMutation<Region>,
+);
+
+/// The configuration sections of the domains this build has.
+#[derive(Debug, Clone, Default)]
+pub struct DomainConfigs {
+    /// `[domains.stunting]`.
+    #[cfg(feature = "stunting")]
+    pub stunting: keluarga_stunting::StuntingConfig,
+}
+
+impl DomainConfigs {
+    /// The largest file upload any domain accepts (0 when none takes uploads).
+    pub fn upload_limit(&self) -> usize {
+        #[cfg(feature = "stunting")]
+        return self.stunting.upload_limit_bytes;
+        #[cfg(not(feature = "stunting"))]
+        0
+    }
+
+    /// Reads every `[domains.<name>]` section; an unknown domain or key is an error.
+    pub fn from_sections(
+        sections: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> anyhow::Result<Self> {
+        #[cfg_attr(
+            not(feature = "stunting"),
+            expect(unused_mut, reason = "no domain section to read")
+        )]
+        let mut out = DomainConfigs::default();
+        for (name, value) in sections {
+            match name.as_str() {
+                #[cfg(feature = "stunting")]
+                <keluarga_stunting::Stunting as keluarga_core::Domain>::NAME => {
+                    out.stunting = serde_json::from_value(value.clone())
+                        .map_err(|e| anyhow::anyhow!("[domains.{name}]: {e}"))?;
+                }
+                _ => {
+                    let _ = value;
+                    anyhow::bail!("[domains.{name}]: no such domain in this build");
+                }
+            }
+        }
+        Ok(out)
+    }
+}
 
 /// The served schema type.
 pub type GatewaySchema = Schema<Query, Mutation, EmptySubscription>;
@@ -177,8 +297,8 @@ pub struct Limits {
     pub suggestions: bool,
 }
 
-/// Builds the schema with its global data and limits.
-pub fn build(app: Option<AppContext>, limits: &Limits) -> GatewaySchema {
+/// Builds the schema with its global data, the domains' installs and the limits.
+pub fn build(app: Option<AppContext>, domains: &DomainConfigs, limits: &Limits) -> GatewaySchema {
     let mut b = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<Node>()
         .limit_depth(limits.max_depth)
@@ -190,8 +310,17 @@ pub fn build(app: Option<AppContext>, limits: &Limits) -> GatewaySchema {
         b = b.disable_suggestions();
     }
     if let Some(app) = app {
+        #[cfg(feature = "stunting")]
+        {
+            b = <keluarga_stunting::Stunting as keluarga_core::Domain>::install(
+                &app,
+                &domains.stunting,
+                b,
+            );
+        }
         b = b.data(app);
     }
+    let _ = domains;
     b.finish()
 }
 
@@ -203,7 +332,7 @@ pub fn sdl() -> String {
         introspection: true,
         suggestions: true,
     };
-    build(None, &limits).sdl_with_options(
+    build(None, &DomainConfigs::default(), &limits).sdl_with_options(
         SDLExportOptions::new()
             .sorted_fields()
             .sorted_arguments()
@@ -218,5 +347,7 @@ pub fn per_request(
     req: async_graphql::Request,
 ) -> async_graphql::Request {
     let req = keluarga_core::graphql::loaders::CoreLoaders::attach(&app.db, actor, req);
+    #[cfg(feature = "stunting")]
+    let req = <keluarga_stunting::Stunting as keluarga_core::Domain>::per_request(app, actor, req);
     req.data(actor.clone())
 }

@@ -58,7 +58,10 @@ pub fn app_context(cfg: &Config, db: DatabaseConnection) -> AppContext {
 
 /// Seeds the demo data of core and every domain (each does nothing if its data is there).
 pub async fn seed_demo(app: &AppContext) -> anyhow::Result<bool> {
-    Ok(keluarga_core::seed::demo(app).await?)
+    let wrote = keluarga_core::seed::demo(app).await?;
+    #[cfg(feature = "stunting")]
+    <keluarga_stunting::Stunting as keluarga_core::Domain>::seed_demo(app).await?;
+    Ok(wrote)
 }
 
 fn metrics_handle() -> PrometheusHandle {
@@ -83,8 +86,10 @@ pub fn state(cfg: &Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
         introspection: cfg.graphql.introspection,
         suggestions: cfg.graphql.suggestions,
     };
+    let domains = schema::DomainConfigs::from_sections(&cfg.domains)?;
     Ok(AppState {
-        schema: schema::build(Some(app.clone()), &limits),
+        schema: schema::build(Some(app.clone()), &domains, &limits),
+        upload_limit: domains.upload_limit(),
         app,
         auth: Arc::new(Authenticator::new(cfg)?),
         metrics: metrics_handle(),

@@ -1,3 +1,74 @@
 //! keluarga-stunting: the stunting domain of Keluarga Gateway.
+//!
+//! Children under five with their growth measurements scored against the WHO 2006 Child Growth
+//! Standards (`who`, a pure module), posyandu, Tim Pendamping Keluarga and their visits, KPM,
+//! the 8 convergence actions of each regency/city, and foster parents (orang tua asuh). It plugs
+//! into the gateway through [`keluarga_core::Domain`].
 
+pub mod entity;
+pub mod error;
+pub mod graphql;
+pub mod import;
+pub mod kinds;
+pub mod seed;
+pub mod service;
+pub mod stats;
+pub mod store;
 pub mod who;
+
+use async_graphql::{ObjectType, SchemaBuilder, SubscriptionType};
+use keluarga_core::{Actor, AppContext, Domain, RegionType};
+
+/// Configuration of `[domains.stunting]`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StuntingConfig {
+    /// The largest CSV file `importMeasurements` accepts, in bytes (default 20 MiB).
+    pub upload_limit_bytes: usize,
+}
+
+impl Default for StuntingConfig {
+    fn default() -> Self {
+        StuntingConfig {
+            upload_limit_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// The stunting domain plugin.
+pub struct Stunting;
+
+impl Domain for Stunting {
+    const NAME: &'static str = "stunting";
+    type Config = StuntingConfig;
+    type Query<R: RegionType> = graphql::query::StuntingQuery<R>;
+    type Mutation<R: RegionType> = graphql::mutation::StuntingMutation<R>;
+    type RegionPart<R: RegionType> = graphql::region::RegionStuntingPart<R>;
+
+    fn install<Q, M, S>(
+        _ctx: &AppContext,
+        cfg: &Self::Config,
+        builder: SchemaBuilder<Q, M, S>,
+    ) -> SchemaBuilder<Q, M, S>
+    where
+        Q: ObjectType + 'static,
+        M: ObjectType + 'static,
+        S: SubscriptionType + 'static,
+    {
+        // Parse the embedded WHO tables once, at start-up rather than on the first request.
+        let _ = who::tables();
+        builder.data(graphql::mutation::UploadLimit(cfg.upload_limit_bytes))
+    }
+
+    fn per_request(
+        ctx: &AppContext,
+        actor: &Actor,
+        request: async_graphql::Request,
+    ) -> async_graphql::Request {
+        graphql::loaders::attach(&ctx.db, actor, request)
+    }
+
+    async fn seed_demo(ctx: &AppContext) -> Result<(), keluarga_core::error::Error> {
+        seed::demo(ctx).await.map(|_| ())
+    }
+}

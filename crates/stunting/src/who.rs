@@ -296,13 +296,18 @@ impl Tables {
             out.c9mo_flag = true;
         }
         out.position_used = position;
-        let clenhei = input.lenhei_cm.filter(|v| *v > 0.0).map(|v| match (age, position) {
-            (Some(d), Some(Position::Standing)) if d < HEIGHT_FROM_DAYS => {
-                v + POSITION_CORRECTION_CM
-            }
-            (Some(d), Some(Position::Lying)) if d >= HEIGHT_FROM_DAYS => v - POSITION_CORRECTION_CM,
-            _ => v,
-        });
+        let clenhei = input
+            .lenhei_cm
+            .filter(|v| *v > 0.0)
+            .map(|v| match (age, position) {
+                (Some(d), Some(Position::Standing)) if d < HEIGHT_FROM_DAYS => {
+                    v + POSITION_CORRECTION_CM
+                }
+                (Some(d), Some(Position::Lying)) if d >= HEIGHT_FROM_DAYS => {
+                    v - POSITION_CORRECTION_CM
+                }
+                _ => v,
+            });
         out.clenhei = clenhei;
         let weight = input.weight_kg.filter(|v| *v > 0.0);
         let bmi = match (weight, clenhei) {
@@ -598,8 +603,14 @@ mod tests {
         assert_eq!(at(731, Position::Standing).clenhei, Some(85.0));
         assert_eq!(at(731, Position::Unknown).clenhei, Some(85.0));
         // 730 days uses weight-for-length, 731 weight-for-height.
-        assert_eq!(at(730, Position::Lying).whz_table, Some(StatureTable::Length));
-        assert_eq!(at(731, Position::Lying).whz_table, Some(StatureTable::Height));
+        assert_eq!(
+            at(730, Position::Lying).whz_table,
+            Some(StatureTable::Length)
+        );
+        assert_eq!(
+            at(731, Position::Lying).whz_table,
+            Some(StatureTable::Height)
+        );
         // The HAZ at 730 standing equals the HAZ at 730 lying of a child 0.7 cm longer.
         let lms = *t.lhfa.get(Sex::Male, 730).unwrap();
         assert_eq!(z(at(730, Position::Standing).haz), round2(lms.z(85.7)));
@@ -643,10 +654,22 @@ mod tests {
         let s = t.score(&input(Sex::Female, Some(200), Some(mid.m), Some(60.35)));
         assert_eq!(z(s.whz), 0.0);
         // Outside 45–110 cm (length) there is no score.
-        assert!(t.score(&input(Sex::Male, Some(10), Some(2.0), Some(44.9))).whz.is_none());
-        assert!(t.score(&input(Sex::Male, Some(700), Some(20.0), Some(110.1))).whz.is_none());
+        assert!(
+            t.score(&input(Sex::Male, Some(10), Some(2.0), Some(44.9)))
+                .whz
+                .is_none()
+        );
+        assert!(
+            t.score(&input(Sex::Male, Some(700), Some(20.0), Some(110.1)))
+                .whz
+                .is_none()
+        );
         // Weight-for-height covers 65–120 cm from 731 days.
-        assert!(t.score(&input(Sex::Male, Some(800), Some(7.0), Some(64.9))).whz.is_none());
+        assert!(
+            t.score(&input(Sex::Male, Some(800), Some(7.0), Some(64.9)))
+                .whz
+                .is_none()
+        );
         let h = *t.wfh.get(Sex::Male, 650).unwrap();
         let s = t.score(&input(Sex::Male, Some(800), Some(h.m), Some(65.0)));
         assert_eq!(z(s.whz), 0.0);
@@ -670,12 +693,20 @@ mod tests {
     #[test]
     fn ages_are_scored_from_0_to_1826_days_only() {
         let t = tables();
-        assert!(t.score(&input(Sex::Female, Some(0), Some(3.2), Some(49.0))).haz.is_some());
+        assert!(
+            t.score(&input(Sex::Female, Some(0), Some(3.2), Some(49.0)))
+                .haz
+                .is_some()
+        );
         let s = t.score(&input(Sex::Female, Some(1826), Some(18.0), Some(109.0)));
         assert!(s.haz.is_some() && s.waz.is_some() && s.whz.is_some());
         let s = t.score(&input(Sex::Female, Some(1827), Some(18.0), Some(109.0)));
         assert!(s.haz.is_none() && s.waz.is_none() && s.whz.is_none() && s.baz.is_none());
-        assert!(t.score(&input(Sex::Female, Some(-1), Some(3.0), Some(49.0))).haz.is_none());
+        assert!(
+            t.score(&input(Sex::Female, Some(-1), Some(3.0), Some(49.0)))
+                .haz
+                .is_none()
+        );
         // Arm circumference starts at 91 days.
         let muac = |age| {
             t.score(&Input {
@@ -707,7 +738,10 @@ mod tests {
     fn flags_follow_who_limits_and_flagged_scores_get_no_category() {
         assert!(score(6.01, -6.0, 6.0).unwrap().flagged);
         assert!(!score(6.0, -6.0, 6.0).unwrap().flagged);
-        assert!(!score(6.004, -6.0, 6.0).unwrap().flagged, "flag after rounding");
+        assert!(
+            !score(6.004, -6.0, 6.0).unwrap().flagged,
+            "flag after rounding"
+        );
         assert!(score(5.01, -6.0, 5.0).unwrap().flagged);
         assert!(score(-5.01, -5.0, 5.0).unwrap().flagged);
         let s = Scores {

@@ -99,6 +99,25 @@ pub struct ById<E: EntityTrait> {
     id_of: fn(&E::Model) -> Uuid,
 }
 
+impl<E: EntityTrait> ById<E> {
+    /// A loader of `E` by `id_col`, scoped on `region_col` when given.
+    pub fn new(
+        db: DatabaseConnection,
+        scope: Scope,
+        id_col: E::Column,
+        region_col: Option<E::Column>,
+        id_of: fn(&E::Model) -> Uuid,
+    ) -> Self {
+        ById {
+            db,
+            scope,
+            id_col,
+            region_col,
+            id_of,
+        }
+    }
+}
+
 impl<E> Loader<Uuid> for ById<E>
 where
     E: EntityTrait + Send + Sync + 'static,
@@ -256,7 +275,8 @@ impl CoreLoaders {
 /// Family memberships keyed by person (a second `ByParent<family_member>` needs its own type).
 pub struct MemberOf(pub DataLoader<ByParent<family_member::Entity>>);
 
-fn parent<E>(
+/// A `ByParent` loader of `E` grouped by `fk_col`.
+pub fn parent<E>(
     db: &DatabaseConnection,
     fk_col: E::Column,
     id_col: E::Column,

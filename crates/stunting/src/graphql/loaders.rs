@@ -1,0 +1,260 @@
+//! Per-request DataLoaders of the stunting domain, each scoped to the actor.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use chrono::NaiveDate;
+use keluarga_core::entity::cadre_role;
+use keluarga_core::graphql::loaders::{ById, LoadError, parent};
+use keluarga_core::kinds::CadreRoleKind;
+use keluarga_core::service::today;
+use keluarga_core::{Actor, Scope};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Statement,
+};
+
+use crate::entity::{
+    child, foster_parent, foster_parent_child, measurement, measurement_revision, posyandu,
+    tpk_member, tpk_team,
+};
+use crate::stats::{self, Counts};
+
+fn db_err(e: impl std::fmt::Display) -> LoadError {
+    Arc::new(DbErr::Custom(e.to_string()))
+}
+
+/// Current KADER_POSYANDU roles by village code.
+pub struct PosyanduCadres {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<String> for PosyanduCadres {
+    type Value = Vec<cadre_role::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[String],
+    ) -> Result<HashMap<String, Vec<cadre_role::Model>>, LoadError> {
+        let today = today();
+        let rows = cadre_role::Entity::find()
+            .filter(cadre_role::Column::RegionCode.is_in(keys.iter().cloned()))
+            .filter(keluarga_core::store::in_scope(
+                cadre_role::Column::RegionCode,
+                &self.scope,
+            ))
+            .filter(cadre_role::Column::Role.eq(CadreRoleKind::KaderPosyandu.as_str()))
+            .filter(cadre_role::Column::StartedOn.lte(today))
+            .filter(
+                Condition::any()
+                    .add(cadre_role::Column::EndedOn.is_null())
+                    .add(cadre_role::Column::EndedOn.gte(today)),
+            )
+            .order_by_asc(cadre_role::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        let mut out: HashMap<String, Vec<cadre_role::Model>> =
+            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+        for r in rows {
+            out.entry(r.region_code.clone()).or_default().push(r);
+        }
+        Ok(out)
+    }
+}
+
+/// A region facet request: a region code and a period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FacetKey {
+    /// The region code.
+    pub code: String,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+}
+
+/// The headline figures of one region for one period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FacetFigures {
+    /// Measurement counts from each child's latest measurement in the period.
+    pub counts: Counts,
+    /// Convergence actions DONE in the period's last year by the region's regency/city (none
+    /// for a province).
+    pub actions_done: Option<i64>,
+    /// Foster parents active at some time in the period.
+    pub foster_parents: i64,
+}
+
+/// The `Region.stunting` figures of many regions: per period and level, one query for the
+/// measurements, one for the convergence actions and one for the foster parents.
+pub struct FacetLoader {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl FacetLoader {
+    async fn counted(
+        &self,
+        sql: String,
+        values: Vec<sea_orm::Value>,
+    ) -> Result<HashMap<String, i64>, LoadError> {
+        let backend = self.db.get_database_backend();
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await
+            .map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let code: String = r.try_get("", "g").map_err(Arc::new)?;
+            let n: i64 = r.try_get("", "n").map_err(Arc::new)?;
+            out.insert(code, n);
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<FacetKey> for FacetLoader {
+    type Value = FacetFigures;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[FacetKey]) -> Result<HashMap<FacetKey, FacetFigures>, LoadError> {
+        let mut groups: HashMap<(NaiveDate, NaiveDate, usize), Vec<String>> = HashMap::new();
+        for k in keys {
+            groups
+                .entry((k.from, k.to, k.code.len()))
+                .or_default()
+                .push(k.code.clone());
+        }
+        let backend = self.db.get_database_backend();
+        let mut out = HashMap::new();
+        for ((from, to, len), codes) in groups {
+            let counts: HashMap<String, Counts> =
+                stats::by_regions(&self.db, &self.scope, &codes, from, to)
+                    .await
+                    .map_err(db_err)?
+                    .into_iter()
+                    .collect();
+            // Convergence actions belong to the regency/city (code length 5).
+            let mut actions = HashMap::new();
+            if len >= 5 {
+                let mut b = keluarga_core::store::Binder::new(backend);
+                let regencies: Vec<String> = codes
+                    .iter()
+                    .filter_map(|c| c.get(..5).map(str::to_owned))
+                    .collect();
+                let list: Vec<String> = regencies.iter().map(|c| b.bind(c.clone())).collect();
+                let year = b.bind(chrono::Datelike::year(&to));
+                let scope = b.in_scope("region_code", &self.scope);
+                let sql = format!(
+                    "SELECT region_code AS g, CAST(COUNT(*) AS BIGINT) AS n FROM convergence_action \
+                     WHERE region_code IN ({}) AND year = {year} AND status = 'DONE' AND {scope} \
+                     GROUP BY region_code",
+                    list.join(", ")
+                );
+                actions = self.counted(sql, b.values).await?;
+            }
+            let mut b = keluarga_core::store::Binder::new(backend);
+            let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+            let (f, t) = (b.bind(from), b.bind(to));
+            let scope = b.in_scope("region_code", &self.scope);
+            let sql = format!(
+                "SELECT substr(region_code, 1, {len}) AS g, CAST(COUNT(*) AS BIGINT) AS n \
+                 FROM foster_parent WHERE substr(region_code, 1, {len}) IN ({}) \
+                 AND started_on <= {t} AND (ended_on IS NULL OR ended_on >= {f}) AND {scope} \
+                 GROUP BY 1",
+                list.join(", ")
+            );
+            let fosters = self.counted(sql, b.values).await?;
+            for code in codes {
+                let figures = FacetFigures {
+                    counts: counts.get(&code).copied().unwrap_or_default(),
+                    actions_done: (len >= 5).then(|| {
+                        code.get(..5)
+                            .and_then(|r| actions.get(r).copied())
+                            .unwrap_or(0)
+                    }),
+                    foster_parents: fosters.get(&code).copied().unwrap_or(0),
+                };
+                out.insert(FacetKey { code, from, to }, figures);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Adds every loader of the stunting domain, scoped to `actor`, to a request.
+pub fn attach(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    req: async_graphql::Request,
+) -> async_graphql::Request {
+    let scope = actor.scope.clone();
+    macro_rules! by_id {
+        ($m:ident) => {
+            DataLoader::new(
+                ById::<$m::Entity>::new(
+                    db.clone(),
+                    scope.clone(),
+                    $m::Column::Id,
+                    Some($m::Column::RegionCode),
+                    |m| m.id,
+                ),
+                tokio::spawn,
+            )
+        };
+    }
+    req.data(by_id!(child))
+        .data(by_id!(posyandu))
+        .data(by_id!(measurement))
+        .data(by_id!(tpk_team))
+        .data(by_id!(foster_parent))
+        .data(parent::<measurement::Entity>(
+            db,
+            measurement::Column::ChildId,
+            measurement::Column::Id,
+            |m| m.child_id,
+        ))
+        .data(parent::<measurement_revision::Entity>(
+            db,
+            measurement_revision::Column::MeasurementId,
+            measurement_revision::Column::Id,
+            |m| m.measurement_id,
+        ))
+        .data(parent::<tpk_member::Entity>(
+            db,
+            tpk_member::Column::TeamId,
+            tpk_member::Column::Id,
+            |m| m.team_id,
+        ))
+        .data(parent::<foster_parent_child::Entity>(
+            db,
+            foster_parent_child::Column::FosterParentId,
+            foster_parent_child::Column::Id,
+            |m| m.foster_parent_id,
+        ))
+        .data(DataLoader::new(
+            PosyanduCadres {
+                db: db.clone(),
+                scope: scope.clone(),
+            },
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            FacetLoader {
+                db: db.clone(),
+                scope,
+            },
+            tokio::spawn,
+        ))
+}
+
+/// A condition no row meets (for a requested region outside the actor's scope).
+pub(crate) fn nothing() -> sea_orm::sea_query::SimpleExpr {
+    Expr::val(1).eq(0)
+}

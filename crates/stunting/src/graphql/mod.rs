@@ -1,0 +1,8 @@
+//! The stunting domain's GraphQL layer: thin resolvers over the services and stores.
+
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod region;
+pub mod types;

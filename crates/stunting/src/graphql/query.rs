@@ -1,0 +1,529 @@
+//! Stunting queries: connections of children, measurements, posyandu, TPK teams, visits and
+//! foster parents; the convergence scorecard; grouped statistics; a z-score calculator.
+
+use std::marker::PhantomData;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, InputObject, Object};
+use chrono::{Months, NaiveDate};
+use keluarga_core::entity::person;
+use keluarga_core::error::{Error as CoreError, GqlResultExt, internal};
+use keluarga_core::graphql::loaders::RegionLoader;
+use keluarga_core::id::decode_uuid;
+use keluarga_core::pagination::{Page, PageArgs, SortDirection, keyset_page};
+use keluarga_core::service::{audit_read, today};
+use keluarga_core::stats::{Sex, StatisticsFilter};
+use keluarga_core::{Actor, AppContext, RegionRef, RegionType, store as core_store};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+
+use crate::entity::{
+    child, convergence_action, foster_parent, measurement, pendampingan, posyandu, tpk_team,
+};
+use crate::graphql::inputs::*;
+use crate::graphql::loaders::nothing;
+use crate::graphql::types::*;
+use crate::kinds::*;
+use crate::stats::{self, StuntingDimension};
+use crate::who;
+
+/// The stunting domain's part of the query root.
+pub struct StuntingQuery<R>(PhantomData<fn() -> R>);
+
+impl<R> Default for StuntingQuery<R> {
+    fn default() -> Self {
+        StuntingQuery(PhantomData)
+    }
+}
+
+fn within<E: EntityTrait>(
+    q: Select<E>,
+    col: E::Column,
+    actor: &Actor,
+    region_code: Option<&str>,
+) -> async_graphql::Result<Select<E>> {
+    Ok(
+        match actor.scope_for(region_code, "filter.regionCode").gql()? {
+            Some(s) => q.filter(core_store::in_scope(col, &s)),
+            None => q.filter(nothing()),
+        },
+    )
+}
+
+/// Children's and health data: roles with record access only.
+fn require_health_access(actor: &Actor) -> async_graphql::Result<()> {
+    actor.require_read().gql()?;
+    if !actor.has_record_access() {
+        return Err(CoreError::forbidden("read children's or health records")).gql();
+    }
+    Ok(())
+}
+
+fn ctx2<'a>(ctx: &'a Context<'_>) -> (&'a AppContext, &'a Actor) {
+    (
+        ctx.data_unchecked::<AppContext>(),
+        ctx.data_unchecked::<Actor>(),
+    )
+}
+
+/// Input of the z-score calculator.
+#[derive(Debug, InputObject)]
+pub struct ZScoreInput {
+    /// Sex.
+    pub sex: Sex,
+    /// Age in days (0–1826); null when unknown (only weight-for-length/height is then computed).
+    pub age_days: Option<i32>,
+    /// Weight in kg.
+    pub weight_kg: Option<f64>,
+    /// Length/height in cm, as measured.
+    pub length_cm: Option<f64>,
+    /// How it was measured.
+    #[graphql(default_with = "MeasurePosition::Unknown")]
+    pub position: MeasurePosition,
+    /// Bilateral pitting oedema.
+    #[graphql(default)]
+    pub oedema: bool,
+    /// Mid-upper-arm circumference in mm.
+    pub muac_mm: Option<f64>,
+}
+
+#[Object]
+impl<R: RegionType> StuntingQuery<R> {
+    /// Children under five in your scope (roles with record access; reads are audit-logged),
+    /// in registration order.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ChildFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Child<R>>> {
+        let (app, actor) = ctx2(ctx);
+        require_health_access(actor)?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = within(
+            child::Entity::find(),
+            child::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
+        if let Some(p) = &f.posyandu_id {
+            q = q.filter(
+                child::Column::PosyanduId
+                    .eq(decode_uuid(p, "Posyandu", "filter.posyanduId").gql()?),
+            );
+        }
+        let mut persons = Query::select();
+        persons.column(person::Column::Id).from(person::Entity);
+        let mut by_person = false;
+        if let Some(sex) = f.sex {
+            persons.and_where(person::Column::Sex.eq(sex.letter()));
+            by_person = true;
+        }
+        let today = today();
+        let months_ago = |m: i32, field: &str| -> async_graphql::Result<NaiveDate> {
+            if !(0..=60).contains(&m) {
+                return Err(CoreError::bad(field, "must be 0–60")).gql();
+            }
+            today
+                .checked_sub_months(Months::new(m as u32))
+                .ok_or_else(|| CoreError::bad(field, "out of range"))
+                .gql()
+        };
+        if let Some(m) = f.min_age_months {
+            persons.and_where(person::Column::BirthDate.lte(months_ago(m, "filter.minAgeMonths")?));
+            by_person = true;
+        }
+        if let Some(m) = f.max_age_months {
+            let born_after = months_ago(m + 1, "filter.maxAgeMonths")?;
+            persons.and_where(person::Column::BirthDate.gt(born_after));
+            by_person = true;
+        }
+        if by_person {
+            q = q.filter(child::Column::PersonId.in_subquery(persons.to_owned()));
+        }
+        if let Some(cat) = f.latest_height_for_age {
+            // The child's latest measurement has this category.
+            q = q.filter(Expr::cust_with_values(
+                "child.id IN (SELECT m.child_id FROM measurement m WHERE m.haz_category = ? \
+                 AND NOT EXISTS (SELECT 1 FROM measurement n WHERE n.child_id = m.child_id \
+                 AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id))))",
+                [cat.as_str()],
+            ));
+        }
+        let page = keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            child::Column::Id,
+            child::Column::Id,
+            SortDirection::Asc,
+            &args,
+            |m| (m.id.to_string(), m.id.to_string()),
+            Child::new,
+        )
+        .await
+        .gql()?;
+        let ids: Vec<uuid::Uuid> = page.edges.iter().map(|e| e.node.model.id).collect();
+        audit_read(&app.db, actor, "child", &ids).await.gql()?;
+        Ok(page)
+    }
+
+    /// Measurements in your scope, newest first by default (roles with record access; reads are
+    /// audit-logged).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn measurements(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MeasurementFilter>,
+        #[graphql(default_with = "SortDirection::Desc")] direction: SortDirection,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Measurement<R>>> {
+        let (app, actor) = ctx2(ctx);
+        require_health_access(actor)?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = within(
+            measurement::Entity::find(),
+            measurement::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
+        if let Some(c) = &f.child_id {
+            q = q.filter(
+                measurement::Column::ChildId.eq(decode_uuid(c, "Child", "filter.childId").gql()?),
+            );
+        }
+        if let Some(p) = &f.posyandu_id {
+            q = q.filter(
+                measurement::Column::PosyanduId
+                    .eq(decode_uuid(p, "Posyandu", "filter.posyanduId").gql()?),
+            );
+        }
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && a > b
+        {
+            return Err(CoreError::bad(
+                "filter.to",
+                "must not be before filter.from",
+            ))
+            .gql();
+        }
+        if let Some(d) = f.from {
+            q = q.filter(measurement::Column::MeasuredOn.gte(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(measurement::Column::MeasuredOn.lte(d));
+        }
+        if let Some(c) = f.height_for_age {
+            q = q.filter(measurement::Column::HazCategory.eq(c.as_str()));
+        }
+        if let Some(flagged) = f.flagged {
+            let any = sea_orm::Condition::any()
+                .add(measurement::Column::HazFlag.eq(true))
+                .add(measurement::Column::WazFlag.eq(true))
+                .add(measurement::Column::WhzFlag.eq(true))
+                .add(measurement::Column::BazFlag.eq(true))
+                .add(measurement::Column::AczFlag.eq(true));
+            q = q.filter(if flagged { any } else { any.not() });
+        }
+        let page = keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            measurement::Column::MeasuredOn,
+            measurement::Column::Id,
+            direction,
+            &args,
+            |m| (m.measured_on.to_string(), m.id.to_string()),
+            Measurement::new,
+        )
+        .await
+        .gql()?;
+        let ids: Vec<uuid::Uuid> = page.edges.iter().map(|e| e.node.model.id).collect();
+        audit_read(&app.db, actor, "measurement", &ids)
+            .await
+            .gql()?;
+        Ok(page)
+    }
+
+    /// Posyandu in your scope, by name.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn posyandus(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PlaceFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Posyandu<R>>> {
+        let (app, actor) = ctx2(ctx);
+        actor.require_read().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let q = within(
+            posyandu::Entity::find(),
+            posyandu::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            posyandu::Column::Name,
+            posyandu::Column::Id,
+            SortDirection::Asc,
+            &args,
+            |m| (m.name.clone(), m.id.to_string()),
+            Posyandu::new,
+        )
+        .await
+        .gql()
+    }
+
+    /// TPK teams in your scope, by name.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn tpk_teams(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PlaceFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<TpkTeam<R>>> {
+        let (app, actor) = ctx2(ctx);
+        actor.require_read().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let q = within(
+            tpk_team::Entity::find(),
+            tpk_team::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            tpk_team::Column::Name,
+            tpk_team::Column::Id,
+            SortDirection::Asc,
+            &args,
+            |m| (m.name.clone(), m.id.to_string()),
+            TpkTeam::new,
+        )
+        .await
+        .gql()
+    }
+
+    /// Pendampingan visits in your scope, newest first (roles with record access).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn pendampingan(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PlaceFilter>,
+        team_id: Option<async_graphql::ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<Pendampingan<R>>> {
+        let (app, actor) = ctx2(ctx);
+        require_health_access(actor)?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = within(
+            pendampingan::Entity::find(),
+            pendampingan::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
+        if let Some(t) = &team_id {
+            q = q.filter(
+                pendampingan::Column::TeamId.eq(decode_uuid(t, "TpkTeam", "teamId").gql()?),
+            );
+        }
+        if let Some(d) = f.on {
+            q = q.filter(pendampingan::Column::VisitedOn.gte(d));
+        }
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            pendampingan::Column::VisitedOn,
+            pendampingan::Column::Id,
+            SortDirection::Desc,
+            &args,
+            |m| (m.visited_on.to_string(), m.id.to_string()),
+            Pendampingan::new,
+        )
+        .await
+        .gql()
+    }
+
+    /// Foster parents (orang tua asuh) in your scope; with `filter.on`, only those active that day.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn foster_parents(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PlaceFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<FosterParent<R>>> {
+        let (app, actor) = ctx2(ctx);
+        actor.require_read().gql()?;
+        let args = PageArgs::new(app, first, after).gql()?;
+        let f = filter.unwrap_or_default();
+        let mut q = within(
+            foster_parent::Entity::find(),
+            foster_parent::Column::RegionCode,
+            actor,
+            f.region_code.as_deref(),
+        )?;
+        if let Some(d) = f.on {
+            q = q.filter(foster_parent::Column::StartedOn.lte(d)).filter(
+                sea_orm::Condition::any()
+                    .add(foster_parent::Column::EndedOn.is_null())
+                    .add(foster_parent::Column::EndedOn.gte(d)),
+            );
+        }
+        keyset_page(
+            &app.db,
+            app.db.clone(),
+            q,
+            foster_parent::Column::Id,
+            foster_parent::Column::Id,
+            SortDirection::Asc,
+            &args,
+            |m| (m.id.to_string(), m.id.to_string()),
+            FosterParent::new,
+        )
+        .await
+        .gql()
+    }
+
+    /// The 8 convergence actions of a regency/city for a year (NOT_STARTED where nothing was
+    /// recorded).
+    async fn convergence_scorecard(
+        &self,
+        ctx: &Context<'_>,
+        region_code: String,
+        year: i32,
+    ) -> async_graphql::Result<ConvergenceScorecard<R>> {
+        let (app, actor) = ctx2(ctx);
+        actor.require_read().gql()?;
+        if keluarga_core::region_code::level_of(&region_code)
+            != keluarga_core::region_code::RegionLevel::Regency
+        {
+            return Err(CoreError::bad(
+                "regionCode",
+                "must be a kabupaten/kota code (NN.NN)",
+            ))
+            .gql();
+        }
+        if actor
+            .scope_for(Some(&region_code), "regionCode")
+            .gql()?
+            .is_none()
+        {
+            return Err(CoreError::NotFound(format!("region {region_code}"))).gql();
+        }
+        let rows = convergence_action::Entity::find()
+            .filter(convergence_action::Column::RegionCode.eq(&region_code))
+            .filter(convergence_action::Column::Year.eq(year))
+            .all(&app.db)
+            .await
+            .map_err(|e| internal(&e))?;
+        let actions = ConvergenceAksi::ALL
+            .iter()
+            .map(|a| {
+                let row = rows.iter().find(|r| r.aksi == a.number());
+                ConvergenceActionState {
+                    aksi: *a,
+                    number: a.number(),
+                    title: a.title().to_owned(),
+                    status: row
+                        .and_then(|r| ActionStatus::parse(&r.status))
+                        .unwrap_or(ActionStatus::NotStarted),
+                    done_on: row.and_then(|r| r.done_on),
+                    evidence: row.and_then(|r| r.evidence.clone()),
+                    score: row.and_then(|r| r.score),
+                }
+            })
+            .collect();
+        Ok(ConvergenceScorecard {
+            region_code,
+            year,
+            actions,
+            _r: PhantomData,
+        })
+    }
+
+    /// Grouped stunting statistics from each child's latest measurement in the period (per period
+    /// bucket when grouped by a grain): children measured, stunted, severely stunted, wasted,
+    /// underweight, overweight, each a rate with numerator and denominator. Flagged values are
+    /// excluded and counted apart. Groups with fewer children measured than the disclosure
+    /// threshold are suppressed for roles without record access.
+    async fn stunting_statistics(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<StatisticsFilter>,
+        #[graphql(default)] group_by: Vec<StuntingDimension>,
+    ) -> async_graphql::Result<Vec<StuntingStatisticsRow<R>>> {
+        let (app, actor) = ctx2(ctx);
+        let filter = filter.unwrap_or_default();
+        let cells = stats::grouped(
+            &app.db,
+            actor,
+            app.settings.suppression_threshold,
+            &filter,
+            &group_by,
+        )
+        .await
+        .map_err(crate::error::to_gql)?;
+        let codes: Vec<String> = cells.iter().filter_map(|c| c.region.clone()).collect();
+        let names = ctx
+            .data_unchecked::<DataLoader<RegionLoader>>()
+            .load_many(codes)
+            .await
+            .map_err(|e| internal(&e))?;
+        Ok(cells
+            .into_iter()
+            .map(|c| StuntingStatisticsRow {
+                region: c.region.map(|code| match names.get(&code) {
+                    Some(m) => R::from(RegionRef::loaded(m.clone())),
+                    None => R::from(RegionRef::new(code)),
+                }),
+                period: c.period,
+                sex: c.sex.as_deref().and_then(Sex::from_letter),
+                age_group: c.age_group,
+                counts: c.counts,
+                suppressed: c.suppressed,
+            })
+            .collect())
+    }
+
+    /// WHO 2006 z-scores and Permenkes 2/2020 categories of one measurement, computed without
+    /// storing anything (any authenticated role).
+    async fn calculate_z_scores(
+        &self,
+        ctx: &Context<'_>,
+        input: ZScoreInput,
+    ) -> async_graphql::Result<ZScoreCalculation> {
+        let (_, actor) = ctx2(ctx);
+        actor.require_read().gql()?;
+        let s = who::tables().score(&who::Input {
+            sex: match input.sex {
+                Sex::Male => who::Sex::Male,
+                Sex::Female => who::Sex::Female,
+            },
+            age_days: input.age_days.map(i64::from),
+            weight_kg: input.weight_kg,
+            lenhei_cm: input.length_cm,
+            position: input.position.who(),
+            oedema: input.oedema,
+            muac_mm: input.muac_mm,
+        });
+        Ok(ZScoreCalculation::from_scores(&s, input.oedema))
+    }
+}

@@ -1,0 +1,134 @@
+//! The stunting facet of the composed `Region` type: `Region.stunting(period)`.
+
+use std::marker::PhantomData;
+
+use async_graphql::{Context, Object};
+use chrono::NaiveDate;
+use keluarga_core::error::{Error as CoreError, GqlResultExt};
+use keluarga_core::{Actor, AppContext, RegionRef, RegionType};
+
+use crate::graphql::loaders::{FacetFigures, FacetKey, FacetLoader};
+use crate::graphql::types::{Rate, one};
+use crate::stats::{current_year, parse_period};
+
+/// The stunting domain's part of `Region`: one namespaced field.
+pub struct RegionStuntingPart<R> {
+    r: RegionRef,
+    _r: PhantomData<fn() -> R>,
+}
+
+impl<R> From<RegionRef> for RegionStuntingPart<R> {
+    fn from(r: RegionRef) -> Self {
+        RegionStuntingPart { r, _r: PhantomData }
+    }
+}
+
+#[Object]
+impl<R: RegionType> RegionStuntingPart<R> {
+    /// Headline stunting figures of this region for a period (`2026`, `2026-Q3`, `2026-08`;
+    /// the current year by default), counted inside your scope. Batched: a list of regions costs
+    /// one query per facet, not one per region.
+    async fn stunting(
+        &self,
+        ctx: &Context<'_>,
+        period: Option<String>,
+    ) -> async_graphql::Result<RegionStunting> {
+        let actor = ctx.data_unchecked::<Actor>();
+        actor.require_read().gql()?;
+        let label = period.unwrap_or_else(current_year);
+        let Some((from, to)) = parse_period(&label) else {
+            return Err(CoreError::bad(
+                "period",
+                format!("{label:?} is not a period (2026, 2026-Q3 or 2026-08)"),
+            ))
+            .gql();
+        };
+        let figures = one::<FacetKey, FacetLoader>(
+            ctx,
+            FacetKey {
+                code: self.r.code.clone(),
+                from,
+                to,
+            },
+        )
+        .await?
+        .unwrap_or_default();
+        let threshold = ctx
+            .data_unchecked::<AppContext>()
+            .settings
+            .suppression_threshold;
+        let suppressed = !actor.has_record_access() && figures.counts.measured < threshold;
+        Ok(RegionStunting {
+            period: label,
+            from,
+            to,
+            figures,
+            suppressed,
+        })
+    }
+}
+
+/// The stunting facet of one region for one period.
+pub struct RegionStunting {
+    period: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    figures: FacetFigures,
+    suppressed: bool,
+}
+
+impl RegionStunting {
+    fn counted<T>(&self, f: impl Fn(&FacetFigures) -> T) -> Option<T> {
+        (!self.suppressed).then(|| f(&self.figures))
+    }
+}
+
+#[Object]
+impl RegionStunting {
+    /// The period asked for.
+    async fn period(&self) -> &str {
+        &self.period
+    }
+    /// Its first day.
+    async fn from(&self) -> NaiveDate {
+        self.from
+    }
+    /// Its last day.
+    async fn to(&self) -> NaiveDate {
+        self.to
+    }
+    /// Children measured in the period (each once); null when suppressed.
+    async fn children_measured(&self) -> Option<i64> {
+        self.counted(|f| f.counts.measured)
+    }
+    /// Stunting prevalence (HAZ < −2) from each child's latest measurement in the period.
+    async fn stunting(&self) -> Option<Rate> {
+        self.counted(|f| Rate::of(f.counts.stunted, f.counts.haz_valid))
+    }
+    /// Severe stunting (HAZ < −3).
+    async fn severe_stunting(&self) -> Option<Rate> {
+        self.counted(|f| Rate::of(f.counts.severely_stunted, f.counts.haz_valid))
+    }
+    /// Wasting (WHZ < −2 or oedema).
+    async fn wasting(&self) -> Option<Rate> {
+        self.counted(|f| Rate::of(f.counts.wasted, f.counts.whz_valid))
+    }
+    /// Underweight (WAZ < −2 or oedema).
+    async fn underweight(&self) -> Option<Rate> {
+        self.counted(|f| Rate::of(f.counts.underweight, f.counts.waz_valid))
+    }
+    /// Convergence actions done (of 8) by the region's kabupaten/kota in the period's last year;
+    /// null for a province.
+    async fn convergence_actions_done(&self) -> Option<i64> {
+        self.figures.actions_done
+    }
+    /// Foster parents (orang tua asuh) active at some time in the period.
+    async fn active_foster_parents(&self) -> i64 {
+        self.figures.foster_parents
+    }
+    /// True when fewer children than the disclosure threshold were measured and the child counts
+    /// are withheld.
+    async fn suppressed(&self) -> bool {
+        self.suppressed
+    }
+}

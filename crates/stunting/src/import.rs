@@ -1,0 +1,435 @@
+//! Bulk import of measurements from CSV: all or nothing. Every bad row is reported with its line
+//! number, column and reason, and then nothing is written; a good file is written in one
+//! transaction, scored on the way in.
+//!
+//! Columns (header names, any order, case-insensitive):
+//!
+//! | column | required | meaning |
+//! |---|---|---|
+//! | `child_id` | one of `child_id`/`nik` | the child's global id (or its UUID) |
+//! | `nik` | one of `child_id`/`nik` | the child's 16-digit NIK (matched by its keyed hash) |
+//! | `measured_on` | yes | `YYYY-MM-DD` |
+//! | `weight_kg` | one of the three measures | kg, `.` or `,` as decimal mark |
+//! | `length_cm` | one of the three measures | cm, as measured |
+//! | `position` | no | `LYING`/`L`, `STANDING`/`H`, `UNKNOWN` or empty |
+//! | `oedema` | no | `y`/`n`, `ya`/`tidak`, `true`/`false`, `1`/`0` or empty (no) |
+//! | `muac_mm` | one of the three measures | mid-upper-arm circumference, mm |
+//! | `posyandu_id` | no | the posyandu's global id |
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+use chrono::NaiveDate;
+use keluarga_core::error::Error as CoreError;
+use keluarga_core::service::{stamp, today};
+use keluarga_core::{Actor, AppContext};
+use sea_orm::{EntityTrait, TransactionTrait};
+use uuid::Uuid;
+
+use crate::entity::measurement;
+use crate::error::{Error, Result, RowError};
+use crate::kinds::{MeasurePosition, MeasurementSource};
+use crate::service::{Provenance, Values, check_values, measurement_row};
+use crate::store;
+
+/// The columns an import file may have.
+pub const COLUMNS: [&str; 9] = [
+    "child_id",
+    "nik",
+    "measured_on",
+    "weight_kg",
+    "length_cm",
+    "position",
+    "oedema",
+    "muac_mm",
+    "posyandu_id",
+];
+
+/// Rows per INSERT (36 columns each stays under SQLite's and PostgreSQL's bind limits).
+const CHUNK: usize = 800;
+
+/// The phases an import reports progress in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and checking rows.
+    Checking,
+    /// Writing rows.
+    Writing,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Data rows in the file.
+    pub rows: u64,
+    /// Measurements written.
+    pub imported: u64,
+    /// Distinct children measured.
+    pub children: u64,
+    /// Measurements stored with a WHO implausibility flag.
+    pub flagged: u64,
+}
+
+enum ChildKey {
+    Id(Uuid),
+    Nik(String),
+}
+
+struct Row {
+    line: u64,
+    child: ChildKey,
+    values: Values,
+    posyandu: Option<Uuid>,
+}
+
+fn number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    t.replace(',', ".").parse::<f64>().ok().or(Some(f64::NAN))
+}
+
+fn parse_position(s: &str) -> Option<MeasurePosition> {
+    match s.trim().to_ascii_uppercase().as_str() {
+        "" | "UNKNOWN" => Some(MeasurePosition::Unknown),
+        "L" | "LYING" | "TERLENTANG" => Some(MeasurePosition::Lying),
+        "H" | "STANDING" | "BERDIRI" => Some(MeasurePosition::Standing),
+        _ => None,
+    }
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "" | "n" | "no" | "t" | "tidak" | "false" | "0" => Some(false),
+        "y" | "yes" | "ya" | "true" | "1" => Some(true),
+        _ => None,
+    }
+}
+
+fn global_uuid(s: &str, type_name: &str) -> Option<Uuid> {
+    let t = s.trim();
+    Uuid::parse_str(t)
+        .ok()
+        .or_else(|| keluarga_core::id::decode_uuid(t, type_name, "x").ok())
+}
+
+/// Imports measurements from `reader` for `actor` (ADMIN, OPERATOR, CADRE; children in scope only).
+pub async fn import_measurements<R: Read>(
+    app: &AppContext,
+    actor: &Actor,
+    reader: R,
+    progress: &(dyn Fn(Phase, u64, u64) + Sync),
+) -> Result<Summary> {
+    actor.require_read()?;
+    if !actor.can_write_field_records() {
+        return Err(CoreError::forbidden("import measurements").into());
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(reader);
+    let headers = rdr
+        .headers()
+        .map_err(|e| CoreError::bad("file", format!("cannot read the header line: {e}")))?
+        .clone();
+    let mut col: HashMap<&'static str, usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
+        match COLUMNS.iter().find(|c| **c == h) {
+            Some(c) if col.contains_key(c) => errors.push(RowError {
+                line: 1,
+                column: Some(h.clone()),
+                message: "appears twice".into(),
+            }),
+            Some(c) => {
+                col.insert(c, i);
+            }
+            None => errors.push(RowError {
+                line: 1,
+                column: Some(h.clone()),
+                message: format!("unknown column; the columns are {}", COLUMNS.join(", ")),
+            }),
+        }
+    }
+    if !col.contains_key("measured_on") {
+        errors.push(RowError {
+            line: 1,
+            column: Some("measured_on".into()),
+            message: "missing column".into(),
+        });
+    }
+    if !col.contains_key("child_id") && !col.contains_key("nik") {
+        errors.push(RowError {
+            line: 1,
+            column: Some("child_id".into()),
+            message: "missing column: give child_id or nik".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(Error::Import {
+            rows: errors,
+            total: 0,
+        });
+    }
+
+    // 1. Parse every row, collecting every problem.
+    let mut rows: Vec<Row> = Vec::new();
+    let mut total = 0u64;
+    for rec in rdr.records() {
+        total += 1;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(total + 1);
+                errors.push(RowError {
+                    line,
+                    column: None,
+                    message: format!("not a valid CSV row: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = rec.position().map(|p| p.line()).unwrap_or(total + 1);
+        let get = |name: &str| col.get(name).and_then(|i| rec.get(*i)).unwrap_or("");
+        let err = |column: &str, message: String| RowError {
+            line,
+            column: Some(column.to_owned()),
+            message,
+        };
+        let child = match (get("child_id"), get("nik")) {
+            (id, _) if !id.is_empty() => match global_uuid(id, "Child") {
+                Some(u) => ChildKey::Id(u),
+                None => {
+                    errors.push(err("child_id", "not a valid child id".into()));
+                    continue;
+                }
+            },
+            (_, nik) if !nik.is_empty() => match app.pii.nik(nik, "nik") {
+                Ok(h) => ChildKey::Nik(h.hash),
+                Err(e) => {
+                    errors.push(err("nik", e.to_string().replace("nik: ", "")));
+                    continue;
+                }
+            },
+            _ => {
+                errors.push(err("child_id", "give child_id or nik".into()));
+                continue;
+            }
+        };
+        let Ok(measured_on) = NaiveDate::parse_from_str(get("measured_on"), "%Y-%m-%d") else {
+            errors.push(err(
+                "measured_on",
+                format!("{:?} is not a date (YYYY-MM-DD)", get("measured_on")),
+            ));
+            continue;
+        };
+        let mut bad_number = None;
+        let mut num = |name: &'static str| {
+            let v = number(get(name));
+            if v.is_some_and(f64::is_nan) {
+                bad_number.get_or_insert(name);
+            }
+            v
+        };
+        let (weight_kg, length_cm, muac_mm) = (num("weight_kg"), num("length_cm"), num("muac_mm"));
+        if let Some(name) = bad_number {
+            errors.push(err(name, format!("{:?} is not a number", get(name))));
+            continue;
+        }
+        let Some(position) = parse_position(get("position")) else {
+            errors.push(err(
+                "position",
+                format!("{:?} is not LYING, STANDING or UNKNOWN", get("position")),
+            ));
+            continue;
+        };
+        let Some(oedema) = parse_bool(get("oedema")) else {
+            errors.push(err("oedema", format!("{:?} is not y or n", get("oedema"))));
+            continue;
+        };
+        let posyandu = match get("posyandu_id") {
+            "" => None,
+            p => match global_uuid(p, "Posyandu") {
+                Some(u) => Some(u),
+                None => {
+                    errors.push(err("posyandu_id", "not a valid posyandu id".into()));
+                    continue;
+                }
+            },
+        };
+        rows.push(Row {
+            line,
+            child,
+            values: Values {
+                measured_on,
+                weight_kg,
+                length_cm,
+                position,
+                oedema,
+                muac_mm,
+            },
+            posyandu,
+        });
+        if total.is_multiple_of(10_000) {
+            progress(Phase::Checking, total, 0);
+        }
+    }
+    if total == 0 {
+        return Err(CoreError::bad("file", "the file has no data rows").into());
+    }
+
+    // 2. Resolve children and posyandu in scope, in batches.
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .filter_map(|r| match &r.child {
+            ChildKey::Id(u) => Some(*u),
+            ChildKey::Nik(_) => None,
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let hashes: Vec<String> = rows
+        .iter()
+        .filter_map(|r| match &r.child {
+            ChildKey::Nik(h) => Some(h.clone()),
+            ChildKey::Id(_) => None,
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let by_nik = store::children_by_nik_hash(&app.db, &actor.scope, &hashes).await?;
+    let mut all_ids = ids;
+    all_ids.extend(by_nik.values().copied());
+    let children = store::child_infos(&app.db, &actor.scope, &all_ids).await?;
+    let posyandu_ids: Vec<Uuid> = rows
+        .iter()
+        .filter_map(|r| r.posyandu)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let posyandu = store::posyandu_in_scope(&app.db, &actor.scope, &posyandu_ids).await?;
+
+    // 3. Check every row against its child, then score.
+    let today = today();
+    let now = stamp();
+    let mut models = Vec::with_capacity(rows.len());
+    let mut seen_children = HashSet::new();
+    for r in &rows {
+        let (column, child) = match &r.child {
+            ChildKey::Id(u) => ("child_id", children.get(u)),
+            ChildKey::Nik(h) => ("nik", by_nik.get(h).and_then(|u| children.get(u))),
+        };
+        let Some(child) = child else {
+            errors.push(RowError {
+                line: r.line,
+                column: Some(column.into()),
+                message: "no registered child with this id in your scope".into(),
+            });
+            continue;
+        };
+        if let Some(p) = r.posyandu
+            && !posyandu.contains_key(&p)
+        {
+            errors.push(RowError {
+                line: r.line,
+                column: Some("posyandu_id".into()),
+                message: "no such posyandu in your scope".into(),
+            });
+            continue;
+        }
+        match check_values(&r.values, child.birth_date, today, "") {
+            Ok(age) => {
+                seen_children.insert(child.id);
+                models.push(measurement_row(
+                    Uuid::now_v7(),
+                    child,
+                    &r.values,
+                    age,
+                    Provenance {
+                        measured_by: None,
+                        posyandu_id: r.posyandu,
+                        source: MeasurementSource::Import,
+                    },
+                    now,
+                ));
+            }
+            Err((field, message)) => errors.push(RowError {
+                line: r.line,
+                column: Some(snake(&field)),
+                message,
+            }),
+        }
+    }
+    progress(Phase::Checking, total, total);
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Err(Error::Import {
+            rows: errors,
+            total,
+        });
+    }
+
+    // 4. Write everything in one transaction.
+    let flagged = models
+        .iter()
+        .filter(|m| {
+            let f = |v: &sea_orm::ActiveValue<bool>| matches!(v, sea_orm::ActiveValue::Set(true));
+            f(&m.haz_flag) || f(&m.waz_flag) || f(&m.whz_flag) || f(&m.baz_flag) || f(&m.acz_flag)
+        })
+        .count() as u64;
+    let n = models.len() as u64;
+    let txn = app.db.begin().await?;
+    let mut done = 0u64;
+    let mut rest = models;
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(CHUNK));
+        let chunk = std::mem::replace(&mut rest, tail);
+        done += chunk.len() as u64;
+        measurement::Entity::insert_many(chunk).exec(&txn).await?;
+        progress(Phase::Writing, done, n);
+    }
+    txn.commit().await?;
+    Ok(Summary {
+        rows: total,
+        imported: n,
+        children: seen_children.len() as u64,
+        flagged,
+    })
+}
+
+/// `weightKg` → `weight_kg`, `lengthCm` → `length_cm`: the file's column names.
+fn snake(field: &str) -> String {
+    let mut out = String::new();
+    for c in field.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_parse_as_documented() {
+        assert_eq!(number("10,5"), Some(10.5));
+        assert_eq!(number(" 7.25 "), Some(7.25));
+        assert_eq!(number(""), None);
+        assert!(number("berat").is_some_and(f64::is_nan));
+        assert_eq!(parse_position("h"), Some(MeasurePosition::Standing));
+        assert_eq!(parse_position(""), Some(MeasurePosition::Unknown));
+        assert_eq!(parse_position("duduk"), None);
+        assert_eq!(parse_bool("ya"), Some(true));
+        assert_eq!(parse_bool(""), Some(false));
+        assert_eq!(parse_bool("maybe"), None);
+        assert_eq!(snake("measuredOn"), "measured_on");
+        assert_eq!(snake("muacMm"), "muac_mm");
+    }
+}
