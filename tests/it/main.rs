@@ -14,3 +14,4 @@ mod migrations;
 mod nplus1;
 mod registry;
 mod schema;
+mod stunting;

@@ -8,6 +8,9 @@ use keluarga_core::graphql::query::RegistryQuery;
 use keluarga_core::graphql::region::{RegionCore, RegionQuery};
 use keluarga_core::{Actor, RegionRef};
 use keluarga_gateway::schema::{NodeQuery, Region, sdl};
+use keluarga_stunting::graphql::mutation::StuntingMutation;
+use keluarga_stunting::graphql::query::StuntingQuery;
+use keluarga_stunting::graphql::region::RegionStuntingPart;
 
 #[test]
 fn served_schema_matches_schema_graphql() {
@@ -92,12 +95,18 @@ fn overlaps(parts: &[(&str, Vec<String>)]) -> Vec<String> {
 }
 
 /// A Region part as a query root, so that its fields can be introspected alone.
-struct RegionPartRoot;
+enum RegionPartRoot {
+    Core,
+    Stunting,
+}
 
 #[Object]
 impl RegionPartRoot {
-    async fn part(&self) -> RegionCore<Region> {
+    async fn core(&self) -> RegionCore<Region> {
         RegionCore::from(RegionRef::new("33"))
+    }
+    async fn stunting(&self) -> RegionStuntingPart<Region> {
+        RegionStuntingPart::from(RegionRef::new("33"))
     }
 }
 
@@ -110,6 +119,10 @@ async fn merged_parts_define_disjoint_fields() {
             query_fields::<RegistryQuery<Region>>().await,
         ),
         ("NodeQuery", query_fields::<NodeQuery>().await),
+        (
+            "StuntingQuery",
+            query_fields::<StuntingQuery<Region>>().await,
+        ),
     ];
     assert!(query_parts.iter().all(|(_, f)| !f.is_empty()));
     assert_eq!(overlaps(&query_parts), Vec::<String>::new());
@@ -120,32 +133,44 @@ async fn merged_parts_define_disjoint_fields() {
             mutation_fields::<RegistryMutation<Region>>().await,
         ),
         ("ApiKeyMutation", mutation_fields::<ApiKeyMutation>().await),
+        (
+            "StuntingMutation",
+            mutation_fields::<StuntingMutation<Region>>().await,
+        ),
     ];
     assert!(mutation_parts.iter().all(|(_, f)| !f.is_empty()));
     assert_eq!(overlaps(&mutation_parts), Vec::<String>::new());
 
-    // Region parts: core's fields now; each domain's facet joins this list (and the overlap
-    // check) when its crate is added. With one part there is nothing to overlap yet, so only
-    // check that the part's fields are introspected at all.
-    let schema = Schema::build(RegionPartRoot, EmptyMutation, EmptySubscription).finish();
-    let type_name = <RegionCore<Region> as async_graphql::OutputType>::type_name();
+    // Region parts: core's fields and each domain's facet, introspected one by one.
+    let core_fields = region_part_fields::<RegionCore<Region>>(RegionPartRoot::Core).await;
+    assert!(
+        core_fields.contains(&"children".to_owned()),
+        "{core_fields:?}"
+    );
+    let stunting_fields =
+        region_part_fields::<RegionStuntingPart<Region>>(RegionPartRoot::Stunting).await;
+    assert_eq!(stunting_fields, vec!["stunting".to_owned()]);
+    assert_eq!(
+        overlaps(&[
+            ("RegionCore", core_fields),
+            ("RegionStuntingPart", stunting_fields)
+        ]),
+        Vec::<String>::new()
+    );
+}
+
+async fn region_part_fields<T: async_graphql::OutputType>(root: RegionPartRoot) -> Vec<String> {
+    let schema = Schema::build(root, EmptyMutation, EmptySubscription).finish();
+    let type_name = <T as async_graphql::OutputType>::type_name();
     let q = format!("{{ __type(name: \"{type_name}\") {{ fields {{ name }} }} }}");
-    let core_fields = fields(
+    fields(
         &schema
             .execute(async_graphql::Request::new(q).data(Actor::system()))
             .await
             .data
             .into_json()
             .unwrap()["__type"],
-    );
-    assert!(
-        core_fields.contains(&"children".to_owned()),
-        "{core_fields:?}"
-    );
-    assert_eq!(
-        overlaps(&[("RegionCore", core_fields)]),
-        Vec::<String>::new()
-    );
+    )
 }
 
 #[tokio::test]

@@ -184,7 +184,7 @@ fn latest_cte(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     partition: Option<&str>,
-    extra: Option<String>,
+    extra: Option<&dyn Fn(&mut Binder) -> String>,
 ) -> String {
     let mut wheres = vec![b.in_scope("m.region_code", scope)];
     if let Some(f) = from {
@@ -195,8 +195,9 @@ fn latest_cte(
         let p = b.bind(t);
         wheres.push(format!("m.measured_on <= {p}"));
     }
+    // Placeholders are bound in the order they appear in the SQL (SQLite's `?` are positional).
     if let Some(e) = extra {
-        wheres.push(e);
+        wheres.push(e(b));
     }
     let (period_col, part) = match partition {
         Some(p) => (format!("{p} AS g_period"), format!(", {p}")),
@@ -301,9 +302,11 @@ pub async fn by_regions<C: ConnectionTrait>(
     };
     let backend = db.get_database_backend();
     let mut b = Binder::new(backend);
-    let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
-    let extra = format!("substr(m.region_code, 1, {len}) IN ({})", list.join(", "));
-    let cte = latest_cte(&mut b, scope, Some(from), Some(to), None, Some(extra));
+    let extra = |b: &mut Binder| {
+        let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+        format!("substr(m.region_code, 1, {len}) IN ({})", list.join(", "))
+    };
+    let cte = latest_cte(&mut b, scope, Some(from), Some(to), None, Some(&extra));
     let sql = format!(
         "{cte} SELECT substr(region_code, 1, {len}) AS g_region, {MEASURES} \
          FROM latest WHERE rn = 1 GROUP BY 1"

@@ -42,6 +42,12 @@ impl PersonBuilder {
         self
     }
 
+    /// Sets the birth date.
+    pub fn born(mut self, birth: NaiveDate) -> Self {
+        self.input.birth_date = Some(birth);
+        self
+    }
+
     /// Sets the NIK.
     pub fn nik(mut self, nik: &str) -> Self {
         self.input.nik = Some(nik.to_owned());

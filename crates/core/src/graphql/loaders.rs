@@ -97,9 +97,17 @@ pub struct ById<E: EntityTrait> {
     id_col: E::Column,
     region_col: Option<E::Column>,
     id_of: fn(&E::Model) -> Uuid,
+    ancestors_too: bool,
 }
 
 impl<E: EntityTrait> ById<E> {
+    /// Also loads rows of the regions above the scope (reference data such as organisations:
+    /// a city operator sees the provincial bodies working in the city).
+    pub fn with_ancestors(mut self) -> Self {
+        self.ancestors_too = true;
+        self
+    }
+
     /// A loader of `E` by `id_col`, scoped on `region_col` when given.
     pub fn new(
         db: DatabaseConnection,
@@ -114,6 +122,7 @@ impl<E: EntityTrait> ById<E> {
             id_col,
             region_col,
             id_of,
+            ancestors_too: false,
         }
     }
 }
@@ -130,7 +139,14 @@ where
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, E::Model>, LoadError> {
         let mut q = E::find().filter(self.id_col.is_in(keys.iter().copied()));
         if let Some(col) = self.region_col {
-            q = q.filter(store::in_scope(col, &self.scope));
+            let mut cond = sea_orm::Condition::any().add(store::in_scope(col, &self.scope));
+            if self.ancestors_too {
+                let ancestors = crate::region_code::ancestors_of(self.scope.code());
+                if !ancestors.is_empty() {
+                    cond = cond.add(col.is_in(ancestors));
+                }
+            }
+            q = q.filter(cond);
         }
         let rows = q.all(&self.db).await.map_err(Arc::new)?;
         Ok(rows.into_iter().map(|m| ((self.id_of)(&m), m)).collect())
@@ -183,13 +199,13 @@ impl CoreLoaders {
         macro_rules! by_id {
             ($m:ident, $region:expr) => {
                 DataLoader::new(
-                    ById::<$m::Entity> {
-                        db: db.clone(),
-                        scope: scope.clone(),
-                        id_col: $m::Column::Id,
-                        region_col: $region,
-                        id_of: |m| m.id,
-                    },
+                    ById::<$m::Entity>::new(
+                        db.clone(),
+                        scope.clone(),
+                        $m::Column::Id,
+                        $region,
+                        |m| m.id,
+                    ),
                     tokio::spawn,
                 )
             };
@@ -208,7 +224,17 @@ impl CoreLoaders {
             },
             tokio::spawn,
         ))
-        .data(by_id!(organisation, Some(organisation::Column::RegionCode)))
+        .data(DataLoader::new(
+            ById::<organisation::Entity>::new(
+                db.clone(),
+                scope.clone(),
+                organisation::Column::Id,
+                Some(organisation::Column::RegionCode),
+                |m| m.id,
+            )
+            .with_ancestors(),
+            tokio::spawn,
+        ))
         .data(by_id!(programme, Some(programme::Column::RegionCode)))
         .data(by_id!(person, Some(person::Column::RegionCode)))
         .data(by_id!(family, Some(family::Column::RegionCode)))

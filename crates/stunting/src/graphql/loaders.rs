@@ -161,7 +161,7 @@ impl Loader<FacetKey> for FacetLoader {
             }
             let mut b = keluarga_core::store::Binder::new(backend);
             let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
-            let (f, t) = (b.bind(from), b.bind(to));
+            let (t, f) = (b.bind(to), b.bind(from));
             let scope = b.in_scope("region_code", &self.scope);
             let sql = format!(
                 "SELECT substr(region_code, 1, {len}) AS g, CAST(COUNT(*) AS BIGINT) AS n \

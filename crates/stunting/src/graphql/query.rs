@@ -23,6 +23,7 @@ use crate::entity::{
 use crate::graphql::inputs::*;
 use crate::graphql::loaders::nothing;
 use crate::graphql::types::*;
+use keluarga_core::graphql::types::{RecordAccess, record_access};
 use crate::kinds::*;
 use crate::stats::{self, StuntingDimension};
 use crate::who;
@@ -91,7 +92,11 @@ pub struct ZScoreInput {
 impl<R: RegionType> StuntingQuery<R> {
     /// Children under five in your scope (roles with record access; reads are audit-logged),
     /// in registration order.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(
+        visible = "record_access",
+        guard = "RecordAccess",
+        complexity = "first.unwrap_or(20).max(1) as usize * child_complexity"
+    )]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -173,7 +178,11 @@ impl<R: RegionType> StuntingQuery<R> {
 
     /// Measurements in your scope, newest first by default (roles with record access; reads are
     /// audit-logged).
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(
+        visible = "record_access",
+        guard = "RecordAccess",
+        complexity = "first.unwrap_or(20).max(1) as usize * child_complexity"
+    )]
     async fn measurements(
         &self,
         ctx: &Context<'_>,
@@ -319,7 +328,11 @@ impl<R: RegionType> StuntingQuery<R> {
     }
 
     /// Pendampingan visits in your scope, newest first (roles with record access).
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(
+        visible = "record_access",
+        guard = "RecordAccess",
+        complexity = "first.unwrap_or(20).max(1) as usize * child_complexity"
+    )]
     async fn pendampingan(
         &self,
         ctx: &Context<'_>,
