@@ -95,7 +95,10 @@ async fn measurements_are_scored_on_write_like_who_anthro() {
     assert_eq!(m["ageDays"], 1001);
     assert_eq!(m["heightForAge"], json!({ "z": 7.31, "flagged": true }));
     assert_eq!(m["weightForAge"], json!({ "z": 2.2, "flagged": false }));
-    assert_eq!(m["weightForHeight"], json!({ "z": -2.39, "flagged": false }));
+    assert_eq!(
+        m["weightForHeight"],
+        json!({ "z": -2.39, "flagged": false })
+    );
     assert_eq!(m["bmiForAge"], json!({ "z": -3.01, "flagged": false }));
     // A flagged value is stored, but gets no category.
     assert_eq!(m["heightForAgeCategory"], Value::Null);
@@ -110,10 +113,7 @@ async fn measurements_are_scored_on_write_like_who_anthro() {
                 "weightKg": 11.0, "lengthCm": 85.0, "position": "LYING" }),
     )
     .await;
-    assert_eq!(
-        body["data"]["recordMeasurement"]["correctedLengthCm"],
-        84.3
-    );
+    assert_eq!(body["data"]["recordMeasurement"]["correctedLengthCm"], 84.3);
     assert_eq!(measurement_count(&t).await, 2);
 }
 
@@ -138,7 +138,13 @@ async fn bad_measurements_are_refused_and_nothing_is_written() {
         (with("lengthCm", json!(151.0)), "input.lengthCm"),
         (with("muacMm", json!(9.0)), "input.muacMm"),
         (
-            with("posyanduId", json!(keluarga_core::id::encode("Posyandu", &uuid::Uuid::now_v7().to_string()))),
+            with(
+                "posyanduId",
+                json!(keluarga_core::id::encode(
+                    "Posyandu",
+                    &uuid::Uuid::now_v7().to_string()
+                )),
+            ),
             "input.posyanduId",
         ),
     ] {
@@ -185,7 +191,9 @@ async fn a_correction_rescores_keeps_a_revision_and_checks_the_version() {
     )
     .await;
     let id = body["data"]["recordMeasurement"]["id"].clone();
-    let before = body["data"]["recordMeasurement"]["weightForAge"]["z"].as_f64().unwrap();
+    let before = body["data"]["recordMeasurement"]["weightForAge"]["z"]
+        .as_f64()
+        .unwrap();
     const CORRECT: &str = r#"mutation($i: CorrectMeasurementInput!) { correctMeasurement(input: $i) {
         version weightKg weightForAge { z } revisions { version reason previous changedBy } } }"#;
     let input = json!({ "id": id, "version": 1, "reason": "berat salah ketik",
@@ -228,7 +236,11 @@ async fn hand_count_fixture(t: &TestApp) {
     for (i, (village, sex, age, haz, whz, oedema)) in rows.into_iter().enumerate() {
         let birth = day - Days::new(age as u64);
         let c = child(t, village, sex, birth).await;
-        let wsex = if sex == Sex::Male { who::Sex::Male } else { who::Sex::Female };
+        let wsex = if sex == Sex::Male {
+            who::Sex::Male
+        } else {
+            who::Sex::Female
+        };
         let cm = length_at(wsex, age, haz);
         let kg = whz.map(|z| weight_for(wsex, age, cm, z)).unwrap_or(9.0);
         if i == 0 {
@@ -277,18 +289,33 @@ async fn statistics_agree_with_a_hand_count() {
     // Pringrejo: 3 children; child 1 stunted (latest, not the earlier normal one), child 3
     // severely stunted and wasted.
     assert_eq!(a["childrenMeasured"], 3);
-    assert_eq!(a["stunting"], json!({ "numerator": 2, "denominator": 3, "percent": 66.7 }));
-    assert_eq!(a["severeStunting"], json!({ "numerator": 1, "denominator": 3 }));
+    assert_eq!(
+        a["stunting"],
+        json!({ "numerator": 2, "denominator": 3, "percent": 66.7 })
+    );
+    assert_eq!(
+        a["severeStunting"],
+        json!({ "numerator": 1, "denominator": 3 })
+    );
     assert_eq!(a["wasting"], json!({ "numerator": 1, "denominator": 3 }));
-    assert_eq!(a["severeWasting"], json!({ "numerator": 0, "denominator": 3 }));
+    assert_eq!(
+        a["severeWasting"],
+        json!({ "numerator": 0, "denominator": 3 })
+    );
     // Noyontaansari: child 6's HAZ is flagged (left out, counted apart); child 5 has oedema,
     // which counts as severe wasting and severe underweight with no z-score.
     assert_eq!(b["region"]["code"], NOYONTAANSARI);
     assert_eq!(b["childrenMeasured"], 3);
-    assert_eq!(b["stunting"], json!({ "numerator": 0, "denominator": 2, "percent": 0.0 }));
+    assert_eq!(
+        b["stunting"],
+        json!({ "numerator": 0, "denominator": 2, "percent": 0.0 })
+    );
     assert_eq!(b["flagged"]["heightForAge"], 1);
     assert_eq!(b["wasting"], json!({ "numerator": 2, "denominator": 3 }));
-    assert_eq!(b["severeWasting"], json!({ "numerator": 2, "denominator": 3 }));
+    assert_eq!(
+        b["severeWasting"],
+        json!({ "numerator": 2, "denominator": 3 })
+    );
     assert_eq!(b["underweight"]["numerator"].as_i64().unwrap() >= 1, true);
 
     // The whole city, by sex: boys are children 1, 3 and 5.
@@ -298,17 +325,36 @@ async fn statistics_agree_with_a_hand_count() {
     assert_eq!(boys["childrenMeasured"], 3);
     assert_eq!(boys["stunting"]["numerator"], 2);
     // By age group: 300 and 400 days are 6–11 and 12–23 months.
-    let data = t.ok(&op, STATS, json!({ "f": f, "g": ["AGE_GROUP"] })).await;
+    let data = t
+        .ok(&op, STATS, json!({ "f": f, "g": ["AGE_GROUP"] }))
+        .await;
     let groups: Vec<(String, i64)> = data["stuntingStatistics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["ageGroup"].as_str().unwrap().to_owned(), r["childrenMeasured"].as_i64().unwrap()))
+        .map(|r| {
+            (
+                r["ageGroup"].as_str().unwrap().to_owned(),
+                r["childrenMeasured"].as_i64().unwrap(),
+            )
+        })
         .collect();
-    assert!(groups.contains(&("MONTHS_6_TO_11".to_owned(), 1)), "{groups:?}");
-    assert!(groups.contains(&("MONTHS_12_TO_23".to_owned(), 2)), "{groups:?}");
-    assert!(groups.contains(&("MONTHS_24_TO_35".to_owned(), 2)), "{groups:?}");
-    assert!(groups.contains(&("MONTHS_36_TO_47".to_owned(), 1)), "{groups:?}");
+    assert!(
+        groups.contains(&("MONTHS_6_TO_11".to_owned(), 1)),
+        "{groups:?}"
+    );
+    assert!(
+        groups.contains(&("MONTHS_12_TO_23".to_owned(), 2)),
+        "{groups:?}"
+    );
+    assert!(
+        groups.contains(&("MONTHS_24_TO_35".to_owned(), 2)),
+        "{groups:?}"
+    );
+    assert!(
+        groups.contains(&("MONTHS_36_TO_47".to_owned(), 1)),
+        "{groups:?}"
+    );
     // By month: June holds child 1's normal measurement, August everyone's latest.
     let data = t.ok(&op, STATS, json!({ "f": f, "g": ["MONTH"] })).await;
     let months = data["stuntingStatistics"].as_array().unwrap();
@@ -340,14 +386,18 @@ async fn statistics_are_scoped_and_small_cells_suppressed() {
     let f = json!({ "from": "2026-01-01", "to": "2026-12-31" });
     // A dashboard of the city: villages of 3 children are below the threshold of 5.
     let dash = t.token(Role::Dashboard, "33.75");
-    let data = t.ok(&dash, STATS, json!({ "f": f, "g": ["VILLAGE"] })).await;
+    let data = t
+        .ok(&dash, STATS, json!({ "f": f, "g": ["VILLAGE"] }))
+        .await;
     for r in data["stuntingStatistics"].as_array().unwrap() {
         assert_eq!(r["suppressed"], true);
         assert_eq!(r["childrenMeasured"], Value::Null);
         assert_eq!(r["stunting"], Value::Null);
     }
     // The whole city (6 children) is shown.
-    let data = t.ok(&dash, STATS, json!({ "f": f, "g": ["REGENCY"] })).await;
+    let data = t
+        .ok(&dash, STATS, json!({ "f": f, "g": ["REGENCY"] }))
+        .await;
     assert_eq!(data["stuntingStatistics"][0]["childrenMeasured"], 6);
     // Another city's operator counts nothing of Pekalongan, asked or not.
     let jp = t.token(Role::Operator, "31.71");
@@ -358,14 +408,22 @@ async fn statistics_are_scoped_and_small_cells_suppressed() {
     assert_eq!(data["stuntingStatistics"], json!([]));
     // The dashboard is not shown children's or health records, and cannot see them in its schema.
     let body = t
-        .gql(&dash, "{ measurements { edges { node { id } } } }", json!({}))
+        .gql(
+            &dash,
+            "{ measurements { edges { node { id } } } }",
+            json!({}),
+        )
         .await;
     assert!(
         code(&body) == "FORBIDDEN" || code(&body) == "GRAPHQL_VALIDATION_FAILED",
         "{body:#}"
     );
     let data = t
-        .ok(&dash, r#"{ __type(name: "Query") { fields { name } } }"#, json!({}))
+        .ok(
+            &dash,
+            r#"{ __type(name: "Query") { fields { name } } }"#,
+            json!({}),
+        )
         .await;
     let names = data["__type"]["fields"].to_string();
     assert!(!names.contains("\"measurements\"") && !names.contains("\"children\""));
@@ -413,7 +471,10 @@ async fn children_measurements_child_costs_the_same_for_more_rows() {
         let data = t.ok(&op, Q, json!({ "n": n })).await;
         let edges = data["children"]["edges"].as_array().unwrap();
         assert_eq!(edges.len(), n);
-        assert_eq!(edges[0]["node"]["measurements"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            edges[0]["node"]["measurements"].as_array().unwrap().len(),
+            2
+        );
         costs.push(count.load(Ordering::SeqCst));
     }
     assert_eq!(costs[0], costs[1], "statements: {costs:?}");
@@ -456,8 +517,7 @@ async fn csv_import_is_all_or_nothing_with_line_numbers() {
     let birth = d(2024, 3, 1);
     let c = child(&t, PRINGREJO, Sex::Male, birth).await;
     let other = child(&t, GAMBIR, Sex::Male, birth).await;
-    const IMPORT: &str =
-        "mutation($file: Upload!) { importMeasurements(file: $file) { rows imported children flagged } }";
+    const IMPORT: &str = "mutation($file: Upload!) { importMeasurements(file: $file) { rows imported children flagged } }";
     let bad = format!(
         "child_id,measured_on,weight_kg,length_cm,position,oedema\n\
          {c},2025-03-01,9.6,74.5,L,n\n\
@@ -494,7 +554,10 @@ async fn csv_import_is_all_or_nothing_with_line_numbers() {
     // An unknown column is refused rather than silently dropped.
     let typo = format!("child_id,measured_on,weight\n{c},2025-03-01,9.6\n");
     let (_, body, _) = t.send(multipart(&op, IMPORT, &typo)).await;
-    assert_eq!(body["errors"][0]["extensions"]["rows"][0]["column"], "weight");
+    assert_eq!(
+        body["errors"][0]["extensions"]["rows"][0]["column"],
+        "weight"
+    );
     // A dashboard may not import.
     let (_, body, _) = t
         .send(multipart(&t.token(Role::Dashboard, "33.75"), IMPORT, &good))
@@ -510,7 +573,10 @@ async fn tpk_teams_convergence_actions_foster_parents_and_kpm() {
     let app = t.app();
     let mut ids = Vec::new();
     for name in ["Bidan Rina", "Kader Sri", "Kader Ani"] {
-        let p = PersonBuilder::in_village(GAMBIR).name(name).insert(&app).await;
+        let p = PersonBuilder::in_village(GAMBIR)
+            .name(name)
+            .insert(&app)
+            .await;
         ids.push(keluarga_core::id::encode("Person", &p.id.to_string()).to_string());
     }
     const TEAM: &str = r#"mutation($i: CreateTpkTeamInput!) { createTpkTeam(input: $i) {
@@ -523,7 +589,10 @@ async fn tpk_teams_convergence_actions_foster_parents_and_kpm() {
         { "personId": ids[0], "role": "BIDAN" }, { "personId": ids[1], "role": "KADER_PKK" },
         { "personId": ids[2], "role": "KADER_KB" } ] });
     let data = t.ok(&op, TEAM, json!({ "i": three })).await;
-    assert_eq!(data["createTpkTeam"]["members"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        data["createTpkTeam"]["members"].as_array().unwrap().len(),
+        3
+    );
     let team = data["createTpkTeam"]["id"].clone();
     let data = t
         .ok(
@@ -543,10 +612,17 @@ async fn tpk_teams_convergence_actions_foster_parents_and_kpm() {
         .await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "input.doneOn");
     let data = t
-        .ok(&op, AKSI, json!({ "i": { "regionCode": "31.71", "year": 2023, "aksi": "PEMBINAAN_KPM",
-            "status": "DONE", "doneOn": "2023-10-05", "evidence": "Pembinaan KPM dan TPK" } }))
+        .ok(
+            &op,
+            AKSI,
+            json!({ "i": { "regionCode": "31.71", "year": 2023, "aksi": "PEMBINAAN_KPM",
+            "status": "DONE", "doneOn": "2023-10-05", "evidence": "Pembinaan KPM dan TPK" } }),
+        )
         .await;
-    assert_eq!(data["setConvergenceAction"], json!({ "number": 5, "status": "DONE" }));
+    assert_eq!(
+        data["setConvergenceAction"],
+        json!({ "number": 5, "status": "DONE" })
+    );
     let body = t
         .gql(&op, AKSI, json!({ "i": { "regionCode": "31.71.01", "year": 2023, "aksi": "REMBUK_STUNTING", "status": "IN_PROGRESS" } }))
         .await;
@@ -555,13 +631,22 @@ async fn tpk_teams_convergence_actions_foster_parents_and_kpm() {
         .ok(&op, r#"{ convergenceScorecard(regionCode: "31.71", year: 2023) { done actions { number status } } }"#, json!({}))
         .await;
     assert_eq!(data["convergenceScorecard"]["done"], 1);
-    assert_eq!(data["convergenceScorecard"]["actions"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        data["convergenceScorecard"]["actions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
 
     // A KPM at kecamatan level, as in Jakarta Pusat.
     let data = t
         .ok(&op, r#"mutation($p: ID!) { assignKpm(input: { personId: $p, regionCode: "31.71.01", startedOn: "2023-01-16" }) { role region { code } } }"#, json!({ "p": ids[1] }))
         .await;
-    assert_eq!(data["assignKpm"], json!({ "role": "KPM", "region": { "code": "31.71.01" } }));
+    assert_eq!(
+        data["assignKpm"],
+        json!({ "role": "KPM", "region": { "code": "31.71.01" } })
+    );
 
     // A foster parent with a named child.
     let org = keluarga_test_support::fixtures::organisation(&app, "Perumda PAM Jaya", "31").await;
@@ -572,8 +657,14 @@ async fn tpk_teams_convergence_actions_foster_parents_and_kpm() {
             organisation { name } region { name } childCount children { id } } }"#,
             json!({ "o": keluarga_core::id::encode("Organisation", &org.id.to_string()), "c": c }))
         .await;
-    assert_eq!(data["createFosterParent"]["organisation"]["name"], "Perumda PAM Jaya");
-    assert_eq!(data["createFosterParent"]["region"]["name"], "Bendungan Hilir");
+    assert_eq!(
+        data["createFosterParent"]["organisation"]["name"],
+        "Perumda PAM Jaya"
+    );
+    assert_eq!(
+        data["createFosterParent"]["region"]["name"],
+        "Bendungan Hilir"
+    );
     assert_eq!(data["createFosterParent"]["childCount"], 1);
     let data = t
         .ok(&op, r#"{ region(code: "31.71.07.1002") { stunting(period: "2026") { activeFosterParents } } }"#, json!({}))
@@ -591,7 +682,9 @@ async fn tpk_teams_convergence_actions_foster_parents_and_kpm() {
 #[tokio::test]
 async fn demo_data_holds_seed_001_and_realistic_prevalence() {
     let t = TestApp::new().await;
-    keluarga_gateway::startup::seed_demo(&t.app()).await.unwrap();
+    keluarga_gateway::startup::seed_demo(&t.app())
+        .await
+        .unwrap();
     let admin = t.token(Role::Admin, "");
     let data = t
         .ok(
@@ -609,14 +702,20 @@ async fn demo_data_holds_seed_001_and_realistic_prevalence() {
     }
     let kpm = data["kpm"]["edges"].as_array().unwrap();
     assert_eq!(kpm.len(), 8);
-    assert!(kpm.iter().all(|k| k["node"]["region"]["level"] == "DISTRICT"));
+    assert!(
+        kpm.iter()
+            .all(|k| k["node"]["region"]["level"] == "DISTRICT")
+    );
     let fosters: Vec<(String, String)> = data["fosterParents"]["edges"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| {
             (
-                e["node"]["organisation"]["name"].as_str().unwrap().to_owned(),
+                e["node"]["organisation"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
                 e["node"]["region"]["code"].as_str().unwrap().to_owned(),
             )
         })
@@ -627,11 +726,17 @@ async fn demo_data_holds_seed_001_and_realistic_prevalence() {
         ("PT Green Pramuka", "31.71.08.1004"),
         ("Kejaksaan Negeri Jakarta Pusat", "31.71.03.1004"),
     ] {
-        assert!(fosters.contains(&(org.to_owned(), village.to_owned())), "{fosters:?}");
+        assert!(
+            fosters.contains(&(org.to_owned(), village.to_owned())),
+            "{fosters:?}"
+        );
     }
     assert_eq!(data["convergenceScorecard"]["done"], 1);
     assert_eq!(data["convergenceScorecard"]["actions"][4]["status"], "DONE");
-    assert_eq!(data["convergenceScorecard"]["actions"][4]["doneOn"], "2023-10-05");
+    assert_eq!(
+        data["convergenceScorecard"]["actions"][4]["doneOn"],
+        "2023-10-05"
+    );
 
     let data = t
         .ok(
@@ -649,7 +754,9 @@ async fn demo_data_holds_seed_001_and_realistic_prevalence() {
     }
     // Seeding again writes nothing.
     let before = measurement_count(&t).await;
-    keluarga_gateway::startup::seed_demo(&t.app()).await.unwrap();
+    keluarga_gateway::startup::seed_demo(&t.app())
+        .await
+        .unwrap();
     assert_eq!(measurement_count(&t).await, before);
 }
 

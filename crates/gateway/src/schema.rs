@@ -52,6 +52,13 @@ impl Region {
 /// The Relay `Node` interface: every object with a global id.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+#[cfg_attr(
+    feature = "stunting",
+    expect(
+        clippy::large_enum_variant,
+        reason = "a Node lives for one field resolution; boxing every row would cost more"
+    )
+)]
 pub enum Node {
     /// A region.
     Region(Region),
@@ -238,6 +245,12 @@ pub struct Mutation(
     #[cfg(feature = "stunting")] keluarga_stunting::graphql::mutation::StuntingMutation<Region>,
 );
 
+/// The names of the domains this build has (its `[domains.<name>]` sections).
+pub const DOMAINS: &[&str] = &[
+    #[cfg(feature = "stunting")]
+    <keluarga_stunting::Stunting as keluarga_core::Domain>::NAME,
+];
+
 /// The configuration sections of the domains this build has.
 #[derive(Debug, Clone, Default)]
 pub struct DomainConfigs {
@@ -259,23 +272,20 @@ impl DomainConfigs {
     pub fn from_sections(
         sections: &std::collections::BTreeMap<String, serde_json::Value>,
     ) -> anyhow::Result<Self> {
+        if let Some(name) = sections.keys().find(|n| !DOMAINS.contains(&n.as_str())) {
+            anyhow::bail!("[domains.{name}]: no such domain in this build");
+        }
         #[cfg_attr(
             not(feature = "stunting"),
             expect(unused_mut, reason = "no domain section to read")
         )]
         let mut out = DomainConfigs::default();
-        for (name, value) in sections {
-            match name.as_str() {
-                #[cfg(feature = "stunting")]
-                <keluarga_stunting::Stunting as keluarga_core::Domain>::NAME => {
-                    out.stunting = serde_json::from_value(value.clone())
-                        .map_err(|e| anyhow::anyhow!("[domains.{name}]: {e}"))?;
-                }
-                _ => {
-                    let _ = value;
-                    anyhow::bail!("[domains.{name}]: no such domain in this build");
-                }
-            }
+        #[cfg(feature = "stunting")]
+        if let Some(value) =
+            sections.get(<keluarga_stunting::Stunting as keluarga_core::Domain>::NAME)
+        {
+            out.stunting = serde_json::from_value(value.clone())
+                .map_err(|e| anyhow::anyhow!("[domains.stunting]: {e}"))?;
         }
         Ok(out)
     }

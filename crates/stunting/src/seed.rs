@@ -62,7 +62,15 @@ impl Rng {
 }
 
 const GIVEN_F: [&str; 10] = [
-    "Aisyah", "Nayla", "Zahra", "Salsabila", "Keisha", "Alya", "Naura", "Kirana", "Azzahra",
+    "Aisyah",
+    "Nayla",
+    "Zahra",
+    "Salsabila",
+    "Keisha",
+    "Alya",
+    "Naura",
+    "Kirana",
+    "Azzahra",
     "Syifa",
 ];
 const GIVEN_M: [&str; 10] = [
@@ -152,7 +160,10 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                     created_at: Set(now),
                     updated_at: Set(now),
                 });
-                children_of.entry(v.code.clone()).or_default().push(child_id);
+                children_of
+                    .entry(v.code.clone())
+                    .or_default()
+                    .push(child_id);
                 let info = ChildInfo {
                     id: child_id,
                     region_code: v.code.clone(),
@@ -282,11 +293,12 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                 visited_on: Set(d(2023, 10 + k as u32, 10 + i as u32)),
                 target_type: Set(target.as_str().to_owned()),
                 target_person_id: Set(None),
-                activity: Set(
-                    ["penyuluhan gizi dan pola asuh", "fasilitasi rujukan", "surveilans risiko stunting"]
-                        [k]
-                        .to_owned(),
-                ),
+                activity: Set([
+                    "penyuluhan gizi dan pola asuh",
+                    "fasilitasi rujukan",
+                    "surveilans risiko stunting",
+                ][k]
+                    .to_owned()),
                 referral: Set((k == 1).then(|| "Puskesmas kecamatan".to_owned())),
                 version: Set(1),
                 created_at: Set(now),
@@ -363,7 +375,9 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         child::Entity::insert_many(c.to_vec()).exec(&txn).await?;
     }
     for c in measurements.chunks(800) {
-        measurement::Entity::insert_many(c.to_vec()).exec(&txn).await?;
+        measurement::Entity::insert_many(c.to_vec())
+            .exec(&txn)
+            .await?;
     }
     if !teams.is_empty() {
         tpk_team::Entity::insert_many(teams).exec(&txn).await?;
@@ -371,7 +385,9 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         pendampingan::Entity::insert_many(visits).exec(&txn).await?;
     }
     convergence_action::Entity::insert(aksi5).exec(&txn).await?;
-    foster_parent::Entity::insert_many(fosters).exec(&txn).await?;
+    foster_parent::Entity::insert_many(fosters)
+        .exec(&txn)
+        .await?;
     if !foster_links.is_empty() {
         crate::entity::foster_parent_child::Entity::insert_many(foster_links)
             .exec(&txn)

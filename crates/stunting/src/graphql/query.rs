@@ -23,10 +23,10 @@ use crate::entity::{
 use crate::graphql::inputs::*;
 use crate::graphql::loaders::nothing;
 use crate::graphql::types::*;
-use keluarga_core::graphql::types::{RecordAccess, record_access};
 use crate::kinds::*;
 use crate::stats::{self, StuntingDimension};
 use crate::who;
+use keluarga_core::graphql::types::{RecordAccess, record_access};
 
 /// The stunting domain's part of the query root.
 pub struct StuntingQuery<R>(PhantomData<fn() -> R>);

@@ -190,7 +190,7 @@ impl<R: RegionType> Child<R> {
     /// The growth history: every measurement, oldest first.
     async fn measurements(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Measurement<R>>> {
         let mut rows = many::<measurement::Entity>(ctx, self.model.id).await?;
-        rows.sort_by(|a, b| (a.measured_on, a.id).cmp(&(b.measured_on, b.id)));
+        rows.sort_by_key(|a| (a.measured_on, a.id));
         Ok(rows.into_iter().map(Measurement::new).collect())
     }
     /// The latest measurement.
