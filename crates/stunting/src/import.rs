@@ -314,7 +314,9 @@ pub async fn import_measurements<R: Read>(
     // 3. Check every row against its child, then score.
     let today = today();
     let now = stamp();
-    let mut models = Vec::with_capacity(rows.len());
+    // Rows are scored only when written, a chunk at a time: holding 100,000 active models at
+    // once would cost several hundred MB.
+    let mut checked: Vec<(&Row, &crate::store::ChildInfo, i64)> = Vec::with_capacity(rows.len());
     let mut seen_children = HashSet::new();
     for r in &rows {
         let (column, child) = match &r.child {
@@ -342,18 +344,7 @@ pub async fn import_measurements<R: Read>(
         match check_values(&r.values, child.birth_date, today, "") {
             Ok(age) => {
                 seen_children.insert(child.id);
-                models.push(measurement_row(
-                    Uuid::now_v7(),
-                    child,
-                    &r.values,
-                    age,
-                    Provenance {
-                        measured_by: None,
-                        posyandu_id: r.posyandu,
-                        source: MeasurementSource::Import,
-                    },
-                    now,
-                ));
+                checked.push((r, child, age));
             }
             Err((field, message)) => errors.push(RowError {
                 line: r.line,
@@ -371,23 +362,42 @@ pub async fn import_measurements<R: Read>(
         });
     }
 
-    // 4. Write everything in one transaction.
-    let flagged = models
-        .iter()
-        .filter(|m| {
-            let f = |v: &sea_orm::ActiveValue<bool>| matches!(v, sea_orm::ActiveValue::Set(true));
-            f(&m.haz_flag) || f(&m.waz_flag) || f(&m.whz_flag) || f(&m.baz_flag) || f(&m.acz_flag)
-        })
-        .count() as u64;
-    let n = models.len() as u64;
+    // 4. Score and write everything in one transaction.
+    let n = checked.len() as u64;
+    let set = |v: &sea_orm::ActiveValue<bool>| matches!(v, sea_orm::ActiveValue::Set(true));
+    let mut flagged = 0u64;
     let txn = app.db.begin().await?;
     let mut done = 0u64;
-    let mut rest = models;
-    while !rest.is_empty() {
-        let tail = rest.split_off(rest.len().min(CHUNK));
-        let chunk = std::mem::replace(&mut rest, tail);
-        done += chunk.len() as u64;
-        measurement::Entity::insert_many(chunk).exec(&txn).await?;
+    for chunk in checked.chunks(CHUNK) {
+        let models: Vec<measurement::ActiveModel> = chunk
+            .iter()
+            .map(|(r, child, age)| {
+                measurement_row(
+                    Uuid::now_v7(),
+                    child,
+                    &r.values,
+                    *age,
+                    Provenance {
+                        measured_by: None,
+                        posyandu_id: r.posyandu,
+                        source: MeasurementSource::Import,
+                    },
+                    now,
+                )
+            })
+            .collect();
+        flagged += models
+            .iter()
+            .filter(|m| {
+                set(&m.haz_flag)
+                    || set(&m.waz_flag)
+                    || set(&m.whz_flag)
+                    || set(&m.baz_flag)
+                    || set(&m.acz_flag)
+            })
+            .count() as u64;
+        done += models.len() as u64;
+        measurement::Entity::insert_many(models).exec(&txn).await?;
         progress(Phase::Writing, done, n);
     }
     txn.commit().await?;
