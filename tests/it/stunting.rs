@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use axum::body::Body;
 use axum::http::Request;
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use keluarga_core::stats::Sex;
 use keluarga_core::{Actor, Role};
 use keluarga_stunting::entity::measurement;
@@ -779,4 +779,94 @@ async fn the_z_score_calculator_stores_nothing() {
     assert_eq!(z["bmiForAge"]["z"], 4.66);
     assert_eq!(z["heightForAgeCategory"], "SEVERELY_STUNTED");
     assert_eq!(measurement_count(&t).await, 0);
+}
+
+#[tokio::test]
+async fn children_filters_and_node_reads() {
+    let t = TestApp::new().await;
+    hand_count_fixture(&t).await;
+    let op = t.token(Role::Operator, "33.75");
+    const Q: &str = r#"query($f: ChildFilter) { children(filter: $f, first: 50) { totalCount
+        edges { node { id person { sex } latestMeasurement { id ageDays heightForAgeCategory } } } } }"#;
+    let count = |data: &Value| data["children"]["totalCount"].as_i64().unwrap();
+    let all = t.ok(&op, Q, json!({ "f": {} })).await;
+    assert_eq!(count(&all), 6);
+    let girls = t.ok(&op, Q, json!({ "f": { "sex": "FEMALE" } })).await;
+    assert_eq!(count(&girls), 3);
+    let village = t
+        .ok(&op, Q, json!({ "f": { "regionCode": NOYONTAANSARI } }))
+        .await;
+    assert_eq!(count(&village), 3);
+    // Latest status: child 1 is stunted by its latest measurement, not its earlier normal one.
+    let stunted = t
+        .ok(&op, Q, json!({ "f": { "latestHeightForAge": "STUNTED" } }))
+        .await;
+    assert_eq!(count(&stunted), 1);
+    let normal = t
+        .ok(&op, Q, json!({ "f": { "latestHeightForAge": "NORMAL" } }))
+        .await;
+    assert_eq!(
+        count(&normal),
+        3,
+        "children 2, 4 and 5 (child 6 is flagged)"
+    );
+    // Age today in completed months: the fixture children were 300–1200 days old on 2026-08-10.
+    let today = chrono::Utc::now().date_naive();
+    let months = |age_then: i64| {
+        let birth = d(2026, 8, 10) - Days::new(age_then as u64);
+        let mut m =
+            (today.year() - birth.year()) * 12 + today.month() as i32 - birth.month() as i32;
+        if today.day() < birth.day() {
+            m -= 1;
+        }
+        m
+    };
+    let youngest = months(300);
+    let young = t
+        .ok(&op, Q, json!({ "f": { "maxAgeMonths": youngest } }))
+        .await;
+    assert_eq!(count(&young), 1);
+    let old = t
+        .ok(&op, Q, json!({ "f": { "minAgeMonths": months(1000) } }))
+        .await;
+    assert_eq!(count(&old), 2, "children of 1000 and 1200 days");
+    let bad = t.gql(&op, Q, json!({ "f": { "minAgeMonths": 99 } })).await;
+    assert_eq!(
+        bad["errors"][0]["extensions"]["field"],
+        "filter.minAgeMonths"
+    );
+
+    // node(id) of a child and a measurement: record access in scope only, and audit-logged.
+    let child_id = all["children"]["edges"][0]["node"]["id"].clone();
+    let m_id = all["children"]["edges"][0]["node"]["latestMeasurement"]["id"].clone();
+    const NODE: &str = r#"query($c: ID!, $m: ID!) { c: node(id: $c) { id ... on Child { consentMethod } }
+        m: node(id: $m) { ... on Measurement { ageDays child { id } } } }"#;
+    let data = t.ok(&op, NODE, json!({ "c": child_id, "m": m_id })).await;
+    assert_eq!(data["c"]["consentMethod"], "WRITTEN");
+    assert_eq!(data["m"]["child"]["id"], child_id);
+    let other = t
+        .ok(
+            &t.token(Role::Operator, "31.71"),
+            NODE,
+            json!({ "c": child_id, "m": m_id }),
+        )
+        .await;
+    assert_eq!(other["c"], Value::Null);
+    assert_eq!(other["m"], Value::Null);
+    let body = t
+        .gql(
+            &t.token(Role::Analyst, "33"),
+            r#"query($c: ID!) { node(id: $c) { id } }"#,
+            json!({ "c": child_id }),
+        )
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN", "{body:#}");
+    let audited: Vec<String> = keluarga_core::entity::audit_log::Entity::find()
+        .all(&t.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.entity)
+        .collect();
+    assert!(audited.contains(&"child".to_owned()) && audited.contains(&"measurement".to_owned()));
 }
