@@ -836,6 +836,17 @@ async fn children_filters_and_node_reads() {
         "filter.minAgeMonths"
     );
 
+    // Measurements by sex and age at measurement: the 300- and 400-day-old (9 and 13 months).
+    const M: &str =
+        r#"query($f: MeasurementFilter) { measurements(filter: $f, first: 50) { totalCount } }"#;
+    let n = |data: Value| data["measurements"]["totalCount"].as_i64().unwrap();
+    let f = json!({ "f": { "minAgeMonths": 9, "maxAgeMonths": 13, "from": "2026-08-01" } });
+    assert_eq!(n(t.ok(&op, M, f).await), 2);
+    let f = json!({ "f": { "maxAgeMonths": 9, "sex": "FEMALE" } });
+    assert_eq!(n(t.ok(&op, M, f).await), 1);
+    let f = json!({ "f": { "sex": "MALE" } });
+    assert_eq!(n(t.ok(&op, M, f).await), 4, "children 1 (twice), 3 and 5");
+
     // node(id) of a child and a measurement: record access in scope only, and audit-logged.
     let child_id = all["children"]["edges"][0]["node"]["id"].clone();
     let m_id = all["children"]["edges"][0]["node"]["latestMeasurement"]["id"].clone();

@@ -211,6 +211,12 @@ pub struct MeasurementFilter {
     pub to: Option<NaiveDate>,
     /// Only those with this length/height-for-age category.
     pub height_for_age: Option<HeightForAgeCategory>,
+    /// Only children of this sex.
+    pub sex: Option<Sex>,
+    /// Only measurements taken at this age or older, in completed months (0–59).
+    pub min_age_months: Option<i32>,
+    /// Only measurements taken at this age or younger, in completed months (0–59).
+    pub max_age_months: Option<i32>,
     /// Only flagged (true) or unflagged (false) measurements.
     pub flagged: Option<bool>,
 }

@@ -230,14 +230,24 @@ impl<R: RegionType> StuntingQuery<R> {
         if let Some(c) = f.height_for_age {
             q = q.filter(measurement::Column::HazCategory.eq(c.as_str()));
         }
-        if let Some(flagged) = f.flagged {
-            let any = sea_orm::Condition::any()
-                .add(measurement::Column::HazFlag.eq(true))
-                .add(measurement::Column::WazFlag.eq(true))
-                .add(measurement::Column::WhzFlag.eq(true))
-                .add(measurement::Column::BazFlag.eq(true))
-                .add(measurement::Column::AczFlag.eq(true));
-            q = q.filter(if flagged { any } else { any.not() });
+        if let Some(sex) = f.sex {
+            q = q.filter(measurement::Column::Sex.eq(sex.letter()));
+        }
+        // Completed months m ⇔ ⌈m × 30.4375⌉ ≤ days < ⌈(m + 1) × 30.4375⌉.
+        let first_day = |m: i32| (f64::from(m) * who::DAYS_PER_MONTH).ceil() as i32;
+        for (months, field) in [
+            (f.min_age_months, "filter.minAgeMonths"),
+            (f.max_age_months, "filter.maxAgeMonths"),
+        ] {
+            if months.is_some_and(|m| !(0..=59).contains(&m)) {
+                return Err(CoreError::bad(field, "must be 0–59")).gql();
+            }
+        }
+        if let Some(m) = f.min_age_months {
+            q = q.filter(measurement::Column::AgeDays.gte(first_day(m)));
+        }
+        if let Some(m) = f.max_age_months {
+            q = q.filter(measurement::Column::AgeDays.lt(first_day(m + 1)));
         }
         let page = keyset_page(
             &app.db,
