@@ -2,6 +2,7 @@
 //! measurement, with flags). Run through `bench/zscores.sh`.
 
 use std::hint::black_box;
+use std::io::Write;
 use std::time::Instant;
 
 use keluarga_stunting::who::{self, Input, Position, Sex};
@@ -38,7 +39,7 @@ fn inputs(n: usize) -> Vec<Input> {
         .collect()
 }
 
-fn main() {
+fn main() -> std::io::Result<()> {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())
@@ -67,14 +68,18 @@ fn main() {
         best = best.min(start.elapsed().as_secs_f64());
     }
     let per_sec = n as f64 / best;
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "z-score sets: {n} measurements x {rounds} rounds, best round {:.1} ms",
         best * 1e3
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "z-score sets per second on one core: {:.2} million ({:.0} ns per set)",
         per_sec / 1e6,
         best / n as f64 * 1e9
-    );
-    println!("(HAZ flagged in the warm-up round: {flagged})");
+    )?;
+    writeln!(out, "(HAZ flagged in the warm-up round: {flagged})")?;
+    Ok(())
 }

@@ -497,7 +497,6 @@ impl Scores {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
     use super::*;
 
     fn input(sex: Sex, age: Option<i64>, w: Option<f64>, h: Option<f64>) -> Input {
