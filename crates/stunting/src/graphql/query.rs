@@ -15,7 +15,7 @@ use keluarga_core::service::{audit_read, today};
 use keluarga_core::stats::{Sex, StatisticsFilter};
 use keluarga_core::{Actor, AppContext, RegionRef, RegionType, store as core_store};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 
 use crate::entity::{
     child, convergence_action, foster_parent, measurement, pendampingan, posyandu, tpk_team,
@@ -151,10 +151,18 @@ impl<R: RegionType> StuntingQuery<R> {
         }
         if let Some(cat) = f.latest_height_for_age {
             // The child's latest measurement has this category.
+            // sea-query's custom-SQL placeholder is `$1` on PostgreSQL and `?` elsewhere.
+            let p = if app.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+                "$1"
+            } else {
+                "?"
+            };
             q = q.filter(Expr::cust_with_values(
-                "child.id IN (SELECT m.child_id FROM measurement m WHERE m.haz_category = ? \
-                 AND NOT EXISTS (SELECT 1 FROM measurement n WHERE n.child_id = m.child_id \
-                 AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id))))",
+                format!(
+                    "child.id IN (SELECT m.child_id FROM measurement m WHERE m.haz_category = {p} \
+                     AND NOT EXISTS (SELECT 1 FROM measurement n WHERE n.child_id = m.child_id \
+                     AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id))))"
+                ),
                 [cat.as_str()],
             ));
         }
