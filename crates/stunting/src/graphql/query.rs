@@ -15,7 +15,7 @@ use keluarga_core::service::{audit_read, today};
 use keluarga_core::stats::{Sex, StatisticsFilter};
 use keluarga_core::{Actor, AppContext, RegionRef, RegionType, store as core_store};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use crate::entity::{
     child, convergence_action, foster_parent, measurement, pendampingan, posyandu, tpk_team,
