@@ -542,6 +542,41 @@ mod tests {
         assert!(!s.waz.unwrap().flagged && !s.haz.unwrap().flagged);
     }
 
+    /// Expected values from WHO anthro's own test suite (`tests/testthat/test-zscores.R`).
+    #[test]
+    fn agrees_with_who_anthro_test_suite() {
+        let t = tables();
+        // Lying at 987 days: 0.7 cm comes off; zlen −6.09, flagged.
+        let s = t.score(&Input {
+            position: Position::Lying,
+            ..input(Sex::Male, Some(987), None, Some(72.86))
+        });
+        assert_eq!(z(s.haz), -6.09);
+        assert!(s.haz.unwrap().flagged);
+        // Standing at 8 months (244 days) is discarded; at 9 months (274 days) 0.7 cm is added.
+        let at = |age| {
+            t.score(&Input {
+                position: Position::Standing,
+                ..input(Sex::Male, Some(age), None, Some(60.0))
+            })
+        };
+        let (eight, nine) = (at(244), at(274));
+        assert!(eight.c9mo_flag && !nine.c9mo_flag);
+        assert_eq!(eight.clenhei, Some(60.0));
+        assert!((nine.clenhei.unwrap() - 60.7).abs() < 1e-9);
+        assert!((z(eight.haz) + 4.81).abs() <= 0.01, "{:?}", eight.haz);
+        assert!((z(nine.haz) + 5.02).abs() <= 0.01, "{:?}", nine.haz);
+        // A girl of 24 months (731 days) is scored on the height table, standing or unknown.
+        for position in [Position::Standing, Position::Unknown] {
+            let s = t.score(&Input {
+                position,
+                ..input(Sex::Female, Some(731), Some(8.8), Some(77.5))
+            });
+            assert_eq!(z(s.haz), -2.55);
+            assert_eq!(s.clenhei, Some(77.5));
+        }
+    }
+
     #[test]
     fn z_is_zero_at_the_median_and_k_at_the_sd_values() {
         let t = tables();
