@@ -887,3 +887,53 @@ async fn children_filters_and_node_reads() {
         .collect();
     assert!(audited.contains(&"child".to_owned()) && audited.contains(&"measurement".to_owned()));
 }
+
+#[tokio::test]
+async fn a_child_who_moves_is_seen_in_the_new_region_only() {
+    let t = TestApp::new().await;
+    let c = child(&t, PRINGREJO, Sex::Male, d(2024, 2, 1)).await;
+    let pkl = t.token(Role::Operator, "33.75");
+    let body = record(
+        &t,
+        &pkl,
+        json!({ "childId": c, "measuredOn": "2025-02-01", "weightKg": 9.0, "lengthCm": 74.0 }),
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "{body:#}");
+    const Q: &str = r#"query($c: ID!) { node(id: $c) { ... on Child { region { code } person { id version } } } }"#;
+    let data = t.ok(&pkl, Q, json!({ "c": c })).await;
+    let person = data["node"]["person"].clone();
+    // The family moves to Jakarta Pusat (an ADMIN updates the person).
+    t.ok(
+        &t.token(Role::Admin, ""),
+        r#"mutation($p: ID!, $v: Int!) { updatePerson(input: { id: $p, version: $v, regionCode: "31.71.01.1001" }) { version } }"#,
+        json!({ "p": person["id"], "v": person["version"] }),
+    )
+    .await;
+    let jp = t.token(Role::Operator, "31.71");
+    let data = t.ok(&jp, Q, json!({ "c": c })).await;
+    assert_eq!(data["node"]["region"]["code"], GAMBIR);
+    let data = t.ok(&pkl, Q, json!({ "c": c })).await;
+    assert_eq!(
+        data["node"],
+        Value::Null,
+        "Pekalongan no longer sees the child"
+    );
+    // The measurement stays where it was taken: Pekalongan's statistics keep it.
+    let data = t
+        .ok(
+            &pkl,
+            STATS,
+            json!({ "f": { "from": "2025-01-01", "to": "2025-12-31" }, "g": [] }),
+        )
+        .await;
+    assert_eq!(data["stuntingStatistics"][0]["childrenMeasured"], 1);
+    // New measurements are recorded in the new village.
+    let body = record(
+        &t,
+        &jp,
+        json!({ "childId": c, "measuredOn": "2025-06-01", "weightKg": 10.0, "lengthCm": 79.0 }),
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "{body:#}");
+}

@@ -38,6 +38,10 @@ pub struct AppContext {
     pub pii: PiiKey,
     /// Shared settings.
     pub settings: CoreSettings,
+    /// Tables of the domains built in whose rows carry a `person_id` and that person's
+    /// `region_code` (the scope they are seen in): when a person moves, core moves those rows too,
+    /// in the same transaction. The gateway collects them from [`Domain::PERSON_REGION_TABLES`].
+    pub person_region_tables: Vec<&'static str>,
 }
 
 /// A cheap handle on one region: its code, and its row when already loaded. The gateway's composed
@@ -76,6 +80,9 @@ pub trait RegionType: OutputType + From<RegionRef> + Send + Sync + 'static {}
 pub trait Domain {
     /// The domain's name, also its config section `[domains.<name>]`.
     const NAME: &'static str;
+    /// Tables of this domain whose rows follow a person's region (see
+    /// [`AppContext::person_region_tables`]); each has `person_id` and `region_code` columns.
+    const PERSON_REGION_TABLES: &'static [&'static str] = &[];
     /// The domain's configuration section.
     type Config: DeserializeOwned + Default + Send + Sync + 'static;
     /// The domain's part of the query root.

@@ -761,6 +761,19 @@ pub async fn update_person(
         actor.require_write_in(code, "input.regionCode")?;
         store::require_region(&txn, code, VILLAGE, "input.regionCode").await?;
         am.region_code = Set(code.clone());
+        // Domain rows that are seen where the person lives (a child's stunting record) move too.
+        for table in &app.person_region_tables {
+            let mut b = store::Binder::new(txn.get_database_backend());
+            let sql = format!(
+                "UPDATE {table} SET region_code = {} WHERE person_id = {}",
+                b.bind(code.clone()),
+                b.bind(id)
+            );
+            txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+                b.backend, sql, b.values,
+            ))
+            .await?;
+        }
     }
     if input.rw.is_some() {
         am.rw = Set(rt_rw(input.rw.as_deref(), "input.rw")?);

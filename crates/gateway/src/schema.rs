@@ -251,6 +251,20 @@ pub const DOMAINS: &[&str] = &[
     <keluarga_stunting::Stunting as keluarga_core::Domain>::NAME,
 ];
 
+/// The domain tables whose rows follow a person's region (core keeps them in step).
+pub fn person_region_tables() -> Vec<&'static str> {
+    #[cfg_attr(
+        not(feature = "stunting"),
+        expect(unused_mut, reason = "no domain tables to add")
+    )]
+    let mut tables = Vec::new();
+    #[cfg(feature = "stunting")]
+    tables.extend_from_slice(
+        <keluarga_stunting::Stunting as keluarga_core::Domain>::PERSON_REGION_TABLES,
+    );
+    tables
+}
+
 /// The configuration sections of the domains this build has.
 #[derive(Debug, Clone, Default)]
 pub struct DomainConfigs {

@@ -53,6 +53,7 @@ pub fn app_context(cfg: &Config, db: DatabaseConnection) -> AppContext {
             default_page_size: cfg.graphql.default_page_size,
             suppression_threshold: cfg.statistics.suppression_threshold,
         },
+        person_region_tables: schema::person_region_tables(),
     }
 }
 

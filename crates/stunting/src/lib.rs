@@ -40,6 +40,8 @@ pub struct Stunting;
 
 impl Domain for Stunting {
     const NAME: &'static str = "stunting";
+    /// A child is seen where the child lives; measurements keep the village they were taken in.
+    const PERSON_REGION_TABLES: &'static [&'static str] = &["child"];
     type Config = StuntingConfig;
     type Query<R: RegionType> = graphql::query::StuntingQuery<R>;
     type Mutation<R: RegionType> = graphql::mutation::StuntingMutation<R>;

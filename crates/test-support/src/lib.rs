@@ -145,6 +145,8 @@ impl TestDb {
             db: self.db.clone(),
             pii: PiiKey::new(b"test-pii-key".to_vec()),
             settings: CoreSettings::default(),
+            // Core alone knows no domain tables; `TestApp` (the gateway's state) has the real list.
+            person_region_tables: Vec::new(),
         }
     }
 }
