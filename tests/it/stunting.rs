@@ -937,3 +937,36 @@ async fn a_child_who_moves_is_seen_in_the_new_region_only() {
     .await;
     assert!(body.get("errors").is_none(), "{body:#}");
 }
+
+#[tokio::test]
+async fn uploads_larger_than_the_limit_are_refused() {
+    let mut cfg = config();
+    cfg.domains
+        .insert("stunting".into(), json!({ "upload_limit_bytes": 200 }));
+    let t = TestApp::with(cfg).await;
+    let op = t.token(Role::Operator, "33.75");
+    let big = format!(
+        "child_id,measured_on,weight_kg\n{}",
+        "x,2025-01-01,9\n".repeat(40)
+    );
+    const IMPORT: &str =
+        "mutation($file: Upload!) { importMeasurements(file: $file) { imported } }";
+    let (status, body, _) = t.send(multipart(&op, IMPORT, &big)).await;
+    assert_eq!(status, 413, "{body:#}");
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body:#}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("200 bytes"),
+        "{body:#}"
+    );
+    // An unknown domain section is a configuration error, not silently ignored.
+    let mut cfg = config();
+    cfg.domains.insert("stuntin".into(), json!({}));
+    let db = TestDb::new().await;
+    let err = keluarga_gateway::startup::state(&cfg, db.db.clone())
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("[domains.stuntin]"), "{err}");
+}

@@ -139,6 +139,14 @@ async fn graphql_post(State(s): State<AppState>, headers: HeaderMap, body: Bytes
             .max_file_size(s.upload_limit);
         return match async_graphql::http::receive_body(Some(ct), body.as_ref(), opts).await {
             Ok(req) => execute(&s, &headers, media, req, false).await,
+            Err(async_graphql::ParseRequestError::PayloadTooLarge) => respond(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                &serde_json::json!({ "errors": [{
+                    "message": format!("the uploaded file is larger than {} bytes", s.upload_limit),
+                    "extensions": { "code": ErrorCode::BadUserInput.as_str(), "field": "file" },
+                }] }),
+            ),
             Err(e) => respond(
                 StatusCode::BAD_REQUEST,
                 media,
