@@ -37,7 +37,8 @@ async fn child(t: &TestApp, village: &str, sex: Sex, birth: NaiveDate) -> String
         &app,
         &Actor::system(),
         RegisterChildInput {
-            person_id: keluarga_core::id::encode("Person", &p.id.to_string()),
+            person_id: Some(keluarga_core::id::encode("Person", &p.id.to_string())),
+            person: None,
             posyandu_id: None,
             consent_given_by: "Ibu Uji (ibu)".into(),
             consent_given_on: birth.max(d(2024, 1, 1)),
@@ -599,6 +600,15 @@ async fn tpk_teams_convergence_actions_foster_parents_and_kpm() {
         data["createTpkTeam"]["members"].as_array().unwrap().len(),
         3
     );
+    // The members now hold the registry's TPK_MEMBER role in the team's village.
+    let roles = t
+        .ok(
+            &op,
+            r#"{ cadreRoles(filter: { regionCode: "31.71.01.1001", role: TPK_MEMBER }) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(roles["cadreRoles"]["totalCount"], 3);
     let team = data["createTpkTeam"]["id"].clone();
     let data = t
         .ok(
@@ -969,4 +979,80 @@ async fn uploads_larger_than_the_limit_are_refused() {
         .err()
         .unwrap();
     assert!(err.to_string().contains("[domains.stuntin]"), "{err}");
+}
+
+#[tokio::test]
+async fn a_newborn_is_registered_with_its_person_in_one_mutation() {
+    let t = TestApp::new().await;
+    let op = t.token(Role::Operator, "33.75");
+    const REG: &str = r#"mutation($i: RegisterChildInput!) { registerChild(input: $i) {
+        id region { code } person { fullName birthDate sex } consentMethod } }"#;
+    let person = json!({ "fullName": "Bayi Aisyah", "sex": "FEMALE", "birthDate": "2026-10-01",
+                         "regionCode": PRINGREJO });
+    let consent = |mut i: Value| {
+        i["consentGivenBy"] = json!("Siti (ibu)");
+        i["consentGivenOn"] = json!("2026-10-02");
+        i["consentMethod"] = json!("ELECTRONIC");
+        i
+    };
+    let persons = async || {
+        keluarga_core::entity::person::Entity::find()
+            .count(&t.db.db)
+            .await
+            .unwrap()
+    };
+    let before = persons().await;
+    // Neither, a new person without a birth date, out of scope, bad consent: nothing written.
+    let body = t.gql(&op, REG, json!({ "i": consent(json!({})) })).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "input.personId",
+        "{body:#}"
+    );
+    let mut no_birth = person.clone();
+    no_birth["birthDate"] = Value::Null;
+    let body = t
+        .gql(
+            &op,
+            REG,
+            json!({ "i": consent(json!({ "person": no_birth })) }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "input.person.birthDate",
+        "{body:#}"
+    );
+    let mut elsewhere = person.clone();
+    elsewhere["regionCode"] = json!(GAMBIR);
+    let body = t
+        .gql(
+            &op,
+            REG,
+            json!({ "i": consent(json!({ "person": elsewhere })) }),
+        )
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN", "{body:#}");
+    let mut bad_consent = consent(json!({ "person": person }));
+    bad_consent["consentGivenBy"] = json!("  ");
+    let body = t.gql(&op, REG, json!({ "i": bad_consent })).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "input.consentGivenBy",
+        "{body:#}"
+    );
+    assert_eq!(
+        persons().await,
+        before,
+        "a failed registration leaves no person behind"
+    );
+    let data = t
+        .ok(
+            &op,
+            REG,
+            json!({ "i": consent(json!({ "person": person })) }),
+        )
+        .await;
+    let c = &data["registerChild"];
+    assert_eq!(c["region"]["code"], PRINGREJO);
+    assert_eq!(c["person"]["fullName"], "Bayi Aisyah");
+    assert_eq!(c["consentMethod"], "ELECTRONIC");
+    assert_eq!(persons().await, before + 1);
 }

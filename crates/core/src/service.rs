@@ -681,60 +681,72 @@ pub async fn create_person(
     actor: &Actor,
     input: CreatePersonInput,
 ) -> Result<person::Model> {
-    actor.require_write_in(&input.region_code, "input.regionCode")?;
     let txn = app.db.begin().await?;
-    store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
+    let model = insert_person(&txn, app, actor, input, "input.").await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Registers a person inside the caller's transaction (a domain registering a child together with
+/// the person); errors name fields under `prefix` (`input.person.`).
+pub async fn insert_person<C: ConnectionTrait>(
+    txn: &C,
+    app: &AppContext,
+    actor: &Actor,
+    input: CreatePersonInput,
+    prefix: &str,
+) -> Result<person::Model> {
+    let f = |name: &str| format!("{prefix}{name}");
+    actor.require_write_in(&input.region_code, &f("regionCode"))?;
+    store::require_region(txn, &input.region_code, VILLAGE, &f("regionCode")).await?;
     let nik = input
         .nik
         .as_deref()
-        .map(|n| app.pii.nik(n, "input.nik"))
+        .map(|n| app.pii.nik(n, &f("nik")))
         .transpose()?;
     let birth_date = input
         .birth_date
-        .map(|d| not_future(d, "input.birthDate"))
+        .map(|d| not_future(d, &f("birthDate")))
         .transpose()?;
     if let Some(b) = birth_date
         && b < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(b)
     {
-        return Err(Error::bad("input.birthDate", "must be in 1900 or later"));
+        return Err(Error::bad(f("birthDate"), "must be in 1900 or later"));
     }
     if let Some(nik) = &nik {
         let taken = person::Entity::find()
             .filter(person::Column::NikHash.eq(nik.hash.clone()))
-            .one(&txn)
+            .one(txn)
             .await?;
         if taken.is_some() {
-            return Err(Error::Conflict(
-                "input.nik: a person with this NIK is already registered".to_owned(),
-            ));
+            return Err(Error::Conflict(format!(
+                "{}: a person with this NIK is already registered",
+                f("nik")
+            )));
         }
     }
     let now = stamp();
     let model = person::ActiveModel {
         id: Set(Uuid::now_v7()),
-        full_name: Set(required_text(&input.full_name, "input.fullName")?),
+        full_name: Set(required_text(&input.full_name, &f("fullName"))?),
         sex: Set(input.sex.letter().to_owned()),
         birth_date: Set(birth_date),
         region_code: Set(input.region_code),
-        rw: Set(rt_rw(input.rw.as_deref(), "input.rw")?),
-        rt: Set(rt_rw(input.rt.as_deref(), "input.rt")?),
-        dasawisma: Set(optional_text(
-            input.dasawisma.as_deref(),
-            "input.dasawisma",
-        )?),
+        rw: Set(rt_rw(input.rw.as_deref(), &f("rw"))?),
+        rt: Set(rt_rw(input.rt.as_deref(), &f("rt"))?),
+        dasawisma: Set(optional_text(input.dasawisma.as_deref(), &f("dasawisma"))?),
         nik_hash: Set(nik.as_ref().map(|n| n.hash.clone())),
         nik_last4: Set(nik.map(|n| n.last4)),
         registered_on: Set(not_future(
             input.registered_on.unwrap_or_else(today),
-            "input.registeredOn",
+            &f("registeredOn"),
         )?),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 

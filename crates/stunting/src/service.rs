@@ -314,7 +314,21 @@ pub async fn register_child(
         return Err(CoreError::forbidden("register children").into());
     }
     let txn = app.db.begin().await?;
-    let person = person_in_scope(&txn, actor, &input.person_id, "input.personId").await?;
+    let person = match (&input.person_id, input.person) {
+        (Some(id), None) => person_in_scope(&txn, actor, id, "input.personId").await?,
+        (None, Some(p)) => {
+            if p.birth_date.is_none() {
+                return Err(bad("input.person.birthDate", "is required for a child"));
+            }
+            keluarga_core::service::insert_person(&txn, app, actor, p, "input.person.").await?
+        }
+        _ => {
+            return Err(bad(
+                "input.personId",
+                "give either personId (an existing person) or person (a new one)",
+            ));
+        }
+    };
     let Some(birth) = person.birth_date else {
         return Err(bad(
             "input.personId",
@@ -563,6 +577,37 @@ pub async fn create_tpk_team(
     }
     .insert(&txn)
     .await?;
+    // Members hold the registry's TPK_MEMBER cadre role in the team's village (given here unless
+    // they already hold a current one), so cadre lists and statistics count them.
+    let holders: HashSet<Uuid> = cadre_role::Entity::find()
+        .filter(cadre_role::Column::PersonId.is_in(people.iter().map(|(p, _)| *p)))
+        .filter(cadre_role::Column::Role.eq(CadreRoleKind::TpkMember.as_str()))
+        .filter(cadre_role::Column::EndedOn.is_null())
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|r| r.person_id)
+        .collect();
+    let started_on = team.formed_on.unwrap_or_else(today);
+    let roles: Vec<cadre_role::ActiveModel> = people
+        .iter()
+        .filter(|(p, _)| !holders.contains(p))
+        .map(|(p, _)| cadre_role::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            person_id: Set(*p),
+            role: Set(CadreRoleKind::TpkMember.as_str().to_owned()),
+            region_code: Set(team.region_code.clone()),
+            programme_id: Set(None),
+            started_on: Set(started_on),
+            ended_on: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .collect();
+    if !roles.is_empty() {
+        cadre_role::Entity::insert_many(roles).exec(&txn).await?;
+    }
     tpk_member::Entity::insert_many(people.into_iter().map(|(pid, role)| {
         tpk_member::ActiveModel {
             id: Set(Uuid::now_v7()),

@@ -20,11 +20,14 @@ pub struct CreatePosyanduInput {
     pub strata: Option<PosyanduStrata>,
 }
 
-/// A registry person to register as a child under five, with the consent for their data.
+/// A child under five to register, with the consent for their data: an existing registry person
+/// (`personId`) or a new one (`person`, registered in the same transaction), not both.
 #[derive(Debug, InputObject)]
 pub struct RegisterChildInput {
-    /// The person (must have a birth date, be under five and in your scope).
-    pub person_id: ID,
+    /// An existing person (must have a birth date, be under five and in your scope).
+    pub person_id: Option<ID>,
+    /// A new person to register with the child (its `birthDate` is required).
+    pub person: Option<keluarga_core::graphql::inputs::CreatePersonInput>,
     /// The posyandu the child attends.
     pub posyandu_id: Option<ID>,
     /// Who gave consent (name and relationship, e.g. `Siti Rahayu (ibu)`).
