@@ -189,18 +189,25 @@ impl Actor {
         matches!(self.role, Some(Role::Admin | Role::Operator | Role::Cadre))
     }
 
-    /// Fails unless the actor may record field data (measurements, visits) in `code`.
-    pub fn require_field_write_in(&self, code: &str, field: &str) -> Result<(), Error> {
+    /// Fails unless the actor may record field data (measurements, visits); `what` completes
+    /// "your role may not ...".
+    pub fn require_field_writer(&self, what: &str) -> Result<(), Error> {
         self.require_read()?;
-        if !self.can_write_field_records() {
-            return Err(Error::forbidden("record measurements or visits"));
+        if self.can_write_field_records() {
+            Ok(())
+        } else {
+            Err(Error::forbidden(what))
         }
-        if !self.scope.contains(code) {
-            return Err(Error::Forbidden(format!(
-                "{field}: region {code} is outside your scope"
-            )));
+    }
+
+    /// Fails unless the actor may write registry records; `what` completes "your role may not ...".
+    pub fn require_registry_writer(&self, what: &str) -> Result<(), Error> {
+        self.require_read()?;
+        if self.can_write_registry() {
+            Ok(())
+        } else {
+            Err(Error::forbidden(what))
         }
-        Ok(())
     }
 
     /// True for ADMIN.
@@ -245,10 +252,7 @@ impl Actor {
 
     /// Fails unless the actor may write registry records in `code`.
     pub fn require_write_in(&self, code: &str, field: &str) -> Result<(), Error> {
-        self.require_read()?;
-        if !self.can_write_registry() {
-            return Err(Error::forbidden("change registry records"));
-        }
+        self.require_registry_writer("change registry records")?;
         if !self.scope.contains(code) {
             return Err(Error::Forbidden(format!(
                 "{field}: region {code} is outside your scope"

@@ -71,6 +71,8 @@ pub trait HasCode: std::error::Error {
     fn public_message(&self) -> String {
         self.to_string()
     }
+    /// Adds error-specific extensions beyond `code` and `field` (a domain's row-by-row report).
+    fn extend(&self, _ext: &mut async_graphql::ErrorExtensionValues) {}
 }
 
 /// The errors of the core registry; domain crates define their own enum the same way.
@@ -164,6 +166,7 @@ pub fn to_gql<E: HasCode>(e: E) -> async_graphql::Error {
         if let Some(field) = &field {
             ext.set("field", field.as_str());
         }
+        e.extend(ext);
     })
 }
 

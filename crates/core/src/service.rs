@@ -126,13 +126,22 @@ pub async fn person_ref<C: ConnectionTrait>(
     id: &async_graphql::ID,
     field: &str,
 ) -> Result<Uuid> {
+    Ok(person_in_scope(db, actor, id, field).await?.id)
+}
+
+/// The person with global id `id` inside the actor's scope, or BAD_USER_INPUT on `field`.
+pub async fn person_in_scope<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &async_graphql::ID,
+    field: &str,
+) -> Result<person::Model> {
     let id = decode_uuid(id, "Person", field)?;
     person::Entity::find_by_id(id)
         .filter(store::in_scope(person::Column::RegionCode, &actor.scope))
         .one(db)
         .await?
-        .ok_or_else(|| Error::bad(field, "no such person in your scope"))?;
-    Ok(id)
+        .ok_or_else(|| Error::bad(field, "no such person in your scope"))
 }
 
 async fn programme_ref<C: ConnectionTrait>(
@@ -188,10 +197,7 @@ pub async fn update_organisation(
     actor: &Actor,
     input: UpdateOrganisationInput,
 ) -> Result<organisation::Model> {
-    actor.require_read()?;
-    if !actor.can_write_registry() {
-        return Err(Error::forbidden("change registry records"));
-    }
+    actor.require_registry_writer("change registry records")?;
     let id = decode_uuid(&input.id, "Organisation", "input.id")?;
     let txn = app.db.begin().await?;
     let current = in_scope_row::<_, organisation::Entity>(
@@ -634,10 +640,7 @@ pub async fn add_family_member(
     actor: &Actor,
     input: AddFamilyMemberInput,
 ) -> Result<family_member::Model> {
-    actor.require_read()?;
-    if !actor.can_write_registry() {
-        return Err(Error::forbidden("change registry records"));
-    }
+    actor.require_registry_writer("change registry records")?;
     let family_id = decode_uuid(&input.family_id, "Family", "input.familyId")?;
     let txn = app.db.begin().await?;
     in_scope_row::<_, family::Entity>(&txn, actor, family_id, family::Column::RegionCode, "family")
@@ -756,10 +759,7 @@ pub async fn update_person(
     actor: &Actor,
     input: UpdatePersonInput,
 ) -> Result<person::Model> {
-    actor.require_read()?;
-    if !actor.can_write_registry() {
-        return Err(Error::forbidden("change registry records"));
-    }
+    actor.require_registry_writer("change registry records")?;
     let id = decode_uuid(&input.id, "Person", "input.id")?;
     let txn = app.db.begin().await?;
     let current =
@@ -864,10 +864,7 @@ pub async fn end_cadre_role(
     actor: &Actor,
     input: EndCadreRoleInput,
 ) -> Result<cadre_role::Model> {
-    actor.require_read()?;
-    if !actor.can_write_registry() {
-        return Err(Error::forbidden("change registry records"));
-    }
+    actor.require_registry_writer("change registry records")?;
     let id = decode_uuid(&input.id, "CadreRole", "input.id")?;
     let txn = app.db.begin().await?;
     let current = in_scope_row::<_, cadre_role::Entity>(

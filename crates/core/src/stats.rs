@@ -33,8 +33,7 @@ pub enum StatsDimension {
 }
 
 impl StatsDimension {
-    /// The region level this dimension groups by, if it is one.
-    pub fn region_level(self) -> Option<RegionLevel> {
+    fn region_level(self) -> Option<RegionLevel> {
         match self {
             StatsDimension::Province => Some(RegionLevel::Province),
             StatsDimension::Regency => Some(RegionLevel::Regency),
@@ -117,7 +116,7 @@ pub struct StatsCell {
 }
 
 /// The SQL of a period label at a grain, for both backends.
-pub fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<String> {
+fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<String> {
     let pg = backend == DbBackend::Postgres;
     Some(match dim {
         StatsDimension::Year if pg => format!("to_char({col}, 'YYYY')"),
@@ -132,6 +131,61 @@ pub fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<
     })
 }
 
+/// A grouped statistics request checked against the actor: the scope to count in and the SQL of
+/// the chosen region level, period grain and sex split. Every domain's statistics start here.
+#[derive(Debug, Clone)]
+pub struct GroupPlan {
+    /// The actor's scope narrowed to the requested region.
+    pub scope: crate::actor::Scope,
+    /// The region level to group by, if any.
+    pub level: Option<RegionLevel>,
+    /// The SQL of the period label to group by, if any.
+    pub grain: Option<String>,
+    /// Whether to split by sex.
+    pub by_sex: bool,
+}
+
+impl GroupPlan {
+    /// Checks `filter` and `groups` (at most one region level and one grain; `to` not before
+    /// `from`); `None` when the requested region lies outside the actor's scope. `date` is the
+    /// column the grain is computed from.
+    pub fn new(
+        actor: &Actor,
+        filter: &StatisticsFilter,
+        groups: &[StatsDimension],
+        backend: DbBackend,
+        date: &str,
+    ) -> Result<Option<GroupPlan>> {
+        actor.require_read()?;
+        let Some(scope) = actor.scope_for(filter.region_code.as_deref(), "filter.regionCode")?
+        else {
+            return Ok(None);
+        };
+        if let (Some(from), Some(to)) = (filter.from, filter.to)
+            && from > to
+        {
+            return Err(Error::bad("filter.to", "must not be before filter.from"));
+        }
+        let levels: Vec<RegionLevel> = groups.iter().filter_map(|d| d.region_level()).collect();
+        if levels.len() > 1 {
+            return Err(Error::bad("groupBy", "group by at most one region level"));
+        }
+        let grains: Vec<String> = groups
+            .iter()
+            .filter_map(|d| period_sql(backend, date, *d))
+            .collect();
+        if grains.len() > 1 {
+            return Err(Error::bad("groupBy", "group by at most one period grain"));
+        }
+        Ok(Some(GroupPlan {
+            scope,
+            level: levels.first().copied(),
+            grain: grains.into_iter().next(),
+            by_sex: groups.contains(&StatsDimension::Sex),
+        }))
+    }
+}
+
 /// Runs one grouped statistics query and applies suppression.
 ///
 /// `groups` may name each dimension once; at most one region level and one grain.
@@ -143,46 +197,28 @@ pub async fn grouped<C: ConnectionTrait>(
     filter: &StatisticsFilter,
     groups: &[StatsDimension],
 ) -> Result<Vec<StatsCell>> {
-    actor.require_read()?;
-    let Some(scope) = actor.scope_for(filter.region_code.as_deref(), "filter.regionCode")? else {
+    let backend = db.get_database_backend();
+    let Some(plan) = GroupPlan::new(actor, filter, groups, backend, source.date)? else {
         // The requested region is outside the actor's scope: nothing to count.
         return Ok(Vec::new());
     };
-    if let (Some(from), Some(to)) = (filter.from, filter.to)
-        && from > to
-    {
-        return Err(Error::bad("filter.to", "must not be before filter.from"));
-    }
-    let levels: Vec<RegionLevel> = groups.iter().filter_map(|d| d.region_level()).collect();
-    if levels.len() > 1 {
-        return Err(Error::bad("groupBy", "group by at most one region level"));
-    }
-    let backend = db.get_database_backend();
-    let grains: Vec<String> = groups
-        .iter()
-        .filter_map(|d| period_sql(backend, source.date, *d))
-        .collect();
-    if grains.len() > 1 {
-        return Err(Error::bad("groupBy", "group by at most one period grain"));
-    }
-    let by_sex = groups.contains(&StatsDimension::Sex);
-    if by_sex && source.sex.is_none() {
+    if plan.by_sex && source.sex.is_none() {
         return Err(Error::bad("groupBy", "this measure cannot be split by sex"));
     }
 
     let mut binder = Binder::new(backend);
     let null = "NULL".to_owned();
-    let region_expr = levels
-        .first()
+    let region_expr = plan
+        .level
         .map(|l| format!("substr({}, 1, {})", source.region, l.code_len()))
         .unwrap_or_else(|| null.clone());
-    let period_expr = grains.first().cloned().unwrap_or_else(|| null.clone());
-    let sex_expr = if by_sex {
+    let period_expr = plan.grain.clone().unwrap_or_else(|| null.clone());
+    let sex_expr = if plan.by_sex {
         source.sex.unwrap_or("NULL").to_owned()
     } else {
         null
     };
-    let mut wheres = vec![binder.in_scope(source.region, &scope)];
+    let mut wheres = vec![binder.in_scope(source.region, &plan.scope)];
     if let Some(from) = filter.from {
         let p = binder.bind(from);
         wheres.push(format!("{} >= {p}", source.date));

@@ -1,6 +1,5 @@
 //! The stunting domain's errors: core's catalogue, plus the row-by-row report of a bulk import.
 
-use async_graphql::ErrorExtensions;
 use keluarga_core::error::{ErrorCode, HasCode};
 
 /// One bad row of an import file.
@@ -66,6 +65,31 @@ impl HasCode for Error {
             e => e.to_string(),
         }
     }
+
+    /// An import error lists its bad rows (line, column, message) in `extensions.rows`.
+    fn extend(&self, ext: &mut async_graphql::ErrorExtensionValues) {
+        let Error::Import { rows, .. } = self else {
+            return;
+        };
+        let listed: Vec<async_graphql::Value> = rows
+            .iter()
+            .take(MAX_REPORTED_ROWS)
+            .map(|r| {
+                let mut m = async_graphql::indexmap::IndexMap::new();
+                m.insert(async_graphql::Name::new("line"), r.line.into());
+                m.insert(
+                    async_graphql::Name::new("column"),
+                    r.column.clone().map(Into::into).unwrap_or_default(),
+                );
+                m.insert(
+                    async_graphql::Name::new("message"),
+                    r.message.clone().into(),
+                );
+                async_graphql::Value::Object(m)
+            })
+            .collect();
+        ext.set("rows", async_graphql::Value::List(listed));
+    }
 }
 
 /// The result type of the stunting services.
@@ -73,50 +97,3 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// How many bad rows an import error lists in `extensions.rows`.
 pub const MAX_REPORTED_ROWS: usize = 1000;
-
-/// The GraphQL error: core's mapping, plus `extensions.rows` (line, column, message) for imports.
-pub fn to_gql(e: Error) -> async_graphql::Error {
-    match e {
-        Error::Import { rows, total } => {
-            let message = format!(
-                "{} of {total} rows are invalid; nothing was imported",
-                rows.len()
-            );
-            let listed: Vec<async_graphql::Value> = rows
-                .iter()
-                .take(MAX_REPORTED_ROWS)
-                .map(|r| {
-                    let mut m = async_graphql::indexmap::IndexMap::new();
-                    m.insert(async_graphql::Name::new("line"), r.line.into());
-                    m.insert(
-                        async_graphql::Name::new("column"),
-                        r.column.clone().map(Into::into).unwrap_or_default(),
-                    );
-                    m.insert(
-                        async_graphql::Name::new("message"),
-                        r.message.clone().into(),
-                    );
-                    async_graphql::Value::Object(m)
-                })
-                .collect();
-            async_graphql::Error::new(message).extend_with(|_, ext| {
-                ext.set("code", ErrorCode::BadUserInput.as_str());
-                ext.set("field", "file");
-                ext.set("rows", async_graphql::Value::List(listed));
-            })
-        }
-        e => keluarga_core::error::to_gql(e),
-    }
-}
-
-/// Converts a stunting result into an async-graphql result.
-pub trait GqlExt<T> {
-    /// Maps the error through [`to_gql`].
-    fn gql(self) -> async_graphql::Result<T>;
-}
-
-impl<T> GqlExt<T> for Result<T> {
-    fn gql(self) -> async_graphql::Result<T> {
-        self.map_err(to_gql)
-    }
-}

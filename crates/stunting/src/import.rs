@@ -121,10 +121,7 @@ pub async fn import_measurements<R: Read>(
     reader: R,
     progress: &(dyn Fn(Phase, u64, u64) + Sync),
 ) -> Result<Summary> {
-    actor.require_read()?;
-    if !actor.can_write_field_records() {
-        return Err(CoreError::forbidden("import measurements").into());
-    }
+    actor.require_field_writer("import measurements")?;
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)

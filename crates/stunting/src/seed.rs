@@ -11,7 +11,7 @@ use keluarga_core::AppContext;
 use keluarga_core::entity::{cadre_role, organisation, person, region};
 use keluarga_core::error::{Error, Result};
 use keluarga_core::kinds::CadreRoleKind;
-use keluarga_core::seed::SEED_CITIES;
+use keluarga_core::seed::{Rng, SEED_CITIES};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     TransactionTrait,
@@ -36,31 +36,6 @@ pub const LAST_MEASURED: (i32, u32) = (2026, 10);
 /// Children per village in the synthetic population.
 pub const CHILDREN_PER_VILLAGE: u64 = 10;
 
-/// SplitMix64: a tiny deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// A standard normal draw (Box–Muller).
-    fn normal(&mut self) -> f64 {
-        let u1 = self.unit().max(1e-12);
-        let u2 = self.unit();
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-    }
-}
-
 const GIVEN_F: [&str; 10] = [
     "Aisyah",
     "Nayla",
@@ -79,11 +54,6 @@ const GIVEN_M: [&str; 10] = [
 const SURNAME: [&str; 8] = [
     "Pratama", "Saputra", "Ramadhan", "Wijaya", "Hidayat", "Nugroho", "Permata", "Lestari",
 ];
-
-/// The measure at z in an LMS row (inverse of the LMS formula).
-fn at_z(lms: &who::Lms, z: f64) -> f64 {
-    lms.sd(z)
-}
 
 /// Writes the demo data unless it is already there (or core's demo data is missing). Returns
 /// true when it wrote.
@@ -189,7 +159,7 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                     let Some(h_lms) = tables.lhfa.get(sex, age) else {
                         continue;
                     };
-                    let length = at_z(h_lms, haz + 0.08 * rng.normal());
+                    let length = h_lms.sd(haz + 0.08 * rng.normal());
                     let length = (length * 10.0).round() / 10.0;
                     let table = if age < who::HEIGHT_FROM_DAYS {
                         &tables.wfl
@@ -199,12 +169,12 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                     let tenths = (length * 10.0).round() as i64;
                     let weight = table
                         .get(sex, tenths)
-                        .map(|lms| at_z(lms, whz + 0.1 * rng.normal()))
+                        .map(|lms| lms.sd(whz + 0.1 * rng.normal()))
                         .or_else(|| {
                             tables
                                 .wfa
                                 .get(sex, age)
-                                .map(|lms| at_z(lms, (haz + whz) / 2.0))
+                                .map(|lms| lms.sd((haz + whz) / 2.0))
                         })
                         .map(|w| (w * 10.0).round() / 10.0);
                     let values = Values {
@@ -221,7 +191,7 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                             tables
                                 .acfa
                                 .get(sex, age)
-                                .map(|lms| (at_z(lms, whz) * 10.0).round())
+                                .map(|lms| (lms.sd(whz) * 10.0).round())
                                 .unwrap_or(140.0)
                         }),
                     };

@@ -4,14 +4,15 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use keluarga_core::entity::{cadre_role, organisation, person};
+use keluarga_core::entity::{cadre_role, organisation};
 use keluarga_core::error::Error as CoreError;
 use keluarga_core::graphql::inputs::AssignCadreRoleInput;
 use keluarga_core::id::decode_uuid;
 use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::region_code::RegionLevel;
 use keluarga_core::service::{
-    bump_version, not_future, optional_text, required_text, stamp, today,
+    bump_version, not_future, optional_text, person_in_scope, person_ref, required_text, stamp,
+    today,
 };
 use keluarga_core::{Actor, AppContext, store as core_store};
 use sea_orm::{
@@ -240,23 +241,6 @@ async fn posyandu_ref<C: ConnectionTrait>(
         .ok_or_else(|| bad(field, "no such posyandu in your scope"))
 }
 
-async fn person_in_scope<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    id: &async_graphql::ID,
-    field: &str,
-) -> Result<person::Model> {
-    let id = decode_uuid(id, "Person", field)?;
-    person::Entity::find_by_id(id)
-        .filter(core_store::in_scope(
-            person::Column::RegionCode,
-            &actor.scope,
-        ))
-        .one(db)
-        .await?
-        .ok_or_else(|| bad(field, "no such person in your scope"))
-}
-
 /// RW numbers, 1–3 digits, stored zero-padded and comma-separated (`003,004`).
 fn rw_list(rws: &[String], field: &str) -> Result<Option<String>> {
     let mut out = Vec::new();
@@ -309,10 +293,7 @@ pub async fn register_child(
     actor: &Actor,
     input: RegisterChildInput,
 ) -> Result<child::Model> {
-    actor.require_read()?;
-    if !actor.can_write_registry() {
-        return Err(CoreError::forbidden("register children").into());
-    }
+    actor.require_registry_writer("register children")?;
     let txn = app.db.begin().await?;
     let person = match (&input.person_id, input.person) {
         (Some(id), None) => person_in_scope(&txn, actor, id, "input.personId").await?,
@@ -383,13 +364,9 @@ pub async fn record_measurement(
     actor: &Actor,
     input: RecordMeasurementInput,
 ) -> Result<measurement::Model> {
-    actor.require_read()?;
-    if !actor.can_write_field_records() {
-        return Err(CoreError::forbidden("record measurements").into());
-    }
+    actor.require_field_writer("record measurements")?;
     let txn = app.db.begin().await?;
     let child = child_in_scope(&txn, actor, &input.child_id, "input.childId").await?;
-    actor.require_field_write_in(&child.region_code, "input.childId")?;
     let values = Values {
         measured_on: input.measured_on,
         weight_kg: input.weight_kg,
@@ -401,11 +378,7 @@ pub async fn record_measurement(
     let age =
         check_values(&values, child.birth_date, today(), "input.").map_err(|(f, m)| bad(&f, m))?;
     let measured_by = match &input.measured_by_id {
-        Some(p) => Some(
-            person_in_scope(&txn, actor, p, "input.measuredById")
-                .await?
-                .id,
-        ),
+        Some(p) => Some(person_ref(&txn, actor, p, "input.measuredById").await?),
         None => None,
     };
     let posyandu_id = match &input.posyandu_id {
@@ -459,10 +432,7 @@ pub async fn correct_measurement(
     actor: &Actor,
     input: CorrectMeasurementInput,
 ) -> Result<measurement::Model> {
-    actor.require_read()?;
-    if !actor.can_write_field_records() {
-        return Err(CoreError::forbidden("correct measurements").into());
-    }
+    actor.require_field_writer("correct measurements")?;
     let id = decode_uuid(&input.id, "Measurement", "input.id")?;
     let reason = required_text(&input.reason, "input.reason")?;
     let txn = app.db.begin().await?;
@@ -559,11 +529,11 @@ pub async fn create_tpk_team(
     let mut people = Vec::new();
     for (i, m) in input.members.iter().enumerate() {
         let field = format!("input.members[{i}].personId");
-        let p = person_in_scope(&txn, actor, &m.person_id, &field).await?;
-        if people.iter().any(|(id, _)| *id == p.id) {
+        let p = person_ref(&txn, actor, &m.person_id, &field).await?;
+        if people.iter().any(|(id, _)| *id == p) {
             return Err(bad(&field, "a person can hold only one place in a team"));
         }
-        people.push((p.id, m.role));
+        people.push((p, m.role));
     }
     let now = stamp();
     let team = tpk_team::ActiveModel {
@@ -628,10 +598,7 @@ pub async fn record_pendampingan(
     actor: &Actor,
     input: RecordPendampinganInput,
 ) -> Result<pendampingan::Model> {
-    actor.require_read()?;
-    if !actor.can_write_field_records() {
-        return Err(CoreError::forbidden("record visits").into());
-    }
+    actor.require_field_writer("record visits")?;
     let team_id = decode_uuid(&input.team_id, "TpkTeam", "input.teamId")?;
     let activity = required_text(&input.activity, "input.activity")?;
     let referral = optional_text(input.referral.as_deref(), "input.referral")?;
@@ -646,11 +613,7 @@ pub async fn record_pendampingan(
         .await?
         .ok_or_else(|| bad("input.teamId", "no such TPK team in your scope"))?;
     let target = match &input.target_person_id {
-        Some(p) => Some(
-            person_in_scope(&txn, actor, p, "input.targetPersonId")
-                .await?
-                .id,
-        ),
+        Some(p) => Some(person_ref(&txn, actor, p, "input.targetPersonId").await?),
         None => None,
     };
     let now = stamp();

@@ -4,8 +4,7 @@
 //! oedema counts as severe wasting and severe underweight (WHO).
 
 use chrono::{Datelike, NaiveDate};
-use keluarga_core::error::Error as CoreError;
-use keluarga_core::stats::{StatisticsFilter, StatsDimension, period_sql};
+use keluarga_core::stats::{GroupPlan, StatisticsFilter, StatsDimension};
 use keluarga_core::store::Binder;
 use keluarga_core::{Actor, Scope};
 use sea_orm::{ConnectionTrait, Statement};
@@ -218,46 +217,26 @@ pub async fn grouped<C: ConnectionTrait>(
     filter: &StatisticsFilter,
     groups: &[StuntingDimension],
 ) -> Result<Vec<Cell>> {
-    actor.require_read()?;
-    let Some(scope) = actor.scope_for(filter.region_code.as_deref(), "filter.regionCode")? else {
+    let core: Vec<StatsDimension> = groups.iter().filter_map(|g| g.core()).collect();
+    let backend = db.get_database_backend();
+    let Some(plan) = GroupPlan::new(actor, filter, &core, backend, "m.measured_on")? else {
+        // The requested region is outside the actor's scope: nothing to count.
         return Ok(Vec::new());
     };
-    if let (Some(from), Some(to)) = (filter.from, filter.to)
-        && from > to
-    {
-        return Err(CoreError::bad("filter.to", "must not be before filter.from").into());
-    }
-    let core: Vec<StatsDimension> = groups.iter().filter_map(|g| g.core()).collect();
-    let levels: Vec<_> = core.iter().filter_map(|d| d.region_level()).collect();
-    if levels.len() > 1 {
-        return Err(CoreError::bad("groupBy", "group by at most one region level").into());
-    }
-    let backend = db.get_database_backend();
-    let grains: Vec<String> = core
-        .iter()
-        .filter_map(|d| period_sql(backend, "m.measured_on", *d))
-        .collect();
-    if grains.len() > 1 {
-        return Err(CoreError::bad("groupBy", "group by at most one period grain").into());
-    }
     let mut b = Binder::new(backend);
     let cte = latest_cte(
         &mut b,
-        &scope,
+        &plan.scope,
         filter.from,
         filter.to,
-        grains.first().map(String::as_str),
+        plan.grain.as_deref(),
         None,
     );
-    let region = levels
-        .first()
+    let region = plan
+        .level
         .map(|l| format!("substr(region_code, 1, {})", l.code_len()))
         .unwrap_or_else(|| "NULL".to_owned());
-    let sex = if groups.contains(&StuntingDimension::Sex) {
-        "sex"
-    } else {
-        "NULL"
-    };
+    let sex = if plan.by_sex { "sex" } else { "NULL" };
     let age = if groups.contains(&StuntingDimension::AgeGroup) {
         AGE_GROUP_SQL
     } else {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use keluarga_core::Scope;
 use keluarga_core::entity::person;
-use keluarga_core::store::in_scope;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use keluarga_core::store::{Binder, in_scope};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use uuid::Uuid;
 
 use crate::entity::{child, posyandu};
@@ -130,4 +130,70 @@ pub async fn posyandu_in_scope<C: ConnectionTrait>(
         .into_iter()
         .map(|p| (p.id, p))
         .collect())
+}
+
+/// Runs a `SELECT <key> AS g, <count> AS n ... GROUP BY` and collects it.
+async fn counted<C: ConnectionTrait>(
+    db: &C,
+    b: Binder,
+    sql: String,
+) -> Result<HashMap<String, i64>> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(b.backend, sql, b.values))
+        .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        out.insert(r.try_get::<String>("", "g")?, r.try_get::<i64>("", "n")?);
+    }
+    Ok(out)
+}
+
+/// Convergence actions DONE in `year`, by regency/city code, inside `scope`.
+pub async fn actions_done<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    regencies: &[String],
+    year: i32,
+) -> Result<HashMap<String, i64>> {
+    if regencies.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut b = Binder::new(db.get_database_backend());
+    let list: Vec<String> = regencies.iter().map(|c| b.bind(c.clone())).collect();
+    let year = b.bind(year);
+    let in_scope = b.in_scope("region_code", scope);
+    let sql = format!(
+        "SELECT region_code AS g, CAST(COUNT(*) AS BIGINT) AS n FROM convergence_action \
+         WHERE region_code IN ({}) AND year = {year} AND status = 'DONE' AND {in_scope} \
+         GROUP BY region_code",
+        list.join(", ")
+    );
+    counted(db, b, sql).await
+}
+
+/// Foster parents active at some time in `from`..=`to`, by region code (all of one length), inside
+/// `scope`.
+pub async fn active_foster_parents<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    codes: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<String, i64>> {
+    let Some(len) = codes.first().map(String::len) else {
+        return Ok(HashMap::new());
+    };
+    // Placeholders are bound in the order they appear in the SQL (SQLite's `?` are positional).
+    let mut b = Binder::new(db.get_database_backend());
+    let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+    let (t, f) = (b.bind(to), b.bind(from));
+    let in_scope = b.in_scope("region_code", scope);
+    let sql = format!(
+        "SELECT substr(region_code, 1, {len}) AS g, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM foster_parent WHERE substr(region_code, 1, {len}) IN ({}) \
+         AND started_on <= {t} AND (ended_on IS NULL OR ended_on >= {f}) AND {in_scope} \
+         GROUP BY 1",
+        list.join(", ")
+    );
+    counted(db, b, sql).await
 }

@@ -7,3 +7,13 @@ pub mod mutation;
 pub mod query;
 pub mod region;
 pub mod types;
+
+/// The schema-global context and the request's actor, which every resolver needs.
+pub fn app_actor<'a>(
+    ctx: &'a async_graphql::Context<'_>,
+) -> (&'a crate::AppContext, &'a crate::Actor) {
+    (
+        ctx.data_unchecked::<crate::AppContext>(),
+        ctx.data_unchecked::<crate::Actor>(),
+    )
+}

@@ -4,8 +4,8 @@ use std::marker::PhantomData;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
-use crate::actor::{Actor, Role};
-use crate::domain::{AppContext, RegionType};
+use crate::actor::Role;
+use crate::domain::RegionType;
 use crate::error::GqlResultExt;
 use crate::graphql::inputs::*;
 use crate::graphql::query::ApiKey;
@@ -22,12 +22,7 @@ impl<R> Default for RegistryMutation<R> {
     }
 }
 
-fn ctx2<'a>(ctx: &'a Context<'_>) -> (&'a AppContext, &'a Actor) {
-    (
-        ctx.data_unchecked::<AppContext>(),
-        ctx.data_unchecked::<Actor>(),
-    )
-}
+use crate::graphql::app_actor as ctx2;
 
 #[Object]
 impl<R: RegionType> RegistryMutation<R> {

@@ -3,18 +3,18 @@
 
 use std::marker::PhantomData;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use crate::actor::{Actor, Role};
-use crate::domain::{AppContext, RegionRef, RegionType};
+use crate::domain::{AppContext, RegionType};
 use crate::entity::{
     activity, api_key, cadre_role, family, household, organisation, person, programme,
 };
 use crate::error::{Error, GqlResultExt, internal};
+use crate::graphql::app_actor;
 use crate::graphql::inputs::*;
-use crate::graphql::loaders::RegionLoader;
+use crate::graphql::region::region_handles;
 use crate::graphql::types::*;
 use crate::id::decode_uuid;
 use crate::pagination::{Page, PageArgs, SortDirection, keyset_page};
@@ -30,8 +30,9 @@ impl<R> Default for RegistryQuery<R> {
     }
 }
 
-/// Restricts `q` to rows whose `col` lies in the actor's scope, narrowed to `region_code`.
-fn within<E: EntityTrait>(
+/// Restricts `q` to rows whose `col` lies in the actor's scope, narrowed to `region_code` (a
+/// malformed code is BAD_USER_INPUT on `filter.regionCode`).
+pub fn within<E: EntityTrait>(
     q: Select<E>,
     col: E::Column,
     actor: &Actor,
@@ -59,10 +60,7 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Organisation<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -117,10 +115,7 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Programme<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -175,10 +170,7 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Activity<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -242,10 +234,7 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Person<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -312,10 +301,7 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Family<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -362,10 +348,7 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<Household<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -411,10 +394,7 @@ impl<R: RegionType> RegistryQuery<R> {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<CadreRole<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
@@ -467,10 +447,7 @@ impl<R: RegionType> RegistryQuery<R> {
         ctx: &Context<'_>,
         nik: String,
     ) -> async_graphql::Result<Option<Person<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
         if !actor.has_record_access() {
             return Err(Error::forbidden("look persons up by NIK")).gql();
@@ -500,10 +477,7 @@ impl<R: RegionType> RegistryQuery<R> {
         filter: Option<StatisticsFilter>,
         #[graphql(default)] group_by: Vec<StatsDimension>,
     ) -> async_graphql::Result<Vec<RegistryStatisticsRow<R>>> {
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         let filter = filter.unwrap_or_default();
         let cells = grouped(
             &app.db,
@@ -515,20 +489,13 @@ impl<R: RegionType> RegistryQuery<R> {
         )
         .await
         .gql()?;
-        // Preload the names of every group's region in one batch.
-        let codes: Vec<String> = cells.iter().filter_map(|c| c.region.clone()).collect();
-        let names = ctx
-            .data_unchecked::<DataLoader<RegionLoader>>()
-            .load_many(codes)
-            .await
-            .map_err(|e| internal(&e))?;
+        let region =
+            region_handles::<R>(ctx, cells.iter().filter_map(|c| c.region.clone()).collect())
+                .await?;
         Ok(cells
             .into_iter()
             .map(|c| RegistryStatisticsRow {
-                region: c.region.map(|code| match names.get(&code) {
-                    Some(m) => R::from(RegionRef::loaded(m.clone())),
-                    None => R::from(RegionRef::new(code)),
-                }),
+                region: c.region.map(&region),
                 period: c.period,
                 sex: c.sex.as_deref().and_then(Sex::from_letter),
                 count: c.value,
@@ -551,10 +518,7 @@ impl<R: RegionType> RegistryQuery<R> {
     /// API keys, newest first (ADMIN only).
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
         use sea_orm::QueryOrder;
-        let (app, actor) = (
-            ctx.data_unchecked::<AppContext>(),
-            ctx.data_unchecked::<Actor>(),
-        );
+        let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
         if !actor.is_admin() {
             return Err(Error::forbidden("manage API keys")).gql();

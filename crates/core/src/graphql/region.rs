@@ -14,6 +14,23 @@ use crate::pagination::{Page, PageArgs, SortDirection, TotalCount, encode_cursor
 use crate::region_code::{RegionCode, RegionKind, RegionLevel, ancestors_of, kind_of, level_of};
 use crate::store;
 
+/// Region handles for many codes, their rows loaded in one batch (for statistics rows, whose
+/// regions are then named without a query each).
+pub async fn region_handles<R: RegionType>(
+    ctx: &Context<'_>,
+    codes: Vec<String>,
+) -> async_graphql::Result<impl Fn(String) -> R + use<R>> {
+    let rows = ctx
+        .data_unchecked::<DataLoader<RegionLoader>>()
+        .load_many(codes)
+        .await
+        .map_err(|e| internal(&e))?;
+    Ok(move |code: String| match rows.get(&code) {
+        Some(m) => R::from(RegionRef::loaded(m.clone())),
+        None => R::from(RegionRef::new(code)),
+    })
+}
+
 /// Core's fields of `Region`: code, name, level, kind and navigation.
 pub struct RegionCore<R> {
     r: RegionRef,

@@ -1,7 +1,5 @@
 //! GraphQL object types of the shared registry. Each wraps an entity model; none derives from it.
 
-use std::marker::PhantomData;
-
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
@@ -46,11 +44,13 @@ impl async_graphql::Guard for RecordAccess {
     }
 }
 
-fn region<R: RegionType>(code: &str) -> R {
+/// The region handle of `code` (its row is loaded, batched, when a field needs it).
+pub fn region<R: RegionType>(code: &str) -> R {
     R::from(RegionRef::new(code))
 }
 
-async fn one<K, L>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Option<L::Value>>
+/// One value through the request's DataLoader `L`.
+pub async fn one<K, L>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Option<L::Value>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     L: Loader<K, Error = crate::graphql::loaders::LoadError>,
@@ -61,7 +61,8 @@ where
         .map_err(|e| internal(&e))
 }
 
-async fn many<E>(ctx: &Context<'_>, key: Uuid) -> async_graphql::Result<Vec<E::Model>>
+/// The rows of `E` under the parent `key`, through the request's `ByParent<E>` loader.
+pub async fn many<E>(ctx: &Context<'_>, key: Uuid) -> async_graphql::Result<Vec<E::Model>>
 where
     E: sea_orm::EntityTrait + Send + Sync + 'static,
     E::Model: Clone + Send + Sync + 'static,
@@ -72,76 +73,79 @@ where
         .unwrap_or_default())
 }
 
-macro_rules! wrapper {
+/// Declares a GraphQL object type wrapping an entity model, generic over the composed `Region`
+/// type: `pub struct Name<R> { pub model, .. }` with `Name::new(model)`.
+#[macro_export]
+macro_rules! model_wrapper {
     ($(#[$m:meta])* $name:ident, $model:path) => {
         $(#[$m])*
         pub struct $name<R> {
             /// The row.
             pub model: $model,
-            _r: PhantomData<fn() -> R>,
+            _r: ::std::marker::PhantomData<fn() -> R>,
         }
 
         impl<R> $name<R> {
             /// Wraps a row.
             pub fn new(model: $model) -> Self {
-                $name { model, _r: PhantomData }
+                $name { model, _r: ::std::marker::PhantomData }
             }
         }
     };
 }
 
-wrapper!(
+model_wrapper!(
     /// An organisation: TP PKK, dinas, DPRD, agency, company, BUMD, NGO or community group.
     Organisation,
     organisation::Model
 );
-wrapper!(
+model_wrapper!(
     /// A programme: a named initiative with an owner, a region and targets.
     Programme,
     programme::Model
 );
-wrapper!(
+model_wrapper!(
     /// An activity (kegiatan): launch, training, meeting, advocacy, socialisation, assistance.
     Activity,
     activity::Model
 );
-wrapper!(
+model_wrapper!(
     /// A person in the registry. Names, birth dates, NIK and address details are personal data,
     /// visible only to roles with record access.
     Person,
     person::Model
 );
-wrapper!(
+model_wrapper!(
     /// A family (keluarga, one Kartu Keluarga).
     Family,
     family::Model
 );
-wrapper!(
+model_wrapper!(
     /// A household (rumah tangga): one dwelling, one or more families.
     Household,
     household::Model
 );
-wrapper!(
+model_wrapper!(
     /// A cadre role held by a person over a date range.
     CadreRole,
     cadre_role::Model
 );
-wrapper!(
+model_wrapper!(
     /// A family membership: a person and their relationship to the head.
     FamilyMember,
     family_member::Model
 );
-wrapper!(
+model_wrapper!(
     /// An organisation's part in an activity.
     ActivityOrganiser,
     activity_organiser::Model
 );
-wrapper!(
+model_wrapper!(
     /// A named participant of an activity.
     ActivityParticipant,
     activity_participant::Model
 );
-wrapper!(
+model_wrapper!(
     /// A commitment signed at an activity.
     Commitment,
     commitment::Model

@@ -10,10 +10,8 @@ use keluarga_core::graphql::loaders::{ById, LoadError, parent};
 use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::service::today;
 use keluarga_core::{Actor, Scope};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, Statement,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::entity::{
@@ -21,6 +19,7 @@ use crate::entity::{
     tpk_member, tpk_team,
 };
 use crate::stats::{self, Counts};
+use crate::store;
 
 fn db_err(e: impl std::fmt::Display) -> LoadError {
     Arc::new(DbErr::Custom(e.to_string()))
@@ -97,28 +96,6 @@ pub struct FacetLoader {
     scope: Scope,
 }
 
-impl FacetLoader {
-    async fn counted(
-        &self,
-        sql: String,
-        values: Vec<sea_orm::Value>,
-    ) -> Result<HashMap<String, i64>, LoadError> {
-        let backend = self.db.get_database_backend();
-        let rows = self
-            .db
-            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await
-            .map_err(Arc::new)?;
-        let mut out = HashMap::new();
-        for r in rows {
-            let code: String = r.try_get("", "g").map_err(Arc::new)?;
-            let n: i64 = r.try_get("", "n").map_err(Arc::new)?;
-            out.insert(code, n);
-        }
-        Ok(out)
-    }
-}
-
 impl Loader<FacetKey> for FacetLoader {
     type Value = FacetFigures;
     type Error = LoadError;
@@ -131,7 +108,6 @@ impl Loader<FacetKey> for FacetLoader {
                 .or_default()
                 .push(k.code.clone());
         }
-        let backend = self.db.get_database_backend();
         let mut out = HashMap::new();
         for ((from, to, len), codes) in groups {
             let counts: HashMap<String, Counts> =
@@ -141,36 +117,25 @@ impl Loader<FacetKey> for FacetLoader {
                     .into_iter()
                     .collect();
             // Convergence actions belong to the regency/city (code length 5).
-            let mut actions = HashMap::new();
-            if len >= 5 {
-                let mut b = keluarga_core::store::Binder::new(backend);
+            let actions = if len >= 5 {
                 let regencies: Vec<String> = codes
                     .iter()
                     .filter_map(|c| c.get(..5).map(str::to_owned))
                     .collect();
-                let list: Vec<String> = regencies.iter().map(|c| b.bind(c.clone())).collect();
-                let year = b.bind(chrono::Datelike::year(&to));
-                let scope = b.in_scope("region_code", &self.scope);
-                let sql = format!(
-                    "SELECT region_code AS g, CAST(COUNT(*) AS BIGINT) AS n FROM convergence_action \
-                     WHERE region_code IN ({}) AND year = {year} AND status = 'DONE' AND {scope} \
-                     GROUP BY region_code",
-                    list.join(", ")
-                );
-                actions = self.counted(sql, b.values).await?;
-            }
-            let mut b = keluarga_core::store::Binder::new(backend);
-            let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
-            let (t, f) = (b.bind(to), b.bind(from));
-            let scope = b.in_scope("region_code", &self.scope);
-            let sql = format!(
-                "SELECT substr(region_code, 1, {len}) AS g, CAST(COUNT(*) AS BIGINT) AS n \
-                 FROM foster_parent WHERE substr(region_code, 1, {len}) IN ({}) \
-                 AND started_on <= {t} AND (ended_on IS NULL OR ended_on >= {f}) AND {scope} \
-                 GROUP BY 1",
-                list.join(", ")
-            );
-            let fosters = self.counted(sql, b.values).await?;
+                store::actions_done(
+                    &self.db,
+                    &self.scope,
+                    &regencies,
+                    chrono::Datelike::year(&to),
+                )
+                .await
+                .map_err(db_err)?
+            } else {
+                HashMap::new()
+            };
+            let fosters = store::active_foster_parents(&self.db, &self.scope, &codes, from, to)
+                .await
+                .map_err(db_err)?;
             for code in codes {
                 let figures = FacetFigures {
                     counts: counts.get(&code).copied().unwrap_or_default(),
@@ -252,9 +217,4 @@ pub fn attach(
             },
             tokio::spawn,
         ))
-}
-
-/// A condition no row meets (for a requested region outside the actor's scope).
-pub(crate) fn nothing() -> sea_orm::sea_query::SimpleExpr {
-    Expr::val(1).eq(0)
 }

@@ -3,13 +3,15 @@
 use std::marker::PhantomData;
 
 use async_graphql::{Context, Object, SimpleObject, Upload};
+use keluarga_core::RegionType;
 use keluarga_core::graphql::types::CadreRole;
-use keluarga_core::{Actor, AppContext, RegionType};
 
-use crate::error::{Error, GqlExt};
+use keluarga_core::error::GqlResultExt;
+use keluarga_core::graphql::app_actor as ctx2;
+
+use crate::error::Error;
 use crate::graphql::inputs::*;
 use crate::graphql::types::*;
-use crate::kinds::ActionStatus;
 use crate::{import, service};
 
 /// The stunting domain's part of the mutation root.
@@ -19,13 +21,6 @@ impl<R> Default for StuntingMutation<R> {
     fn default() -> Self {
         StuntingMutation(PhantomData)
     }
-}
-
-fn ctx2<'a>(ctx: &'a Context<'_>) -> (&'a AppContext, &'a Actor) {
-    (
-        ctx.data_unchecked::<AppContext>(),
-        ctx.data_unchecked::<Actor>(),
-    )
 }
 
 /// The largest CSV file `importMeasurements` accepts, in bytes.
@@ -112,7 +107,7 @@ impl<R: RegionType> StuntingMutation<R> {
         file: Upload,
     ) -> async_graphql::Result<ImportResult> {
         let (app, actor) = ctx2(ctx);
-        actor.require_read().map_err(keluarga_core::error::to_gql)?;
+        actor.require_read().gql()?;
         let upload = file.value(ctx)?;
         let limit = ctx
             .data_opt::<UploadLimit>()
@@ -186,15 +181,7 @@ impl<R: RegionType> StuntingMutation<R> {
         let aksi = input.aksi;
         service::set_convergence_action(app, actor, input)
             .await
-            .map(|m| ConvergenceActionState {
-                aksi,
-                number: m.aksi,
-                title: aksi.title().to_owned(),
-                status: ActionStatus::parse(&m.status).unwrap_or(ActionStatus::NotStarted),
-                done_on: m.done_on,
-                evidence: m.evidence,
-                score: m.score,
-            })
+            .map(|m| ConvergenceActionState::new(aksi, Some(&m)))
             .gql()
     }
 

@@ -3,25 +3,25 @@
 
 use std::marker::PhantomData;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, Object};
 use chrono::{Months, NaiveDate};
 use keluarga_core::entity::person;
 use keluarga_core::error::{Error as CoreError, GqlResultExt, internal};
-use keluarga_core::graphql::loaders::RegionLoader;
+use keluarga_core::graphql::app_actor as ctx2;
+use keluarga_core::graphql::query::within;
+use keluarga_core::graphql::region::region_handles;
 use keluarga_core::id::decode_uuid;
 use keluarga_core::pagination::{Page, PageArgs, SortDirection, keyset_page};
 use keluarga_core::service::{audit_read, today};
 use keluarga_core::stats::{Sex, StatisticsFilter};
-use keluarga_core::{Actor, AppContext, RegionRef, RegionType, store as core_store};
+use keluarga_core::{Actor, RegionType};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::entity::{
     child, convergence_action, foster_parent, measurement, pendampingan, posyandu, tpk_team,
 };
 use crate::graphql::inputs::*;
-use crate::graphql::loaders::nothing;
 use crate::graphql::types::*;
 use crate::kinds::*;
 use crate::stats::{self, StuntingDimension};
@@ -37,20 +37,6 @@ impl<R> Default for StuntingQuery<R> {
     }
 }
 
-fn within<E: EntityTrait>(
-    q: Select<E>,
-    col: E::Column,
-    actor: &Actor,
-    region_code: Option<&str>,
-) -> async_graphql::Result<Select<E>> {
-    Ok(
-        match actor.scope_for(region_code, "filter.regionCode").gql()? {
-            Some(s) => q.filter(core_store::in_scope(col, &s)),
-            None => q.filter(nothing()),
-        },
-    )
-}
-
 /// Children's and health data: roles with record access only.
 fn require_health_access(actor: &Actor) -> async_graphql::Result<()> {
     actor.require_read().gql()?;
@@ -58,13 +44,6 @@ fn require_health_access(actor: &Actor) -> async_graphql::Result<()> {
         return Err(CoreError::forbidden("read children's or health records")).gql();
     }
     Ok(())
-}
-
-fn ctx2<'a>(ctx: &'a Context<'_>) -> (&'a AppContext, &'a Actor) {
-    (
-        ctx.data_unchecked::<AppContext>(),
-        ctx.data_unchecked::<Actor>(),
-    )
 }
 
 /// Input of the z-score calculator.
@@ -467,20 +446,7 @@ impl<R: RegionType> StuntingQuery<R> {
             .map_err(|e| internal(&e))?;
         let actions = ConvergenceAksi::ALL
             .iter()
-            .map(|a| {
-                let row = rows.iter().find(|r| r.aksi == a.number());
-                ConvergenceActionState {
-                    aksi: *a,
-                    number: a.number(),
-                    title: a.title().to_owned(),
-                    status: row
-                        .and_then(|r| ActionStatus::parse(&r.status))
-                        .unwrap_or(ActionStatus::NotStarted),
-                    done_on: row.and_then(|r| r.done_on),
-                    evidence: row.and_then(|r| r.evidence.clone()),
-                    score: row.and_then(|r| r.score),
-                }
-            })
+            .map(|a| ConvergenceActionState::new(*a, rows.iter().find(|r| r.aksi == a.number())))
             .collect();
         Ok(ConvergenceScorecard {
             region_code,
@@ -511,20 +477,14 @@ impl<R: RegionType> StuntingQuery<R> {
             &group_by,
         )
         .await
-        .map_err(crate::error::to_gql)?;
-        let codes: Vec<String> = cells.iter().filter_map(|c| c.region.clone()).collect();
-        let names = ctx
-            .data_unchecked::<DataLoader<RegionLoader>>()
-            .load_many(codes)
-            .await
-            .map_err(|e| internal(&e))?;
+        .gql()?;
+        let region =
+            region_handles::<R>(ctx, cells.iter().filter_map(|c| c.region.clone()).collect())
+                .await?;
         Ok(cells
             .into_iter()
             .map(|c| StuntingStatisticsRow {
-                region: c.region.map(|code| match names.get(&code) {
-                    Some(m) => R::from(RegionRef::loaded(m.clone())),
-                    None => R::from(RegionRef::new(code)),
-                }),
+                region: c.region.map(&region),
                 period: c.period,
                 sex: c.sex.as_deref().and_then(Sex::from_letter),
                 age_group: c.age_group,

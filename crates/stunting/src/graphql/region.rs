@@ -8,7 +8,9 @@ use keluarga_core::error::{Error as CoreError, GqlResultExt};
 use keluarga_core::{Actor, AppContext, RegionRef, RegionType};
 
 use crate::graphql::loaders::{FacetFigures, FacetKey, FacetLoader};
-use crate::graphql::types::{Rate, one};
+use keluarga_core::graphql::types::one;
+
+use crate::graphql::types::Rate;
 use crate::stats::{current_year, parse_period};
 
 /// The stunting domain's part of `Region`: one namespaced field.

@@ -2,101 +2,59 @@
 
 use std::marker::PhantomData;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
+use keluarga_core::RegionType;
 use keluarga_core::entity::{organisation, person};
 use keluarga_core::error::internal;
-use keluarga_core::graphql::loaders::{ById, ByParent, LoadError};
-use keluarga_core::graphql::types::{CadreRole, Organisation, Person, RecordAccess, record_access};
+use keluarga_core::graphql::loaders::ById;
+use keluarga_core::graphql::types::{
+    CadreRole, Organisation, Person, RecordAccess, many, one, record_access, region,
+};
 use keluarga_core::stats::Sex;
-use keluarga_core::{RegionRef, RegionType};
 use uuid::Uuid;
 
 use crate::entity::{
-    child, foster_parent, foster_parent_child, measurement, measurement_revision, pendampingan,
-    posyandu, tpk_member, tpk_team,
+    child, convergence_action, foster_parent, foster_parent_child, measurement,
+    measurement_revision, pendampingan, posyandu, tpk_member, tpk_team,
 };
 use crate::graphql::loaders::PosyanduCadres;
 use crate::kinds::*;
 use crate::stats::{AgeGroup, Counts};
 use crate::who;
 
-pub(crate) fn region<R: RegionType>(code: &str) -> R {
-    R::from(RegionRef::new(code))
-}
-
-pub(crate) async fn one<K, L>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Option<L::Value>>
-where
-    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-    L: Loader<K, Error = LoadError>,
-{
-    ctx.data_unchecked::<DataLoader<L>>()
-        .load_one(key)
-        .await
-        .map_err(|e| internal(&e))
-}
-
-pub(crate) async fn many<E>(ctx: &Context<'_>, key: Uuid) -> async_graphql::Result<Vec<E::Model>>
-where
-    E: sea_orm::EntityTrait + Send + Sync + 'static,
-    E::Model: Clone + Send + Sync + 'static,
-    E::Column: Send + Sync,
-{
-    Ok(one::<Uuid, ByParent<E>>(ctx, key)
-        .await?
-        .unwrap_or_default())
-}
-
-macro_rules! wrapper {
-    ($(#[$m:meta])* $name:ident, $model:path) => {
-        $(#[$m])*
-        pub struct $name<R> {
-            /// The row.
-            pub model: $model,
-            _r: PhantomData<fn() -> R>,
-        }
-
-        impl<R> $name<R> {
-            /// Wraps a row.
-            pub fn new(model: $model) -> Self {
-                $name { model, _r: PhantomData }
-            }
-        }
-    };
-}
-
-wrapper!(
+keluarga_core::model_wrapper!(
     /// A posyandu: the monthly community health post of a desa/kelurahan.
     Posyandu,
     posyandu::Model
 );
-wrapper!(
+keluarga_core::model_wrapper!(
     /// A child under five with stunting data (children's data: record access only).
     Child,
     child::Model
 );
-wrapper!(
+keluarga_core::model_wrapper!(
     /// One measurement of a child, scored on write against the WHO 2006 standards (health data).
     Measurement,
     measurement::Model
 );
-wrapper!(
+keluarga_core::model_wrapper!(
     /// A Tim Pendamping Keluarga: a bidan, a kader PKK and a kader KB serving one village.
     TpkTeam,
     tpk_team::Model
 );
-wrapper!(
+keluarga_core::model_wrapper!(
     /// One member of a TPK team.
     TpkMember,
     tpk_member::Model
 );
-wrapper!(
+keluarga_core::model_wrapper!(
     /// A pendampingan (family assistance) visit by a TPK team.
     Pendampingan,
     pendampingan::Model
 );
-wrapper!(
+keluarga_core::model_wrapper!(
     /// A foster parent (orang tua asuh, BAAS): an organisation sponsoring stunted children in a village.
     FosterParent,
     foster_parent::Model
@@ -575,6 +533,23 @@ pub struct ConvergenceActionState {
     pub evidence: Option<String>,
     /// Assessment score, 0–100.
     pub score: Option<f64>,
+}
+
+impl ConvergenceActionState {
+    /// The state of `aksi` from its stored row (NOT_STARTED when there is none).
+    pub fn new(aksi: ConvergenceAksi, row: Option<&convergence_action::Model>) -> Self {
+        ConvergenceActionState {
+            aksi,
+            number: aksi.number(),
+            title: aksi.title().to_owned(),
+            status: row
+                .and_then(|r| ActionStatus::parse(&r.status))
+                .unwrap_or(ActionStatus::NotStarted),
+            done_on: row.and_then(|r| r.done_on),
+            evidence: row.and_then(|r| r.evidence.clone()),
+            score: row.and_then(|r| r.score),
+        }
+    }
 }
 
 /// The 8 convergence actions of a regency/city for one year.
