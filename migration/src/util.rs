@@ -5,7 +5,7 @@ use sea_orm_migration::sea_orm::DbBackend;
 
 /// A region-code column (`33.75.01.1012`). On PostgreSQL it uses the "C" collation so that
 /// range scans on a code prefix (`code >= '33.75.' AND code < '33.75/'`) follow byte order.
-pub(crate) fn code(backend: DbBackend, name: &'static str, nullable: bool) -> ColumnDef {
+pub fn code(backend: DbBackend, name: &'static str, nullable: bool) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.string_len(16);
     if nullable {
@@ -20,80 +20,80 @@ pub(crate) fn code(backend: DbBackend, name: &'static str, nullable: bool) -> Co
 }
 
 /// A UUID primary key column.
-pub(crate) fn id() -> ColumnDef {
+pub fn id() -> ColumnDef {
     let mut col = ColumnDef::new("id");
     col.uuid().not_null().primary_key();
     col
 }
 
-pub(crate) fn uuid(name: &'static str) -> ColumnDef {
+pub fn uuid(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.uuid().not_null();
     col
 }
 
-pub(crate) fn uuid_null(name: &'static str) -> ColumnDef {
+pub fn uuid_null(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.uuid().null();
     col
 }
 
-pub(crate) fn text(name: &'static str) -> ColumnDef {
+pub fn text(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.string().not_null();
     col
 }
 
-pub(crate) fn text_null(name: &'static str) -> ColumnDef {
+pub fn text_null(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.string().null();
     col
 }
 
-pub(crate) fn date(name: &'static str) -> ColumnDef {
+pub fn date(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.date().not_null();
     col
 }
 
-pub(crate) fn date_null(name: &'static str) -> ColumnDef {
+pub fn date_null(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.date().null();
     col
 }
 
-pub(crate) fn int(name: &'static str) -> ColumnDef {
+pub fn int(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.integer().not_null();
     col
 }
 
-pub(crate) fn int_null(name: &'static str) -> ColumnDef {
+pub fn int_null(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.integer().null();
     col
 }
 
-pub(crate) fn timestamp(name: &'static str) -> ColumnDef {
+pub fn timestamp(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.timestamp_with_time_zone().not_null();
     col
 }
 
-pub(crate) fn timestamp_null(name: &'static str) -> ColumnDef {
+pub fn timestamp_null(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.timestamp_with_time_zone().null();
     col
 }
 
 /// `version` for optimistic concurrency, and the two audit timestamps.
-pub(crate) fn bookkeeping(t: &mut TableCreateStatement) {
+pub fn bookkeeping(t: &mut TableCreateStatement) {
     t.col(int("version"))
         .col(timestamp("created_at"))
         .col(timestamp("updated_at"));
 }
 
-pub(crate) fn fk(
+pub fn fk(
     t: &mut TableCreateStatement,
     table: &'static str,
     col: &'static str,
@@ -108,7 +108,7 @@ pub(crate) fn fk(
     t.foreign_key(&mut f);
 }
 
-pub(crate) async fn index(
+pub async fn index(
     m: &SchemaManager<'_>,
     table: &'static str,
     cols: &[&'static str],
@@ -126,13 +126,13 @@ pub(crate) async fn index(
     m.create_index(i).await
 }
 
-pub(crate) fn boolean(name: &'static str) -> ColumnDef {
+pub fn boolean(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.boolean().not_null();
     col
 }
 
-pub(crate) fn double_null(name: &'static str) -> ColumnDef {
+pub fn double_null(name: &'static str) -> ColumnDef {
     let mut col = ColumnDef::new(name);
     col.double().null();
     col

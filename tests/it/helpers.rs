@@ -12,6 +12,12 @@ use tower::ServiceExt;
 
 pub(crate) const SECRET: &str = "integration-test-secret";
 
+/// "Today" in every test: fixtures stay valid whatever the wall clock says.
+pub(crate) const TODAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 11, 25) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
 pub(crate) struct TestApp {
     pub db: TestDb,
     pub cfg: Config,
@@ -44,12 +50,33 @@ impl TestApp {
     }
 
     pub(crate) fn on(db: TestDb, cfg: Config) -> TestApp {
-        let state = startup::state(&cfg, db.db.clone()).expect("state");
+        let state = startup::state_at(&cfg, db.db.clone(), keluarga_core::Clock::Fixed(TODAY))
+            .expect("state");
         TestApp { db, cfg, state }
     }
 
     pub(crate) fn app(&self) -> keluarga_core::AppContext {
         self.state.app.clone()
+    }
+
+    /// The audit log, after every queued entry is written: (entity, role, record ids).
+    pub(crate) async fn audit_log(&self) -> Vec<(String, String, Vec<String>)> {
+        use sea_orm::{EntityTrait, QueryOrder};
+        self.state.app.audit.flush().await.unwrap();
+        keluarga_core::entity::audit_log::Entity::find()
+            .order_by_asc(keluarga_core::entity::audit_log::Column::Id)
+            .all(&self.db.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.entity,
+                    r.role,
+                    serde_json::from_str(&r.record_ids).unwrap(),
+                )
+            })
+            .collect()
     }
 
     pub(crate) fn token(&self, role: Role, scope: &str) -> As {

@@ -1,8 +1,9 @@
 //! Every migration's `down()` works: up, down (all), up again, on the test backend.
 
 use keluarga_core::entity::region;
+use keluarga_gateway::Migrator;
 use keluarga_test_support::TestDb;
-use migration::{Migrator, MigratorTrait};
+use migration::MigratorTrait;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 #[tokio::test]

@@ -41,13 +41,11 @@ async fn nik_is_never_returned_and_lookup_works() {
     let data = t.ok(&op, "{ persons { totalCount } }", json!({})).await;
     assert_eq!(data["persons"]["totalCount"], 1);
     // The audit log recorded the personal reads.
-    let logs = keluarga_core::entity::audit_log::Entity::find()
-        .all(&t.db.db)
-        .await
-        .unwrap();
+    let logs = t.audit_log().await;
     assert!(
         logs.iter()
-            .any(|l| l.entity == "person" && l.subject == "tester")
+            .any(|(entity, role, ids)| entity == "person" && role == "OPERATOR" && ids.len() == 1),
+        "{logs:?}"
     );
 }
 

@@ -396,7 +396,13 @@ async fn statistics_are_scoped_and_small_cells_suppressed() {
     let data = t
         .ok(&dash, STATS, json!({ "f": f, "g": ["VILLAGE"] }))
         .await;
-    for r in data["stuntingStatistics"].as_array().unwrap() {
+    let villages = data["stuntingStatistics"].as_array().unwrap();
+    assert_eq!(
+        villages.len(),
+        2,
+        "two villages of three children: {data:#}"
+    );
+    for r in villages {
         assert_eq!(r["suppressed"], true);
         assert_eq!(r["childrenMeasured"], Value::Null);
         assert_eq!(r["stunting"], Value::Null);
@@ -888,14 +894,33 @@ async fn children_filters_and_node_reads() {
         )
         .await;
     assert_eq!(code(&body), "FORBIDDEN", "{body:#}");
-    let audited: Vec<String> = keluarga_core::entity::audit_log::Entity::find()
-        .all(&t.db.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.entity)
+    // The two node reads were audited with the records they returned, and nothing else was:
+    // the other city's operator (nothing returned) and the refused analyst left no entry.
+    let log = t.audit_log().await;
+    let after_nodes: Vec<_> = log
+        .iter()
+        .filter(|(e, _, ids)| {
+            (e == "child" && ids.contains(&child_uuid(child_id.as_str().unwrap())))
+                || (e == "measurement" && ids.contains(&child_uuid(m_id.as_str().unwrap())))
+        })
         .collect();
-    assert!(audited.contains(&"child".to_owned()) && audited.contains(&"measurement".to_owned()));
+    assert!(
+        after_nodes
+            .iter()
+            .any(|(e, r, _)| e == "child" && r == "OPERATOR")
+            && after_nodes
+                .iter()
+                .any(|(e, r, _)| e == "measurement" && r == "OPERATOR"),
+        "{log:?}"
+    );
+    assert!(log.iter().all(|(_, r, _)| r != "ANALYST"), "{log:?}");
+}
+
+/// The UUID inside a global id.
+fn child_uuid(global: &str) -> String {
+    keluarga_core::id::decode(&async_graphql::ID::from(global))
+        .unwrap()
+        .1
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 
 use crate::actor::Actor;
 use crate::pii::PiiKey;
+use crate::records::RecordInfo;
 
 /// Settings every domain reads.
 #[derive(Debug, Clone)]
@@ -42,6 +43,30 @@ pub struct AppContext {
     /// `region_code` (the scope they are seen in): when a person moves, core moves those rows too,
     /// in the same transaction. The gateway collects them from [`Domain::PERSON_REGION_TABLES`].
     pub person_region_tables: Vec<&'static str>,
+    /// The audit queue of reads of personal records.
+    pub audit: crate::audit::AuditSink,
+    /// Today's date, fixed in tests.
+    pub clock: Clock,
+}
+
+/// Where "today" comes from: the system clock, or a fixed date (tests, reproducible imports).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Clock {
+    /// The system clock (UTC).
+    #[default]
+    System,
+    /// A fixed day.
+    Fixed(chrono::NaiveDate),
+}
+
+impl Clock {
+    /// Today's date.
+    pub fn today(self) -> chrono::NaiveDate {
+        match self {
+            Clock::System => chrono::Utc::now().date_naive(),
+            Clock::Fixed(d) => d,
+        }
+    }
 }
 
 /// A cheap handle on one region: its code, and its row when already loaded. The gateway's composed
@@ -75,14 +100,18 @@ impl RegionRef {
 /// Implemented by the gateway's composed `Region`; domains name it only through this trait.
 pub trait RegionType: OutputType + From<RegionRef> + Send + Sync + 'static {}
 
-/// A domain plugin: a bounded context with its own query and mutation parts, a `Region` facet,
-/// services and per-request loaders. The gateway lists the domains it is built with.
+/// A domain plugin: a bounded context with its own tables (migrations), query and mutation parts,
+/// a `Region` facet, node types, record-access rules, CLI subcommands and demo data. The gateway
+/// lists the domains it is built with once (`crates/gateway/src/domains.rs`) and drives every
+/// hook from that list; see `docs/architecture.md`, "Adding a domain".
 pub trait Domain {
     /// The domain's name, also its config section `[domains.<name>]`.
     const NAME: &'static str;
     /// Tables of this domain whose rows follow a person's region (see
-    /// [`AppContext::person_region_tables`]); each has `person_id` and `region_code` columns.
+    /// [`AppContext::person_region_tables`]); each has `person_id`, `region_code` and `version`.
     const PERSON_REGION_TABLES: &'static [&'static str] = &[];
+    /// The GraphQL type names this domain resolves through `node(id:)`.
+    const NODE_TYPES: &'static [&'static str] = &[];
     /// The domain's configuration section.
     type Config: DeserializeOwned + Default + Send + Sync + 'static;
     /// The domain's part of the query root.
@@ -91,6 +120,20 @@ pub trait Domain {
     type Mutation<R: RegionType>: ObjectType + Default + 'static;
     /// The domain's part of the composed `Region` type (usually one namespaced field).
     type RegionPart<R: RegionType>: ObjectType + From<RegionRef> + 'static;
+    /// The domain's node types: an enum with one variant per name in [`Domain::NODE_TYPES`],
+    /// each variant named after its type (the gateway's `Node` interface takes them over).
+    type Node<R: RegionType>: Send;
+
+    /// The domain's migrations, applied after core's, in order. Never rename one once released.
+    fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>>;
+
+    /// The record types the domain declares (each a [`crate::records::Record`]).
+    fn records() -> Vec<RecordInfo>;
+
+    /// The largest file upload the domain accepts, in bytes (0: none).
+    fn upload_limit(_cfg: &Self::Config) -> usize {
+        0
+    }
 
     /// Registers schema-global data (services, configuration).
     fn install<Q, M, S>(
@@ -103,12 +146,40 @@ pub trait Domain {
         M: ObjectType + 'static,
         S: SubscriptionType + 'static;
 
-    /// Adds per-request data (DataLoaders): a loader must never be shared across actors.
+    /// Adds per-request data (DataLoaders built on the request's [`crate::records::Reader`]): a
+    /// loader must never be shared across actors.
     fn per_request(
         ctx: &AppContext,
         actor: &Actor,
         request: async_graphql::Request,
     ) -> async_graphql::Request;
+
+    /// The node of type `kind` (one of [`Domain::NODE_TYPES`]) with primary key `id`, read
+    /// through the request's `Reader` (scope, access rule, audit): `None` when it does not exist
+    /// or is outside the actor's scope.
+    fn node<R: RegionType>(
+        ctx: &async_graphql::Context<'_>,
+        kind: &str,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<Output = async_graphql::Result<Option<Self::Node<R>>>> + Send;
+
+    /// Top-level CLI subcommands the domain adds. Commands of the same name from several domains
+    /// (`import`) are merged: each domain adds its own subcommands under it.
+    fn commands() -> Vec<clap::Command> {
+        Vec::new()
+    }
+
+    /// Runs the domain's subcommand `name` (one it returned from [`Domain::commands`]) on a
+    /// migrated database.
+    fn run_command(
+        _ctx: &AppContext,
+        _cfg: &Self::Config,
+        name: &str,
+        _args: &clap::ArgMatches,
+    ) -> impl std::future::Future<Output = anyhow::Result<()>> + Send {
+        let name = name.to_owned();
+        async move { anyhow::bail!("{name}: not a command of this domain") }
+    }
 
     /// Writes the domain's demo data (idempotent: does nothing if it is already there).
     fn seed_demo(

@@ -7,6 +7,7 @@
 //! never names the gateway's composed `Region` type (domains and core use `R: RegionType`).
 
 pub mod actor;
+pub mod audit;
 pub mod domain;
 pub mod entity;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod id;
 pub mod kinds;
 pub mod pagination;
 pub mod pii;
+pub mod records;
 pub mod region_code;
 pub mod seed;
 pub mod service;
@@ -22,5 +24,6 @@ pub mod stats;
 pub mod store;
 
 pub use actor::{Actor, Credential, Role, Scope};
-pub use domain::{AppContext, CoreSettings, Domain, RegionRef, RegionType};
+pub use domain::{AppContext, Clock, CoreSettings, Domain, RegionRef, RegionType};
 pub use error::{ErrorCode, HasCode};
+pub use records::{Access, Reader, Record};

@@ -126,7 +126,7 @@ pub async fn keyset_page<E, C, N>(
     dir: SortDirection,
     args: &PageArgs,
     cursor_of: impl Fn(&E::Model) -> (String, String),
-    to_node: impl Fn(E::Model) -> N,
+    mut to_node: impl FnMut(E::Model) -> N,
 ) -> Result<Page<N>>
 where
     E: EntityTrait,

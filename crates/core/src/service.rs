@@ -14,8 +14,8 @@ use crate::actor::{Actor, Role, Scope};
 use crate::domain::AppContext;
 use crate::entity::{
     activity, activity_organiser, activity_participant, activity_participant_count, api_key,
-    audit_log, cadre_role, commitment, family, family_member, household, organisation, person,
-    programme, programme_target,
+    cadre_role, commitment, family, family_member, household, organisation, person, programme,
+    programme_target,
 };
 use crate::error::{Error, Result};
 use crate::graphql::inputs::*;
@@ -32,12 +32,9 @@ const ANY_LEVEL: &[RegionLevel] = &[
     RegionLevel::Village,
 ];
 
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
-pub fn not_future(d: NaiveDate, field: &str) -> Result<NaiveDate> {
-    if d > today() {
+/// `d`, unless it is after `today` (BAD_USER_INPUT on `field`).
+pub fn not_future(today: NaiveDate, d: NaiveDate, field: &str) -> Result<NaiveDate> {
+    if d > today {
         Err(Error::bad(field, "must not be in the future"))
     } else {
         Ok(d)
@@ -282,7 +279,7 @@ pub async fn create_programme(
     };
     let launched_on = input
         .launched_on
-        .map(|d| not_future(d, "input.launchedOn"))
+        .map(|d| not_future(app.clock.today(), d, "input.launchedOn"))
         .transpose()?;
     let id = Uuid::now_v7();
     let mut targets = Vec::new();
@@ -299,7 +296,7 @@ pub async fn create_programme(
             return Err(Error::bad(f("dueOn"), "must not be before the launch"));
         }
         if let Some(asof) = t.achieved_as_of {
-            not_future(asof, &f("achievedAsOf"))?;
+            not_future(app.clock.today(), asof, &f("achievedAsOf"))?;
         }
         targets.push(programme_target::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -520,7 +517,8 @@ pub async fn create_household(
         )?),
         address: Set(optional_text(input.address.as_deref(), "input.address")?),
         registered_on: Set(not_future(
-            input.registered_on.unwrap_or_else(today),
+            app.clock.today(),
+            input.registered_on.unwrap_or_else(|| app.clock.today()),
             "input.registeredOn",
         )?),
         version: Set(1),
@@ -582,7 +580,8 @@ pub async fn create_family(
         kk_hash: Set(kk.as_ref().map(|k| k.hash.clone())),
         kk_last4: Set(kk.map(|k| k.last4)),
         registered_on: Set(not_future(
-            input.registered_on.unwrap_or_else(today),
+            app.clock.today(),
+            input.registered_on.unwrap_or_else(|| app.clock.today()),
             "input.registeredOn",
         )?),
         version: Set(1),
@@ -709,7 +708,7 @@ pub async fn insert_person<C: ConnectionTrait>(
         .transpose()?;
     let birth_date = input
         .birth_date
-        .map(|d| not_future(d, &f("birthDate")))
+        .map(|d| not_future(app.clock.today(), d, &f("birthDate")))
         .transpose()?;
     if let Some(b) = birth_date
         && b < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(b)
@@ -741,7 +740,8 @@ pub async fn insert_person<C: ConnectionTrait>(
         nik_hash: Set(nik.as_ref().map(|n| n.hash.clone())),
         nik_last4: Set(nik.map(|n| n.last4)),
         registered_on: Set(not_future(
-            input.registered_on.unwrap_or_else(today),
+            app.clock.today(),
+            input.registered_on.unwrap_or_else(|| app.clock.today()),
             &f("registeredOn"),
         )?),
         version: Set(1),
@@ -833,7 +833,7 @@ pub async fn assign_cadre_role(
         Some(p) => Some(programme_ref(&txn, p, "input.programmeId").await?.id),
         None => None,
     };
-    let started_on = not_future(input.started_on, "input.startedOn")?;
+    let started_on = not_future(app.clock.today(), input.started_on, "input.startedOn")?;
     if let Some(end) = input.ended_on
         && end < started_on
     {
@@ -892,33 +892,6 @@ pub async fn end_cadre_role(
     .await?;
     txn.commit().await?;
     Ok(updated)
-}
-
-/// Records that `actor` read personal data of `ids` (UU 27/2022: every read of specific data is
-/// audit-logged). One row per list read, not per record.
-pub async fn audit_read<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    entity: &str,
-    ids: &[Uuid],
-) -> Result<()> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    audit_log::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        at: Set(stamp()),
-        subject: Set(actor.subject.clone()),
-        role: Set(actor.role.map(Role::as_str).unwrap_or("NONE").to_owned()),
-        action: Set("READ".to_owned()),
-        entity: Set(entity.to_owned()),
-        record_ids: Set(serde_json::to_string(&ids).unwrap_or_default()),
-        correlation_id: Set(None),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// A new API key: the row and the secret, which is shown once and stored only as a SHA-256 hash.

@@ -428,7 +428,7 @@ async fn readyz(State(s): State<AppState>) -> Response {
         .await
         .map_err(|e| e.to_string());
     let pending = match ping {
-        Ok(_) => migration::Migrator::get_pending_migrations(&s.app.db)
+        Ok(_) => crate::Migrator::get_pending_migrations(&s.app.db)
             .await
             .map(|p| p.len())
             .map_err(|e| e.to_string()),

@@ -3,10 +3,26 @@
 //! It composes the schema from keluarga-core's parts and the domain plugins it is built with,
 //! serves it over HTTP, and owns nothing of the domain: no SQL and no business rules live here.
 
+#[macro_use]
+mod compose;
+
 pub mod auth;
 pub mod config;
+pub mod domains;
 pub mod http;
 pub mod schema;
 pub mod startup;
 
 pub use http::{AppState, router};
+
+/// Core's migrations, then each domain's in the order of the domain list (`domains.rs`).
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl sea_orm_migration::MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {
+        let mut all = migration::core_migrations();
+        all.extend(domains::migrations());
+        all
+    }
+}

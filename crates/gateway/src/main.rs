@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use keluarga_core::{Role, Scope};
 use keluarga_gateway::config::Config;
-use keluarga_gateway::{auth, router, schema, startup};
+use keluarga_gateway::{auth, domains, router, schema, startup};
 use sea_orm_migration::MigratorTrait;
 
 /// Keluarga Gateway: one GraphQL API over Indonesian local-government family programmes.
@@ -61,30 +61,24 @@ enum Command {
     },
     /// Print the GraphQL SDL.
     Schema,
-    /// Import records from a file (all or nothing: every bad row is reported, then nothing is
-    /// written).
-    #[cfg(feature = "stunting")]
-    Import {
-        #[command(subcommand)]
-        what: Import,
-    },
-}
-
-#[cfg(feature = "stunting")]
-#[derive(Subcommand)]
-enum Import {
-    /// Growth measurements from CSV (columns in the README), scored on the way in.
-    Measurements {
-        /// The CSV file.
-        file: PathBuf,
-        /// Only accept children inside this region code (default: the whole country).
-        #[arg(long, default_value = "")]
-        scope: String,
-    },
 }
 
 fn main() -> std::process::ExitCode {
-    match start(Cli::parse()) {
+    // The built-in commands, plus those the domains contribute (e.g. `import measurements`).
+    let mut matches = Cli::command()
+        .subcommands(domains::commands())
+        .get_matches();
+    let domain_command = match matches.subcommand_name() {
+        Some(name) if domains::commands().iter().any(|c| c.get_name() == name) => {
+            matches.remove_subcommand()
+        }
+        _ => None,
+    };
+    let parsed = Cli::from_arg_matches(&matches);
+    let result = parsed
+        .map_err(|e| e.exit())
+        .and_then(|cli| start(cli, domain_command));
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             // The cause chain on one line; no backtrace, whatever RUST_BACKTRACE says.
@@ -94,7 +88,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn start(cli: Cli) -> anyhow::Result<()> {
+fn start(cli: Cli, domain_command: Option<(String, ArgMatches)>) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -109,6 +103,9 @@ fn start(cli: Cli) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if let Some((name, args)) = domain_command {
+        return rt.block_on(run_domain_command(&cfg, &name, &args));
+    }
     rt.block_on(run(
         cfg,
         cli.command.unwrap_or(Command::Serve { listen: None }),
@@ -137,7 +134,7 @@ async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {
         Command::Migrate { down } => {
             let db = startup::connect(&cfg).await?;
             if down {
-                migration::Migrator::down(&db, None).await?;
+                keluarga_gateway::Migrator::down(&db, None).await?;
                 tracing::info!("rolled back every migration");
             } else {
                 startup::migrate(&db).await?;
@@ -153,12 +150,7 @@ async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {
             } else {
                 tracing::info!("demo data already present; nothing written");
             }
-        }
-        #[cfg(feature = "stunting")]
-        Command::Import {
-            what: Import::Measurements { file, scope },
-        } => {
-            import_measurements(&cfg, &file, &scope).await?;
+            app.audit.flush().await?;
         }
         Command::Serve { listen } => {
             if let Some(l) = listen {
@@ -191,79 +183,27 @@ async fn serve(cfg: Config) -> anyhow::Result<()> {
     eprintln!("  database:  {}", redact(&cfg.database.url));
     eprintln!("  dev token: cargo run -- token --role ADMIN   (or --role OPERATOR --scope 33.75)");
     eprintln!("             send it as the header  Authorization: Bearer <token>");
+    let audit = state.app.audit.clone();
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown())
         .await?;
+    // Every audit entry queued by the requests that finished is written before the process ends.
+    audit.flush().await?;
     tracing::info!("stopped");
     Ok(())
 }
 
-#[cfg(feature = "stunting")]
-async fn import_measurements(
-    cfg: &Config,
-    file: &std::path::Path,
-    scope: &str,
-) -> anyhow::Result<()> {
-    use indicatif::{ProgressBar, ProgressStyle};
-    use keluarga_stunting::import::{self, Phase};
-    let scope = Scope::new(scope).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
-    let reader =
-        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+/// A subcommand a domain contributed, on a migrated database.
+async fn run_domain_command(cfg: &Config, name: &str, args: &ArgMatches) -> anyhow::Result<()> {
     let db = startup::connect(cfg).await?;
     startup::migrate(&db).await?;
     let app = startup::app_context(cfg, db);
-    let actor = keluarga_core::Actor::new(
-        "cli:import",
-        Role::Admin,
-        scope,
-        keluarga_core::Credential::Anonymous,
-    );
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} rows [{elapsed}] {wide_bar}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.set_message("checking");
-    let progress = |phase: Phase, done: u64, total: u64| {
-        match phase {
-            Phase::Checking => bar.set_message("checking"),
-            Phase::Writing => bar.set_message("writing"),
-        }
-        if total > 0 {
-            bar.set_length(total);
-        }
-        bar.set_position(done);
-    };
-    let started = std::time::Instant::now();
-    let result =
-        import::import_measurements(&app, &actor, std::io::BufReader::new(reader), &progress).await;
-    bar.finish_and_clear();
-    match result {
-        Ok(s) => {
-            let mut out = std::io::stdout();
-            writeln!(
-                out,
-                "imported {} measurements of {} children from {} rows in {:.2} s ({} stored with a WHO flag)",
-                s.imported,
-                s.children,
-                s.rows,
-                started.elapsed().as_secs_f64(),
-                s.flagged
-            )?;
-            Ok(())
-        }
-        Err(keluarga_stunting::error::Error::Import { rows, total }) => {
-            let mut err = std::io::stderr();
-            for r in &rows {
-                writeln!(err, "{}: {r}", file.display())?;
-            }
-            anyhow::bail!(
-                "{} of {total} rows are invalid; nothing was imported",
-                rows.len()
-            )
-        }
-        Err(e) => Err(anyhow::anyhow!("{e}")),
-    }
+    let domain_cfgs = domains::DomainConfigs::from_sections(&cfg.domains)?;
+    let result = domains::run_command(&app, &domain_cfgs, name, args)
+        .await
+        .unwrap_or_else(|| Err(anyhow::anyhow!("{name}: no domain of this build runs it")));
+    app.audit.flush().await?;
+    result
 }
 
 fn redact(url: &str) -> String {

@@ -1,100 +1,19 @@
-//! Schema composition: the merged query and mutation roots, the one `Region` type built from core's
-//! part (and, as domains are added, one facet per domain), and the Relay `Node` interface.
+//! Schema composition: the roots generated from the domain list (`domains.rs`), `node`/`nodes`,
+//! limits, the SDL, and the per-request data.
 
-use async_graphql::dataloader::DataLoader;
-use async_graphql::{
-    Context, EmptySubscription, ID, Interface, MergedObject, Object, SDLExportOptions, Schema,
-};
+use async_graphql::{Context, EmptySubscription, ID, Object, ObjectType, SDLExportOptions, Schema};
 use keluarga_core::entity::{
     activity, cadre_role, family, household, organisation, person, programme,
 };
 use keluarga_core::error::{Error, GqlResultExt, internal};
 use keluarga_core::graphql::loaders::{ById, RegionLoader};
-use keluarga_core::graphql::mutation::{ApiKeyMutation, RegistryMutation};
-use keluarga_core::graphql::query::RegistryQuery;
-use keluarga_core::graphql::region::{RegionCore, RegionQuery};
 use keluarga_core::graphql::types::{
     Activity, CadreRole, Family, Household, Organisation, Person, Programme,
 };
-use keluarga_core::{Actor, AppContext, RegionRef, RegionType};
+use keluarga_core::{Actor, AppContext, Record, RegionRef};
 use uuid::Uuid;
 
-/// The one `Region` type: core's fields plus one facet per domain.
-#[derive(MergedObject)]
-#[graphql(name = "Region")]
-pub struct Region(
-    RegionCore<Region>,
-    #[cfg(feature = "stunting")] keluarga_stunting::graphql::region::RegionStuntingPart<Region>,
-);
-
-impl From<RegionRef> for Region {
-    fn from(r: RegionRef) -> Self {
-        Region(
-            RegionCore::from(r.clone()),
-            #[cfg(feature = "stunting")]
-            r.into(),
-        )
-    }
-}
-
-impl RegionType for Region {}
-
-impl Region {
-    /// The global id (for the `Node` interface).
-    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
-        Ok(keluarga_core::id::encode(
-            "Region",
-            &self.0.region_ref().code,
-        ))
-    }
-}
-
-/// The Relay `Node` interface: every object with a global id.
-#[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
-#[cfg_attr(
-    feature = "stunting",
-    expect(
-        clippy::large_enum_variant,
-        reason = "a Node lives for one field resolution; boxing every row would cost more"
-    )
-)]
-pub enum Node {
-    /// A region.
-    Region(Region),
-    /// An organisation.
-    Organisation(Organisation<Region>),
-    /// A programme.
-    Programme(Programme<Region>),
-    /// An activity.
-    Activity(Activity<Region>),
-    /// A person.
-    Person(Person<Region>),
-    /// A family.
-    Family(Family<Region>),
-    /// A household.
-    Household(Household<Region>),
-    /// A cadre role.
-    CadreRole(CadreRole<Region>),
-    /// A posyandu.
-    #[cfg(feature = "stunting")]
-    Posyandu(st::Posyandu<Region>),
-    /// A child under five with stunting data.
-    #[cfg(feature = "stunting")]
-    Child(st::Child<Region>),
-    /// A growth measurement.
-    #[cfg(feature = "stunting")]
-    Measurement(st::Measurement<Region>),
-    /// A TPK team.
-    #[cfg(feature = "stunting")]
-    TpkTeam(st::TpkTeam<Region>),
-    /// A foster parent (orang tua asuh).
-    #[cfg(feature = "stunting")]
-    FosterParent(st::FosterParent<Region>),
-}
-
-#[cfg(feature = "stunting")]
-use keluarga_stunting::graphql::types as st;
+pub use crate::domains::{DOMAINS, DomainConfigs, Mutation, Node, Query, Region};
 
 /// `node` and `nodes`: any object by its global id, within the actor's scope.
 #[derive(Default)]
@@ -109,7 +28,8 @@ impl NodeQuery {
         load_node(ctx, &id).await
     }
 
-    /// The objects with these global ids, in order (at most 100); null where not found.
+    /// The objects with these global ids, in order (at most 100); null where not found. Ids of
+    /// one type are loaded together (one statement per type).
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -118,21 +38,16 @@ impl NodeQuery {
         if ids.len() > MAX_NODES {
             return Err(Error::bad("ids", format!("at most {MAX_NODES} ids"))).gql();
         }
-        let mut out = Vec::with_capacity(ids.len());
-        for id in &ids {
-            out.push(load_node(ctx, id).await?);
-        }
-        Ok(out)
+        // Resolved concurrently, so the per-type DataLoaders batch them.
+        futures_util::future::join_all(ids.iter().map(|id| load_node(ctx, id)))
+            .await
+            .into_iter()
+            .collect()
     }
 }
 
-async fn by_id<E>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<E::Model>>
-where
-    E: sea_orm::EntityTrait + Send + Sync + 'static,
-    E::Model: Clone + Send + Sync + 'static,
-    E::Column: Send + Sync,
-{
-    ctx.data_unchecked::<DataLoader<ById<E>>>()
+async fn by_id<E: Record>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<E::Model>> {
+    ctx.data_unchecked::<async_graphql::dataloader::DataLoader<ById<E>>>()
         .load_one(id)
         .await
         .map_err(|e| internal(&e))
@@ -146,7 +61,7 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
     };
     if kind == "Region" {
         let found = ctx
-            .data_unchecked::<DataLoader<RegionLoader>>()
+            .data_unchecked::<async_graphql::dataloader::DataLoader<RegionLoader>>()
             .load_one(key)
             .await
             .map_err(|e| internal(&e))?;
@@ -155,154 +70,28 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
     let Ok(uuid) = Uuid::parse_str(&key) else {
         return Err(Error::bad("id", "not a valid global id")).gql();
     };
-    let records = actor.can_list_records();
+    let reader = keluarga_core::graphql::reader(ctx);
+    macro_rules! core_node {
+        ($m:ident, $variant:ident) => {{
+            reader.allow::<$m::Entity>().gql()?;
+            by_id::<$m::Entity>(ctx, uuid)
+                .await?
+                .map(|m| Node::$variant($variant::new(m)))
+        }};
+    }
     Ok(match kind.as_str() {
-        "Organisation" => by_id::<organisation::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::Organisation(Organisation::new(m))),
-        "Programme" => by_id::<programme::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::Programme(Programme::new(m))),
-        "Activity" => by_id::<activity::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::Activity(Activity::new(m))),
-        "Person" if records => by_id::<person::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::Person(Person::new(m))),
-        "Family" if records => by_id::<family::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::Family(Family::new(m))),
-        "Household" if records => by_id::<household::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::Household(Household::new(m))),
-        "CadreRole" if records => by_id::<cadre_role::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::CadreRole(CadreRole::new(m))),
-        "Person" | "Family" | "Household" | "CadreRole" => {
-            return Err(Error::forbidden("read individual records")).gql();
-        }
-        #[cfg(feature = "stunting")]
-        "Posyandu" => by_id::<keluarga_stunting::entity::posyandu::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::Posyandu(st::Posyandu::new(m))),
-        #[cfg(feature = "stunting")]
-        "TpkTeam" => by_id::<keluarga_stunting::entity::tpk_team::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::TpkTeam(st::TpkTeam::new(m))),
-        #[cfg(feature = "stunting")]
-        "FosterParent" => by_id::<keluarga_stunting::entity::foster_parent::Entity>(ctx, uuid)
-            .await?
-            .map(|m| Node::FosterParent(st::FosterParent::new(m))),
-        #[cfg(feature = "stunting")]
-        "Child" | "Measurement" if !actor.has_record_access() => {
-            return Err(Error::forbidden("read children's or health records")).gql();
-        }
-        #[cfg(feature = "stunting")]
-        "Child" => {
-            let found = by_id::<keluarga_stunting::entity::child::Entity>(ctx, uuid).await?;
-            if let Some(m) = &found {
-                audit(ctx, "child", m.id).await?;
-            }
-            found.map(|m| Node::Child(st::Child::new(m)))
-        }
-        #[cfg(feature = "stunting")]
-        "Measurement" => {
-            let found = by_id::<keluarga_stunting::entity::measurement::Entity>(ctx, uuid).await?;
-            if let Some(m) = &found {
-                audit(ctx, "measurement", m.id).await?;
-            }
-            found.map(|m| Node::Measurement(st::Measurement::new(m)))
-        }
-        _ => return Err(Error::bad("id", "not a valid global id")).gql(),
+        "Organisation" => core_node!(organisation, Organisation),
+        "Programme" => core_node!(programme, Programme),
+        "Activity" => core_node!(activity, Activity),
+        "Person" => core_node!(person, Person),
+        "Family" => core_node!(family, Family),
+        "Household" => core_node!(household, Household),
+        "CadreRole" => core_node!(cadre_role, CadreRole),
+        other => match crate::domains::domain_node(ctx, other, uuid).await {
+            Some(found) => found?,
+            None => return Err(Error::bad("id", "not a valid global id")).gql(),
+        },
     })
-}
-
-#[cfg(feature = "stunting")]
-async fn audit(ctx: &Context<'_>, entity: &str, id: Uuid) -> async_graphql::Result<()> {
-    let (app, actor) = (
-        ctx.data_unchecked::<AppContext>(),
-        ctx.data_unchecked::<Actor>(),
-    );
-    keluarga_core::service::audit_read(&app.db, actor, entity, &[id])
-        .await
-        .gql()
-}
-
-/// The query root: core's parts, then each domain's part.
-#[derive(MergedObject, Default)]
-pub struct Query(
-    RegionQuery<Region>,
-    RegistryQuery<Region>,
-    NodeQuery,
-    #[cfg(feature = "stunting")] keluarga_stunting::graphql::query::StuntingQuery<Region>,
-);
-
-/// The mutation root: core's parts, then each domain's part.
-#[derive(MergedObject, Default)]
-pub struct Mutation(
-    RegistryMutation<Region>,
-    ApiKeyMutation,
-    #[cfg(feature = "stunting")] keluarga_stunting::graphql::mutation::StuntingMutation<Region>,
-);
-
-/// The names of the domains this build has (its `[domains.<name>]` sections).
-pub const DOMAINS: &[&str] = &[
-    #[cfg(feature = "stunting")]
-    <keluarga_stunting::Stunting as keluarga_core::Domain>::NAME,
-];
-
-/// The domain tables whose rows follow a person's region (core keeps them in step).
-pub fn person_region_tables() -> Vec<&'static str> {
-    #[cfg_attr(
-        not(feature = "stunting"),
-        expect(unused_mut, reason = "no domain tables to add")
-    )]
-    let mut tables = Vec::new();
-    #[cfg(feature = "stunting")]
-    tables.extend_from_slice(
-        <keluarga_stunting::Stunting as keluarga_core::Domain>::PERSON_REGION_TABLES,
-    );
-    tables
-}
-
-/// The configuration sections of the domains this build has.
-#[derive(Debug, Clone, Default)]
-pub struct DomainConfigs {
-    /// `[domains.stunting]`.
-    #[cfg(feature = "stunting")]
-    pub stunting: keluarga_stunting::StuntingConfig,
-}
-
-impl DomainConfigs {
-    /// The largest file upload any domain accepts (0 when none takes uploads).
-    pub fn upload_limit(&self) -> usize {
-        #[cfg(feature = "stunting")]
-        return self.stunting.upload_limit_bytes;
-        #[cfg(not(feature = "stunting"))]
-        0
-    }
-
-    /// Reads every `[domains.<name>]` section; an unknown domain or key is an error.
-    pub fn from_sections(
-        sections: &std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> anyhow::Result<Self> {
-        if let Some(name) = sections.keys().find(|n| !DOMAINS.contains(&n.as_str())) {
-            anyhow::bail!("[domains.{name}]: no such domain in this build");
-        }
-        #[cfg_attr(
-            not(feature = "stunting"),
-            expect(unused_mut, reason = "no domain section to read")
-        )]
-        let mut out = DomainConfigs::default();
-        #[cfg(feature = "stunting")]
-        if let Some(value) =
-            sections.get(<keluarga_stunting::Stunting as keluarga_core::Domain>::NAME)
-        {
-            out.stunting = serde_json::from_value(value.clone())
-                .map_err(|e| anyhow::anyhow!("[domains.stunting]: {e}"))?;
-        }
-        Ok(out)
-    }
 }
 
 /// The served schema type.
@@ -334,17 +123,9 @@ pub fn build(app: Option<AppContext>, domains: &DomainConfigs, limits: &Limits) 
         b = b.disable_suggestions();
     }
     if let Some(app) = app {
-        #[cfg(feature = "stunting")]
-        {
-            b = <keluarga_stunting::Stunting as keluarga_core::Domain>::install(
-                &app,
-                &domains.stunting,
-                b,
-            );
-        }
+        b = crate::domains::install(&app, domains, b);
         b = b.data(app);
     }
-    let _ = domains;
     b.finish()
 }
 
@@ -364,14 +145,114 @@ pub fn sdl() -> String {
     )
 }
 
-/// Adds the per-request data of every part: the actor and the DataLoaders scoped to it.
+/// Adds the per-request data of every part: the actor, its `Reader` and the loaders built on it.
 pub fn per_request(
     app: &AppContext,
     actor: &Actor,
     req: async_graphql::Request,
 ) -> async_graphql::Request {
-    let req = keluarga_core::graphql::loaders::CoreLoaders::attach(&app.db, actor, req);
-    #[cfg(feature = "stunting")]
-    let req = <keluarga_stunting::Stunting as keluarga_core::Domain>::per_request(app, actor, req);
+    let req = keluarga_core::graphql::loaders::CoreLoaders::attach(app, actor, req);
+    let req = crate::domains::per_request(app, actor, req);
     req.data(actor.clone())
+}
+
+/// The fields one merged part contributes to the query root, the mutation root and `Region`.
+#[derive(Debug, Clone)]
+pub struct PartFields {
+    /// The part's name.
+    pub part: String,
+    /// Its query-root fields.
+    pub query: Vec<String>,
+    /// Its mutation-root fields.
+    pub mutation: Vec<String>,
+    /// Its `Region` fields.
+    pub region: Vec<String>,
+}
+
+/// A root returning one `Region` part, so the part's fields can be introspected alone.
+struct PartRoot<P>(std::marker::PhantomData<fn() -> P>);
+
+#[Object(name = "PartRoot")]
+impl<P: ObjectType + From<RegionRef> + 'static> PartRoot<P> {
+    async fn part(&self) -> P {
+        P::from(RegionRef::new("33"))
+    }
+}
+
+#[derive(Default)]
+struct NoQuery;
+
+#[Object(name = "NoQuery")]
+impl NoQuery {
+    async fn none(&self) -> bool {
+        true
+    }
+}
+
+async fn introspect<Q: ObjectType + 'static, M: ObjectType + 'static>(
+    query: Q,
+    mutation: M,
+    q: &str,
+) -> serde_json::Value {
+    Schema::build(query, mutation, EmptySubscription)
+        .finish()
+        .execute(async_graphql::Request::new(q).data(Actor::system()))
+        .await
+        .data
+        .into_json()
+        .unwrap_or_default()
+}
+
+fn names(v: &serde_json::Value) -> Vec<String> {
+    v["fields"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["name"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl PartFields {
+    /// Introspects the query part `Q`, the mutation part `M` and the `Region` part `P`, each on
+    /// a schema of its own (async-graphql lets a later merged part shadow an earlier field).
+    pub async fn of<Q, M, P>(part: &str) -> PartFields
+    where
+        Q: ObjectType + Default + 'static,
+        M: ObjectType + Default + 'static,
+        P: ObjectType + From<RegionRef> + 'static,
+    {
+        let query = names(
+            &introspect(
+                Q::default(),
+                M::default(),
+                "{ __schema { queryType { fields { name } } } }",
+            )
+            .await["__schema"]["queryType"],
+        );
+        let mutation = names(
+            &introspect(
+                NoQuery,
+                M::default(),
+                "{ __schema { mutationType { fields { name } } } }",
+            )
+            .await["__schema"]["mutationType"],
+        );
+        let region_type = <P as async_graphql::OutputType>::type_name();
+        let region = names(
+            &introspect(
+                PartRoot::<P>(std::marker::PhantomData),
+                async_graphql::EmptyMutation,
+                &format!("{{ __type(name: \"{region_type}\") {{ fields {{ name }} }} }}"),
+            )
+            .await["__type"],
+        );
+        PartFields {
+            part: part.to_owned(),
+            query,
+            mutation,
+            region,
+        }
+    }
 }

@@ -39,29 +39,32 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    migration::Migrator::up(db, None).await?;
+    crate::Migrator::up(db, None).await?;
     Ok(())
 }
 
 /// The shared context from configuration and a connection.
+///
+/// Starts the audit writer on the current tokio runtime.
 pub fn app_context(cfg: &Config, db: DatabaseConnection) -> AppContext {
     AppContext {
-        db,
+        db: db.clone(),
         pii: PiiKey::new(cfg.pii_key().as_bytes().to_vec()),
         settings: CoreSettings {
             max_page_size: cfg.graphql.max_page_size,
             default_page_size: cfg.graphql.default_page_size,
             suppression_threshold: cfg.statistics.suppression_threshold,
         },
-        person_region_tables: schema::person_region_tables(),
+        person_region_tables: crate::domains::person_region_tables(),
+        audit: keluarga_core::audit::AuditSink::spawn(db.clone()),
+        clock: keluarga_core::Clock::System,
     }
 }
 
 /// Seeds the demo data of core and every domain (each does nothing if its data is there).
 pub async fn seed_demo(app: &AppContext) -> anyhow::Result<bool> {
     let wrote = keluarga_core::seed::demo(app).await?;
-    #[cfg(feature = "stunting")]
-    <keluarga_stunting::Stunting as keluarga_core::Domain>::seed_demo(app).await?;
+    crate::domains::seed_demo(app).await?;
     Ok(wrote)
 }
 
@@ -80,7 +83,19 @@ fn metrics_handle() -> PrometheusHandle {
 
 /// The request-handling state from configuration and a migrated database.
 pub fn state(cfg: &Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
-    let app = app_context(cfg, db);
+    state_at(cfg, db, keluarga_core::Clock::System)
+}
+
+/// [`state`] with a given clock (tests fix "today").
+pub fn state_at(
+    cfg: &Config,
+    db: DatabaseConnection,
+    clock: keluarga_core::Clock,
+) -> anyhow::Result<AppState> {
+    let app = AppContext {
+        clock,
+        ..app_context(cfg, db)
+    };
     let limits = Limits {
         max_depth: cfg.graphql.max_depth,
         max_complexity: cfg.graphql.max_complexity,

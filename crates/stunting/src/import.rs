@@ -21,7 +21,7 @@ use std::io::Read;
 
 use chrono::NaiveDate;
 use keluarga_core::error::Error as CoreError;
-use keluarga_core::service::{stamp, today};
+use keluarga_core::service::stamp;
 use keluarga_core::{Actor, AppContext};
 use sea_orm::{EntityTrait, TransactionTrait};
 use uuid::Uuid;
@@ -309,7 +309,7 @@ pub async fn import_measurements<R: Read>(
     let posyandu = store::posyandu_in_scope(&app.db, &actor.scope, &posyandu_ids).await?;
 
     // 3. Check every row against its child, then score.
-    let today = today();
+    let today = app.clock.today();
     let now = stamp();
     // Rows are scored only when written, a chunk at a time: holding 100,000 active models at
     // once would cost several hundred MB.

@@ -5,11 +5,14 @@
 //! the 8 convergence actions of each regency/city, and foster parents (orang tua asuh). It plugs
 //! into the gateway through [`keluarga_core::Domain`].
 
+pub mod cli;
 pub mod entity;
 pub mod error;
 pub mod graphql;
 pub mod import;
 pub mod kinds;
+pub mod migration;
+pub mod nodes;
 pub mod seed;
 pub mod service;
 pub mod stats;
@@ -42,10 +45,30 @@ impl Domain for Stunting {
     const NAME: &'static str = "stunting";
     /// A child is seen where the child lives; measurements keep the village they were taken in.
     const PERSON_REGION_TABLES: &'static [&'static str] = &["child"];
+    const NODE_TYPES: &'static [&'static str] = &[
+        "Posyandu",
+        "Child",
+        "Measurement",
+        "TpkTeam",
+        "FosterParent",
+    ];
     type Config = StuntingConfig;
     type Query<R: RegionType> = graphql::query::StuntingQuery<R>;
     type Mutation<R: RegionType> = graphql::mutation::StuntingMutation<R>;
     type RegionPart<R: RegionType> = graphql::region::RegionStuntingPart<R>;
+    type Node<R: RegionType> = nodes::Node<R>;
+
+    fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {
+        vec![Box::new(migration::Migration)]
+    }
+
+    fn records() -> Vec<keluarga_core::records::RecordInfo> {
+        entity::records()
+    }
+
+    fn upload_limit(cfg: &StuntingConfig) -> usize {
+        cfg.upload_limit_bytes
+    }
 
     fn install<Q, M, S>(
         _ctx: &AppContext,
@@ -67,7 +90,28 @@ impl Domain for Stunting {
         actor: &Actor,
         request: async_graphql::Request,
     ) -> async_graphql::Request {
-        graphql::loaders::attach(&ctx.db, actor, request)
+        graphql::loaders::attach(ctx, actor, request)
+    }
+
+    async fn node<R: RegionType>(
+        ctx: &async_graphql::Context<'_>,
+        kind: &str,
+        id: uuid::Uuid,
+    ) -> async_graphql::Result<Option<nodes::Node<R>>> {
+        nodes::load(ctx, kind, id).await
+    }
+
+    fn commands() -> Vec<clap::Command> {
+        vec![cli::import_command()]
+    }
+
+    async fn run_command(
+        ctx: &AppContext,
+        _cfg: &StuntingConfig,
+        name: &str,
+        args: &clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        cli::run(ctx, name, args).await
     }
 
     async fn seed_demo(ctx: &AppContext) -> Result<(), keluarga_core::error::Error> {

@@ -12,7 +12,6 @@ use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::region_code::RegionLevel;
 use keluarga_core::service::{
     bump_version, not_future, optional_text, person_in_scope, person_ref, required_text, stamp,
-    today,
 };
 use keluarga_core::{Actor, AppContext, store as core_store};
 use sea_orm::{
@@ -316,7 +315,7 @@ pub async fn register_child(
             "the person has no birth date; record it first",
         ));
     };
-    let age = (today() - birth).num_days();
+    let age = (app.clock.today() - birth).num_days();
     if age > who::MAX_AGE_DAYS {
         return Err(bad(
             "input.personId",
@@ -328,7 +327,11 @@ pub async fn register_child(
         None => None,
     };
     let given_by = required_text(&input.consent_given_by, "input.consentGivenBy")?;
-    let given_on = not_future(input.consent_given_on, "input.consentGivenOn")?;
+    let given_on = not_future(
+        app.clock.today(),
+        input.consent_given_on,
+        "input.consentGivenOn",
+    )?;
     if child::Entity::find()
         .filter(child::Column::PersonId.eq(person.id))
         .one(&txn)
@@ -375,8 +378,8 @@ pub async fn record_measurement(
         oedema: input.oedema,
         muac_mm: input.muac_mm,
     };
-    let age =
-        check_values(&values, child.birth_date, today(), "input.").map_err(|(f, m)| bad(&f, m))?;
+    let age = check_values(&values, child.birth_date, app.clock.today(), "input.")
+        .map_err(|(f, m)| bad(&f, m))?;
     let measured_by = match &input.measured_by_id {
         Some(p) => Some(person_ref(&txn, actor, p, "input.measuredById").await?),
         None => None,
@@ -456,8 +459,8 @@ pub async fn correct_measurement(
         oedema: input.oedema,
         muac_mm: input.muac_mm,
     };
-    let age =
-        check_values(&values, child.birth_date, today(), "input.").map_err(|(f, m)| bad(&f, m))?;
+    let age = check_values(&values, child.birth_date, app.clock.today(), "input.")
+        .map_err(|(f, m)| bad(&f, m))?;
     let now = stamp();
     let mut am = measurement_row(
         id,
@@ -522,7 +525,7 @@ pub async fn create_tpk_team(
         ));
     }
     if let Some(d) = input.formed_on {
-        not_future(d, "input.formedOn")?;
+        not_future(app.clock.today(), d, "input.formedOn")?;
     }
     let txn = app.db.begin().await?;
     core_store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
@@ -558,7 +561,7 @@ pub async fn create_tpk_team(
         .into_iter()
         .map(|r| r.person_id)
         .collect();
-    let started_on = team.formed_on.unwrap_or_else(today);
+    let started_on = team.formed_on.unwrap_or_else(|| app.clock.today());
     let roles: Vec<cadre_role::ActiveModel> = people
         .iter()
         .filter(|(p, _)| !holders.contains(p))
@@ -602,7 +605,7 @@ pub async fn record_pendampingan(
     let team_id = decode_uuid(&input.team_id, "TpkTeam", "input.teamId")?;
     let activity = required_text(&input.activity, "input.activity")?;
     let referral = optional_text(input.referral.as_deref(), "input.referral")?;
-    let visited_on = not_future(input.visited_on, "input.visitedOn")?;
+    let visited_on = not_future(app.clock.today(), input.visited_on, "input.visitedOn")?;
     let txn = app.db.begin().await?;
     let team = tpk_team::Entity::find_by_id(team_id)
         .filter(core_store::in_scope(
@@ -664,7 +667,7 @@ pub async fn set_convergence_action(
     input: SetConvergenceActionInput,
 ) -> Result<convergence_action::Model> {
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let next_year = chrono::Datelike::year(&today()) + 1;
+    let next_year = chrono::Datelike::year(&app.clock.today()) + 1;
     if !(2018..=next_year).contains(&input.year) {
         return Err(bad("input.year", format!("must be 2018–{next_year}")));
     }
@@ -672,7 +675,7 @@ pub async fn set_convergence_action(
         (ActionStatus::Done, None) => {
             return Err(bad("input.doneOn", "is required when the status is DONE"));
         }
-        (_, Some(d)) => Some(not_future(d, "input.doneOn")?),
+        (_, Some(d)) => Some(not_future(app.clock.today(), d, "input.doneOn")?),
         (_, None) => None,
     };
     if let Some(s) = input.score

@@ -330,9 +330,9 @@ pub fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate)> {
     Some((first, next.pred_opt()?))
 }
 
-/// The current calendar year as a period label.
-pub fn current_year() -> String {
-    keluarga_core::service::today().year().to_string()
+/// The calendar year of `today` as a period label.
+pub fn year_of(today: NaiveDate) -> String {
+    today.year().to_string()
 }
 
 #[cfg(test)]

@@ -4,15 +4,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
 use crate::actor::{Actor, Scope};
+use crate::domain::AppContext;
 use crate::entity::{
     activity, activity_organiser, activity_participant, activity_participant_count, cadre_role,
     commitment, family, family_member, household, organisation, person, programme,
     programme_target, region,
 };
+use crate::records::{Reader, Record};
 use crate::store;
 
 /// The error type of loaders (cloneable, as async-graphql requires).
@@ -90,93 +92,57 @@ impl Loader<ChildrenKey> for ChildrenLoader {
     }
 }
 
-/// Rows of `E` by primary key, restricted to the actor's scope on `region_col` when it has one.
-pub struct ById<E: EntityTrait> {
-    db: DatabaseConnection,
-    scope: Scope,
-    id_col: E::Column,
-    region_col: Option<E::Column>,
-    id_of: fn(&E::Model) -> Uuid,
-    ancestors_too: bool,
+/// Rows of `E` by primary key, through the request's [`Reader`] (scope, access rule, audit).
+pub struct ById<E: Record> {
+    reader: Reader,
+    _e: std::marker::PhantomData<fn() -> E>,
 }
 
-impl<E: EntityTrait> ById<E> {
-    /// Also loads rows of the regions above the scope (reference data such as organisations:
-    /// a city operator sees the provincial bodies working in the city).
-    pub fn with_ancestors(mut self) -> Self {
-        self.ancestors_too = true;
-        self
-    }
-
-    /// A loader of `E` by `id_col`, scoped on `region_col` when given.
-    pub fn new(
-        db: DatabaseConnection,
-        scope: Scope,
-        id_col: E::Column,
-        region_col: Option<E::Column>,
-        id_of: fn(&E::Model) -> Uuid,
-    ) -> Self {
+impl<E: Record> ById<E> {
+    /// The loader of `E` for `reader`'s actor.
+    pub fn new(reader: Reader) -> Self {
         ById {
-            db,
-            scope,
-            id_col,
-            region_col,
-            id_of,
-            ancestors_too: false,
+            reader,
+            _e: std::marker::PhantomData,
         }
     }
 }
 
-impl<E> Loader<Uuid> for ById<E>
-where
-    E: EntityTrait + Send + Sync + 'static,
-    E::Model: Clone + Send + Sync + 'static,
-    E::Column: Send + Sync,
-{
+fn load_err(e: crate::error::Error) -> LoadError {
+    match e {
+        crate::error::Error::Db(d) => Arc::new(d),
+        other => Arc::new(DbErr::Custom(other.to_string())),
+    }
+}
+
+impl<E: Record> Loader<Uuid> for ById<E> {
     type Value = E::Model;
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, E::Model>, LoadError> {
-        let mut q = E::find().filter(self.id_col.is_in(keys.iter().copied()));
-        if let Some(col) = self.region_col {
-            let mut cond = sea_orm::Condition::any().add(store::in_scope(col, &self.scope));
-            if self.ancestors_too {
-                let ancestors = crate::region_code::ancestors_of(self.scope.code());
-                if !ancestors.is_empty() {
-                    cond = cond.add(col.is_in(ancestors));
-                }
-            }
-            q = q.filter(cond);
-        }
-        let rows = q.all(&self.db).await.map_err(Arc::new)?;
-        Ok(rows.into_iter().map(|m| ((self.id_of)(&m), m)).collect())
+        let rows = self.reader.by_ids::<E>(keys).await.map_err(load_err)?;
+        Ok(rows.into_iter().map(|m| (E::id_of(&m), m)).collect())
     }
 }
 
-/// Rows of `E` grouped by a foreign key (one-to-many), in id order.
-pub struct ByParent<E: EntityTrait> {
-    db: DatabaseConnection,
+/// Rows of `E` grouped by a foreign key (one-to-many), in id order, through the request's
+/// [`Reader`]: rows outside the actor's scope are left out and personal rows are audited.
+pub struct ByParent<E: Record> {
+    reader: Reader,
     fk_col: E::Column,
-    id_col: E::Column,
     fk_of: fn(&E::Model) -> Uuid,
 }
 
-impl<E> Loader<Uuid> for ByParent<E>
-where
-    E: EntityTrait + Send + Sync + 'static,
-    E::Model: Clone + Send + Sync + 'static,
-    E::Column: Send + Sync,
-{
+impl<E: Record> Loader<Uuid> for ByParent<E> {
     type Value = Vec<E::Model>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<E::Model>>, LoadError> {
-        let rows = E::find()
-            .filter(self.fk_col.is_in(keys.iter().copied()))
-            .order_by_asc(self.id_col)
-            .all(&self.db)
+        let rows = self
+            .reader
+            .by_parent::<E>(self.fk_col, keys)
             .await
-            .map_err(Arc::new)?;
+            .map_err(load_err)?;
         let mut out: HashMap<Uuid, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for r in rows {
             out.entry((self.fk_of)(&r)).or_default().push(r);
@@ -185,31 +151,25 @@ where
     }
 }
 
+/// A `ById` loader of `E` for `reader`.
+pub fn by_id<E: Record>(reader: &Reader) -> DataLoader<ById<E>> {
+    DataLoader::new(ById::new(reader.clone()), tokio::spawn)
+}
+
 /// Every loader of the core registry for one request.
 pub struct CoreLoaders;
 
 impl CoreLoaders {
-    /// Adds the core loaders, scoped to `actor`, to a request.
+    /// Adds the request's [`Reader`] and the core loaders, scoped to `actor`, to a request.
     pub fn attach(
-        db: &DatabaseConnection,
+        app: &AppContext,
         actor: &Actor,
         req: async_graphql::Request,
     ) -> async_graphql::Request {
+        let db = &app.db;
         let scope = actor.scope.clone();
-        macro_rules! by_id {
-            ($m:ident, $region:expr) => {
-                DataLoader::new(
-                    ById::<$m::Entity>::new(
-                        db.clone(),
-                        scope.clone(),
-                        $m::Column::Id,
-                        $region,
-                        |m| m.id,
-                    ),
-                    tokio::spawn,
-                )
-            };
-        }
+        let reader = Reader::new(app, actor);
+        let r = &reader;
         req.data(DataLoader::new(
             RegionLoader {
                 db: db.clone(),
@@ -224,100 +184,75 @@ impl CoreLoaders {
             },
             tokio::spawn,
         ))
-        .data(DataLoader::new(
-            ById::<organisation::Entity>::new(
-                db.clone(),
-                scope.clone(),
-                organisation::Column::Id,
-                Some(organisation::Column::RegionCode),
-                |m| m.id,
-            )
-            .with_ancestors(),
-            tokio::spawn,
-        ))
-        .data(by_id!(programme, Some(programme::Column::RegionCode)))
-        .data(by_id!(person, Some(person::Column::RegionCode)))
-        .data(by_id!(family, Some(family::Column::RegionCode)))
-        .data(by_id!(household, Some(household::Column::RegionCode)))
-        .data(by_id!(activity, Some(activity::Column::RegionCode)))
-        .data(by_id!(cadre_role, Some(cadre_role::Column::RegionCode)))
+        .data(by_id::<organisation::Entity>(r))
+        .data(by_id::<programme::Entity>(r))
+        .data(by_id::<person::Entity>(r))
+        .data(by_id::<family::Entity>(r))
+        .data(by_id::<household::Entity>(r))
+        .data(by_id::<activity::Entity>(r))
+        .data(by_id::<cadre_role::Entity>(r))
         .data(parent::<programme_target::Entity>(
-            db,
+            r,
             programme_target::Column::ProgrammeId,
-            programme_target::Column::Id,
             |m| m.programme_id,
         ))
         .data(parent::<activity_organiser::Entity>(
-            db,
+            r,
             activity_organiser::Column::ActivityId,
-            activity_organiser::Column::Id,
             |m| m.activity_id,
         ))
         .data(parent::<activity_participant::Entity>(
-            db,
+            r,
             activity_participant::Column::ActivityId,
-            activity_participant::Column::Id,
             |m| m.activity_id,
         ))
         .data(parent::<activity_participant_count::Entity>(
-            db,
+            r,
             activity_participant_count::Column::ActivityId,
-            activity_participant_count::Column::Id,
             |m| m.activity_id,
         ))
         .data(parent::<commitment::Entity>(
-            db,
+            r,
             commitment::Column::ActivityId,
-            commitment::Column::Id,
             |m| m.activity_id,
         ))
         .data(parent::<cadre_role::Entity>(
-            db,
+            r,
             cadre_role::Column::PersonId,
-            cadre_role::Column::Id,
             |m| m.person_id,
         ))
         .data(parent::<family_member::Entity>(
-            db,
+            r,
             family_member::Column::FamilyId,
-            family_member::Column::Id,
             |m| m.family_id,
         ))
         .data(MemberOf(parent::<family_member::Entity>(
-            db,
+            r,
             family_member::Column::PersonId,
-            family_member::Column::Id,
             |m| m.person_id,
         )))
         .data(parent::<family::Entity>(
-            db,
+            r,
             family::Column::HouseholdId,
-            family::Column::Id,
             |m| m.household_id.unwrap_or_default(),
         ))
+        .data(reader)
     }
 }
 
 /// Family memberships keyed by person (a second `ByParent<family_member>` needs its own type).
 pub struct MemberOf(pub DataLoader<ByParent<family_member::Entity>>);
 
-/// A `ByParent` loader of `E` grouped by `fk_col`.
-pub fn parent<E>(
-    db: &DatabaseConnection,
+/// A `ByParent` loader of `E` grouped by `fk_col`, reading through `reader`.
+pub fn parent<E: Record>(
+    reader: &Reader,
     fk_col: E::Column,
-    id_col: E::Column,
     fk_of: fn(&E::Model) -> Uuid,
-) -> DataLoader<ByParent<E>>
-where
-    E: EntityTrait + Send + Sync + 'static,
-    E::Model: Clone + Send + Sync + 'static,
-    E::Column: Send + Sync,
-{
+) -> DataLoader<ByParent<E>> {
     DataLoader::new(
         ByParent {
-            db: db.clone(),
+            reader: reader.clone(),
             fk_col,
-            id_col,
             fk_of,
         },
         tokio::spawn,

@@ -17,3 +17,8 @@ pub fn app_actor<'a>(
         ctx.data_unchecked::<crate::Actor>(),
     )
 }
+
+/// The request's [`Reader`](crate::records::Reader): the only way resolvers reach rows.
+pub fn reader<'a>(ctx: &'a async_graphql::Context<'_>) -> &'a crate::records::Reader {
+    ctx.data_unchecked::<crate::records::Reader>()
+}

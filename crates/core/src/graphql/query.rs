@@ -7,19 +7,20 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 use crate::actor::{Actor, Role};
-use crate::domain::{AppContext, RegionType};
+use crate::domain::RegionType;
 use crate::entity::{
     activity, api_key, cadre_role, family, household, organisation, person, programme,
 };
 use crate::error::{Error, GqlResultExt, internal};
-use crate::graphql::app_actor;
 use crate::graphql::inputs::*;
 use crate::graphql::region::region_handles;
 use crate::graphql::types::*;
+use crate::graphql::{app_actor, reader};
 use crate::id::decode_uuid;
-use crate::pagination::{Page, PageArgs, SortDirection, keyset_page};
+use crate::pagination::{Page, PageArgs, SortDirection};
+use crate::records::{Reader, Record};
 use crate::stats::{Sex, StatisticsFilter, StatsDimension, StatsSource, grouped};
-use crate::{service, store};
+use crate::store;
 
 /// Registry queries (core's part of the query root).
 pub struct RegistryQuery<R>(PhantomData<fn() -> R>);
@@ -28,24 +29,6 @@ impl<R> Default for RegistryQuery<R> {
     fn default() -> Self {
         RegistryQuery(PhantomData)
     }
-}
-
-/// Restricts `q` to rows whose `col` lies in the actor's scope, narrowed to `region_code` (a
-/// malformed code is BAD_USER_INPUT on `filter.regionCode`).
-pub fn within<E: EntityTrait>(
-    q: Select<E>,
-    col: E::Column,
-    actor: &Actor,
-    region_code: Option<&str>,
-) -> async_graphql::Result<Select<E>> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
-    Ok(
-        match actor.scope_for(region_code, "filter.regionCode").gql()? {
-            Some(s) => q.filter(store::in_scope(col, &s)),
-            // The requested region is outside the actor's scope: a condition no row meets.
-            None => q.filter(Expr::val(1).eq(0)),
-        },
-    )
 }
 
 #[Object]
@@ -64,12 +47,9 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            organisation::Entity::find(),
-            organisation::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<organisation::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(kind) = f.kind {
             q = q.filter(organisation::Column::Kind.eq(kind.as_str()));
         }
@@ -81,28 +61,26 @@ impl<R: RegionType> RegistryQuery<R> {
             NameOrderField::Name => organisation::Column::Name,
             NameOrderField::Created => organisation::Column::Id,
         };
-        keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            sort,
-            organisation::Column::Id,
-            order.direction,
-            &args,
-            move |m| {
-                (
-                    if order.field == NameOrderField::Name {
-                        m.name.clone()
-                    } else {
-                        m.id.to_string()
-                    },
-                    m.id.to_string(),
-                )
-            },
-            Organisation::new,
-        )
-        .await
-        .gql()
+        reader(ctx)
+            .page(
+                q,
+                sort,
+                order.direction,
+                &args,
+                move |m| {
+                    (
+                        if order.field == NameOrderField::Name {
+                            m.name.clone()
+                        } else {
+                            m.id.to_string()
+                        },
+                        m.id.to_string(),
+                    )
+                },
+                Organisation::new,
+            )
+            .await
+            .gql()
     }
 
     /// Programmes in the actor's scope.
@@ -119,12 +97,9 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            programme::Entity::find(),
-            programme::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<programme::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(d) = f.domain {
             q = q.filter(programme::Column::Domain.eq(d.as_str()));
         }
@@ -136,28 +111,26 @@ impl<R: RegionType> RegistryQuery<R> {
             NameOrderField::Name => programme::Column::Name,
             NameOrderField::Created => programme::Column::Id,
         };
-        keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            sort,
-            programme::Column::Id,
-            order.direction,
-            &args,
-            move |m| {
-                (
-                    if order.field == NameOrderField::Name {
-                        m.name.clone()
-                    } else {
-                        m.id.to_string()
-                    },
-                    m.id.to_string(),
-                )
-            },
-            Programme::new,
-        )
-        .await
-        .gql()
+        reader(ctx)
+            .page(
+                q,
+                sort,
+                order.direction,
+                &args,
+                move |m| {
+                    (
+                        if order.field == NameOrderField::Name {
+                            m.name.clone()
+                        } else {
+                            m.id.to_string()
+                        },
+                        m.id.to_string(),
+                    )
+                },
+                Programme::new,
+            )
+            .await
+            .gql()
     }
 
     /// Activities in the actor's scope.
@@ -174,12 +147,9 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            activity::Entity::find(),
-            activity::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<activity::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(k) = f.kind {
             q = q.filter(activity::Column::Kind.eq(k.as_str()));
         }
@@ -200,27 +170,25 @@ impl<R: RegionType> RegistryQuery<R> {
             ActivityOrderField::HeldOn => activity::Column::HeldOn,
             ActivityOrderField::Title => activity::Column::Title,
         };
-        keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            sort,
-            activity::Column::Id,
-            order.direction,
-            &args,
-            move |m| {
-                (
-                    match order.field {
-                        ActivityOrderField::HeldOn => m.held_on.to_string(),
-                        ActivityOrderField::Title => m.title.clone(),
-                    },
-                    m.id.to_string(),
-                )
-            },
-            Activity::new,
-        )
-        .await
-        .gql()
+        reader(ctx)
+            .page(
+                q,
+                sort,
+                order.direction,
+                &args,
+                move |m| {
+                    (
+                        match order.field {
+                            ActivityOrderField::HeldOn => m.held_on.to_string(),
+                            ActivityOrderField::Title => m.title.clone(),
+                        },
+                        m.id.to_string(),
+                    )
+                },
+                Activity::new,
+            )
+            .await
+            .gql()
     }
 
     /// Persons in the actor's scope. Roles with record access see personal fields (and the read
@@ -238,12 +206,9 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            person::Entity::find(),
-            person::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<person::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(sex) = f.sex {
             q = q.filter(person::Column::Sex.eq(sex.letter()));
         }
@@ -271,7 +236,7 @@ impl<R: RegionType> RegistryQuery<R> {
         }
         let order = order_by.unwrap_or_default();
         let page = record_page(
-            app,
+            reader(ctx),
             q,
             person::Column::RegisteredOn,
             person::Column::Id,
@@ -279,13 +244,6 @@ impl<R: RegionType> RegistryQuery<R> {
             &args,
             |m: &person::Model| (m.registered_on, m.id),
             Person::new,
-        )
-        .await?;
-        audit(
-            app,
-            actor,
-            "person",
-            page.edges.iter().map(|e| e.node.model.id),
         )
         .await?;
         Ok(page)
@@ -305,12 +263,9 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            family::Entity::find(),
-            family::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<family::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(d) = f.registered_from {
             q = q.filter(family::Column::RegisteredOn.gte(d));
         }
@@ -318,7 +273,7 @@ impl<R: RegionType> RegistryQuery<R> {
             q = q.filter(family::Column::RegisteredOn.lte(d));
         }
         let page = record_page(
-            app,
+            reader(ctx),
             q,
             family::Column::RegisteredOn,
             family::Column::Id,
@@ -326,13 +281,6 @@ impl<R: RegionType> RegistryQuery<R> {
             &args,
             |m: &family::Model| (m.registered_on, m.id),
             Family::new,
-        )
-        .await?;
-        audit(
-            app,
-            actor,
-            "family",
-            page.edges.iter().map(|e| e.node.model.id),
         )
         .await?;
         Ok(page)
@@ -352,12 +300,9 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            household::Entity::find(),
-            household::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<household::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(d) = f.registered_from {
             q = q.filter(household::Column::RegisteredOn.gte(d));
         }
@@ -365,7 +310,7 @@ impl<R: RegionType> RegistryQuery<R> {
             q = q.filter(household::Column::RegisteredOn.lte(d));
         }
         let page = record_page(
-            app,
+            reader(ctx),
             q,
             household::Column::RegisteredOn,
             household::Column::Id,
@@ -373,13 +318,6 @@ impl<R: RegionType> RegistryQuery<R> {
             &args,
             |m: &household::Model| (m.registered_on, m.id),
             Household::new,
-        )
-        .await?;
-        audit(
-            app,
-            actor,
-            "household",
-            page.edges.iter().map(|e| e.node.model.id),
         )
         .await?;
         Ok(page)
@@ -398,12 +336,9 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            cadre_role::Entity::find(),
-            cadre_role::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<cadre_role::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(r) = f.role {
             q = q.filter(cadre_role::Column::Role.eq(r.as_str()));
         }
@@ -424,19 +359,17 @@ impl<R: RegionType> RegistryQuery<R> {
                 .gql()?),
             );
         }
-        keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            cadre_role::Column::Id,
-            cadre_role::Column::Id,
-            SortDirection::Asc,
-            &args,
-            |m| (m.id.to_string(), m.id.to_string()),
-            CadreRole::new,
-        )
-        .await
-        .gql()
+        reader(ctx)
+            .page(
+                q,
+                cadre_role::Column::Id,
+                SortDirection::Asc,
+                &args,
+                |m| (m.id.to_string(), m.id.to_string()),
+                CadreRole::new,
+            )
+            .await
+            .gql()
     }
 
     /// The person with this NIK, if registered in the actor's scope (roles with record access).
@@ -453,18 +386,12 @@ impl<R: RegionType> RegistryQuery<R> {
             return Err(Error::forbidden("look persons up by NIK")).gql();
         }
         let hashed = app.pii.nik(&nik, "nik").gql()?;
-        let found = person::Entity::find()
-            .filter(person::Column::NikHash.eq(hashed.hash))
-            .filter(store::in_scope(person::Column::RegionCode, &actor.scope))
-            .one(&app.db)
-            .await
-            .map_err(|e| internal(&e))?;
-        if let Some(p) = &found {
-            service::audit_read(&app.db, actor, "person", &[p.id])
-                .await
-                .gql()?;
-        }
-        Ok(found.map(Person::new))
+        let r = reader(ctx);
+        let q = r
+            .select::<person::Entity>(None)
+            .gql()?
+            .filter(person::Column::NikHash.eq(hashed.hash));
+        Ok(r.one(q).await.gql()?.map(Person::new))
     }
 
     /// Grouped counts of persons, families, cadres or activity participants by region level,
@@ -539,7 +466,7 @@ impl<R: RegionType> RegistryQuery<R> {
     reason = "the shared shape of every record list"
 )]
 async fn record_page<E, N, D>(
-    app: &AppContext,
+    reader: &Reader,
     q: Select<E>,
     date_col: E::Column,
     id_col: E::Column,
@@ -549,49 +476,31 @@ async fn record_page<E, N, D>(
     to_node: fn(E::Model) -> N,
 ) -> async_graphql::Result<Page<N>>
 where
-    E: EntityTrait,
-    E::Model: Sync,
+    E: Record,
     N: async_graphql::OutputType,
     D: ToString,
 {
     let by_date = order.field == RecordOrderField::RegisteredOn;
     let sort = if by_date { date_col } else { id_col };
-    keyset_page(
-        &app.db,
-        app.db.clone(),
-        q,
-        sort,
-        id_col,
-        order.direction,
-        args,
-        move |m| {
-            let (d, id) = key(m);
-            (
-                if by_date {
-                    d.to_string()
-                } else {
-                    id.to_string()
-                },
-                id.to_string(),
-            )
-        },
-        to_node,
-    )
-    .await
-    .gql()
-}
-
-async fn audit(
-    app: &AppContext,
-    actor: &Actor,
-    entity: &str,
-    ids: impl Iterator<Item = uuid::Uuid>,
-) -> async_graphql::Result<()> {
-    if !actor.has_record_access() {
-        return Ok(());
-    }
-    let ids: Vec<uuid::Uuid> = ids.collect();
-    service::audit_read(&app.db, actor, entity, &ids)
+    reader
+        .page(
+            q,
+            sort,
+            order.direction,
+            args,
+            move |m| {
+                let (d, id) = key(m);
+                (
+                    if by_date {
+                        d.to_string()
+                    } else {
+                        id.to_string()
+                    },
+                    id.to_string(),
+                )
+            },
+            to_node,
+        )
         .await
         .gql()
 }

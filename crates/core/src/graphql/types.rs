@@ -62,12 +62,10 @@ where
 }
 
 /// The rows of `E` under the parent `key`, through the request's `ByParent<E>` loader.
-pub async fn many<E>(ctx: &Context<'_>, key: Uuid) -> async_graphql::Result<Vec<E::Model>>
-where
-    E: sea_orm::EntityTrait + Send + Sync + 'static,
-    E::Model: Clone + Send + Sync + 'static,
-    E::Column: Send + Sync,
-{
+pub async fn many<E: crate::records::Record>(
+    ctx: &Context<'_>,
+    key: Uuid,
+) -> async_graphql::Result<Vec<E::Model>> {
     Ok(one::<Uuid, ByParent<E>>(ctx, key)
         .await?
         .unwrap_or_default())

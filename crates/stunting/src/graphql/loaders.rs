@@ -6,10 +6,9 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
 use keluarga_core::entity::cadre_role;
-use keluarga_core::graphql::loaders::{ById, LoadError, parent};
+use keluarga_core::graphql::loaders::{LoadError, by_id, parent};
 use keluarga_core::kinds::CadreRoleKind;
-use keluarga_core::service::today;
-use keluarga_core::{Actor, Scope};
+use keluarga_core::{Actor, Reader, Scope};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -29,6 +28,7 @@ fn db_err(e: impl std::fmt::Display) -> LoadError {
 pub struct PosyanduCadres {
     db: DatabaseConnection,
     scope: Scope,
+    today: NaiveDate,
 }
 
 impl Loader<String> for PosyanduCadres {
@@ -39,7 +39,7 @@ impl Loader<String> for PosyanduCadres {
         &self,
         keys: &[String],
     ) -> Result<HashMap<String, Vec<cadre_role::Model>>, LoadError> {
-        let today = today();
+        let today = self.today;
         let rows = cadre_role::Entity::find()
             .filter(cadre_role::Column::RegionCode.is_in(keys.iter().cloned()))
             .filter(keluarga_core::store::in_scope(
@@ -153,60 +153,46 @@ impl Loader<FacetKey> for FacetLoader {
     }
 }
 
-/// Adds every loader of the stunting domain, scoped to `actor`, to a request.
+/// Adds every loader of the stunting domain, reading through the request's `Reader`.
 pub fn attach(
-    db: &DatabaseConnection,
+    app: &keluarga_core::AppContext,
     actor: &Actor,
     req: async_graphql::Request,
 ) -> async_graphql::Request {
+    let reader = Reader::new(app, actor);
+    let r = &reader;
     let scope = actor.scope.clone();
-    macro_rules! by_id {
-        ($m:ident) => {
-            DataLoader::new(
-                ById::<$m::Entity>::new(
-                    db.clone(),
-                    scope.clone(),
-                    $m::Column::Id,
-                    Some($m::Column::RegionCode),
-                    |m| m.id,
-                ),
-                tokio::spawn,
-            )
-        };
-    }
-    req.data(by_id!(child))
-        .data(by_id!(posyandu))
-        .data(by_id!(measurement))
-        .data(by_id!(tpk_team))
-        .data(by_id!(foster_parent))
+    let db = &app.db;
+    req.data(by_id::<child::Entity>(r))
+        .data(by_id::<posyandu::Entity>(r))
+        .data(by_id::<measurement::Entity>(r))
+        .data(by_id::<tpk_team::Entity>(r))
+        .data(by_id::<foster_parent::Entity>(r))
         .data(parent::<measurement::Entity>(
-            db,
+            r,
             measurement::Column::ChildId,
-            measurement::Column::Id,
             |m| m.child_id,
         ))
         .data(parent::<measurement_revision::Entity>(
-            db,
+            r,
             measurement_revision::Column::MeasurementId,
-            measurement_revision::Column::Id,
             |m| m.measurement_id,
         ))
         .data(parent::<tpk_member::Entity>(
-            db,
+            r,
             tpk_member::Column::TeamId,
-            tpk_member::Column::Id,
             |m| m.team_id,
         ))
         .data(parent::<foster_parent_child::Entity>(
-            db,
+            r,
             foster_parent_child::Column::FosterParentId,
-            foster_parent_child::Column::Id,
             |m| m.foster_parent_id,
         ))
         .data(DataLoader::new(
             PosyanduCadres {
                 db: db.clone(),
                 scope: scope.clone(),
+                today: app.clock.today(),
             },
             tokio::spawn,
         ))

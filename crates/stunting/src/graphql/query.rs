@@ -7,12 +7,11 @@ use async_graphql::{Context, InputObject, Object};
 use chrono::{Months, NaiveDate};
 use keluarga_core::entity::person;
 use keluarga_core::error::{Error as CoreError, GqlResultExt, internal};
-use keluarga_core::graphql::app_actor as ctx2;
-use keluarga_core::graphql::query::within;
 use keluarga_core::graphql::region::region_handles;
+use keluarga_core::graphql::{app_actor as ctx2, reader};
 use keluarga_core::id::decode_uuid;
-use keluarga_core::pagination::{Page, PageArgs, SortDirection, keyset_page};
-use keluarga_core::service::{audit_read, today};
+use keluarga_core::pagination::{Page, PageArgs, SortDirection};
+
 use keluarga_core::stats::{Sex, StatisticsFilter};
 use keluarga_core::{Actor, RegionType};
 use sea_orm::sea_query::{Expr, Query};
@@ -87,12 +86,9 @@ impl<R: RegionType> StuntingQuery<R> {
         require_health_access(actor)?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            child::Entity::find(),
-            child::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<child::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(p) = &f.posyandu_id {
             q = q.filter(
                 child::Column::PosyanduId
@@ -106,7 +102,7 @@ impl<R: RegionType> StuntingQuery<R> {
             persons.and_where(person::Column::Sex.eq(sex.letter()));
             by_person = true;
         }
-        let today = today();
+        let today = app.clock.today();
         let months_ago = |m: i32, field: &str| -> async_graphql::Result<NaiveDate> {
             if !(0..=60).contains(&m) {
                 return Err(CoreError::bad(field, "must be 0–60")).gql();
@@ -145,21 +141,17 @@ impl<R: RegionType> StuntingQuery<R> {
                 [cat.as_str()],
             ));
         }
-        let page = keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            child::Column::Id,
-            child::Column::Id,
-            SortDirection::Asc,
-            &args,
-            |m| (m.id.to_string(), m.id.to_string()),
-            Child::new,
-        )
-        .await
-        .gql()?;
-        let ids: Vec<uuid::Uuid> = page.edges.iter().map(|e| e.node.model.id).collect();
-        audit_read(&app.db, actor, "child", &ids).await.gql()?;
+        let page = reader(ctx)
+            .page(
+                q,
+                child::Column::Id,
+                SortDirection::Asc,
+                &args,
+                |m| (m.id.to_string(), m.id.to_string()),
+                Child::new,
+            )
+            .await
+            .gql()?;
         Ok(page)
     }
 
@@ -182,12 +174,9 @@ impl<R: RegionType> StuntingQuery<R> {
         require_health_access(actor)?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            measurement::Entity::find(),
-            measurement::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<measurement::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(c) = &f.child_id {
             q = q.filter(
                 measurement::Column::ChildId.eq(decode_uuid(c, "Child", "filter.childId").gql()?),
@@ -236,21 +225,15 @@ impl<R: RegionType> StuntingQuery<R> {
         if let Some(m) = f.max_age_months {
             q = q.filter(measurement::Column::AgeDays.lt(first_day(m + 1)));
         }
-        let page = keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            measurement::Column::MeasuredOn,
-            measurement::Column::Id,
-            direction,
-            &args,
-            |m| (m.measured_on.to_string(), m.id.to_string()),
-            Measurement::new,
-        )
-        .await
-        .gql()?;
-        let ids: Vec<uuid::Uuid> = page.edges.iter().map(|e| e.node.model.id).collect();
-        audit_read(&app.db, actor, "measurement", &ids)
+        let page = reader(ctx)
+            .page(
+                q,
+                measurement::Column::MeasuredOn,
+                direction,
+                &args,
+                |m| (m.measured_on.to_string(), m.id.to_string()),
+                Measurement::new,
+            )
             .await
             .gql()?;
         Ok(page)
@@ -269,25 +252,20 @@ impl<R: RegionType> StuntingQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let q = within(
-            posyandu::Entity::find(),
-            posyandu::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
-        keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            posyandu::Column::Name,
-            posyandu::Column::Id,
-            SortDirection::Asc,
-            &args,
-            |m| (m.name.clone(), m.id.to_string()),
-            Posyandu::new,
-        )
-        .await
-        .gql()
+        let q = reader(ctx)
+            .select::<posyandu::Entity>(f.region_code.as_deref())
+            .gql()?;
+        reader(ctx)
+            .page(
+                q,
+                posyandu::Column::Name,
+                SortDirection::Asc,
+                &args,
+                |m| (m.name.clone(), m.id.to_string()),
+                Posyandu::new,
+            )
+            .await
+            .gql()
     }
 
     /// TPK teams in your scope, by name.
@@ -303,25 +281,20 @@ impl<R: RegionType> StuntingQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let q = within(
-            tpk_team::Entity::find(),
-            tpk_team::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
-        keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            tpk_team::Column::Name,
-            tpk_team::Column::Id,
-            SortDirection::Asc,
-            &args,
-            |m| (m.name.clone(), m.id.to_string()),
-            TpkTeam::new,
-        )
-        .await
-        .gql()
+        let q = reader(ctx)
+            .select::<tpk_team::Entity>(f.region_code.as_deref())
+            .gql()?;
+        reader(ctx)
+            .page(
+                q,
+                tpk_team::Column::Name,
+                SortDirection::Asc,
+                &args,
+                |m| (m.name.clone(), m.id.to_string()),
+                TpkTeam::new,
+            )
+            .await
+            .gql()
     }
 
     /// Pendampingan visits in your scope, newest first (roles with record access).
@@ -342,12 +315,9 @@ impl<R: RegionType> StuntingQuery<R> {
         require_health_access(actor)?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            pendampingan::Entity::find(),
-            pendampingan::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<pendampingan::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(t) = &team_id {
             q = q.filter(
                 pendampingan::Column::TeamId.eq(decode_uuid(t, "TpkTeam", "teamId").gql()?),
@@ -356,19 +326,17 @@ impl<R: RegionType> StuntingQuery<R> {
         if let Some(d) = f.on {
             q = q.filter(pendampingan::Column::VisitedOn.gte(d));
         }
-        keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            pendampingan::Column::VisitedOn,
-            pendampingan::Column::Id,
-            SortDirection::Desc,
-            &args,
-            |m| (m.visited_on.to_string(), m.id.to_string()),
-            Pendampingan::new,
-        )
-        .await
-        .gql()
+        reader(ctx)
+            .page(
+                q,
+                pendampingan::Column::VisitedOn,
+                SortDirection::Desc,
+                &args,
+                |m| (m.visited_on.to_string(), m.id.to_string()),
+                Pendampingan::new,
+            )
+            .await
+            .gql()
     }
 
     /// Foster parents (orang tua asuh) in your scope; with `filter.on`, only those active that day.
@@ -384,12 +352,9 @@ impl<R: RegionType> StuntingQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = within(
-            foster_parent::Entity::find(),
-            foster_parent::Column::RegionCode,
-            actor,
-            f.region_code.as_deref(),
-        )?;
+        let mut q = reader(ctx)
+            .select::<foster_parent::Entity>(f.region_code.as_deref())
+            .gql()?;
         if let Some(d) = f.on {
             q = q.filter(foster_parent::Column::StartedOn.lte(d)).filter(
                 sea_orm::Condition::any()
@@ -397,19 +362,17 @@ impl<R: RegionType> StuntingQuery<R> {
                     .add(foster_parent::Column::EndedOn.gte(d)),
             );
         }
-        keyset_page(
-            &app.db,
-            app.db.clone(),
-            q,
-            foster_parent::Column::Id,
-            foster_parent::Column::Id,
-            SortDirection::Asc,
-            &args,
-            |m| (m.id.to_string(), m.id.to_string()),
-            FosterParent::new,
-        )
-        .await
-        .gql()
+        reader(ctx)
+            .page(
+                q,
+                foster_parent::Column::Id,
+                SortDirection::Asc,
+                &args,
+                |m| (m.id.to_string(), m.id.to_string()),
+                FosterParent::new,
+            )
+            .await
+            .gql()
     }
 
     /// The 8 convergence actions of a regency/city for a year (NOT_STARTED where nothing was

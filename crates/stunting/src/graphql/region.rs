@@ -11,7 +11,7 @@ use crate::graphql::loaders::{FacetFigures, FacetKey, FacetLoader};
 use keluarga_core::graphql::types::one;
 
 use crate::graphql::types::Rate;
-use crate::stats::{current_year, parse_period};
+use crate::stats::{parse_period, year_of};
 
 /// The stunting domain's part of `Region`: one namespaced field.
 pub struct RegionStuntingPart<R> {
@@ -37,7 +37,11 @@ impl<R: RegionType> RegionStuntingPart<R> {
     ) -> async_graphql::Result<RegionStunting> {
         let actor = ctx.data_unchecked::<Actor>();
         actor.require_read().gql()?;
-        let label = period.unwrap_or_else(current_year);
+        let today = ctx
+            .data_unchecked::<keluarga_core::AppContext>()
+            .clock
+            .today();
+        let label = period.unwrap_or_else(|| year_of(today));
         let Some((from, to)) = parse_period(&label) else {
             return Err(CoreError::bad(
                 "period",

@@ -1,15 +1,21 @@
-//! The stunting domain: posyandu, children and their measurements (with revisions), TPK teams,
+//! The stunting domain's tables (its one migration; keep its name, databases record it): posyandu, children and their measurements (with revisions), TPK teams,
 //! their members and pendampingan visits, the 8 convergence actions, and foster parents.
+
+#![expect(
+    elided_lifetimes_in_paths,
+    reason = "MigrationTrait's async_trait signatures take `&SchemaManager` without a lifetime"
+)]
 
 use sea_orm_migration::prelude::*;
 
-use crate::util::{
+use migration::util::{
     bookkeeping, boolean, code, date, date_null, double_null, fk, id, index, int, text, text_null,
     timestamp, uuid, uuid_null,
 };
 
+/// Creates the stunting tables.
 #[derive(DeriveMigrationName)]
-pub(crate) struct Migration;
+pub struct Migration;
 
 /// Tables in creation order; `down()` drops them in reverse.
 const TABLES: [&str; 10] = [

@@ -1,0 +1,268 @@
+//! The one way rows reach a resolver: [`Reader`], built per request from the actor.
+//!
+//! Every table the API returns is a [`Record`]: it names its GraphQL type, the column that places
+//! it in a region, and its [`Access`] rule. Root lists, `node`/`nodes`, relation fields and their
+//! DataLoaders all read through a `Reader`, which checks the rule, applies the actor's scope, and
+//! queues the audit entry of every personal record it returns. Declare a record with [`record!`].
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select,
+};
+use uuid::Uuid;
+
+use crate::actor::{Actor, Scope};
+use crate::audit::AuditSink;
+use crate::domain::AppContext;
+use crate::error::{Error, Result};
+use crate::pagination::{Page, PageArgs, SortDirection};
+use crate::store::in_scope;
+
+/// Who may read a record, and whether reading it is audit-logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reference data (organisations, programmes, posyandu...): every authenticated role, in scope.
+    Reference,
+    /// Personal records (persons, families...): roles with record access, whose reads are
+    /// audit-logged, and ANALYST, who sees them de-identified.
+    Personal,
+    /// Children's and health data (children, measurements, visits): roles with record access
+    /// only; every read is audit-logged.
+    Health,
+}
+
+impl Access {
+    /// True when `actor` may read records under this rule.
+    pub fn allows(self, actor: &Actor) -> bool {
+        match self {
+            Access::Reference => actor.can_read(),
+            Access::Personal => actor.can_list_records(),
+            Access::Health => actor.has_record_access(),
+        }
+    }
+
+    /// True when a read by `actor` is audit-logged.
+    pub fn audited(self, actor: &Actor) -> bool {
+        self != Access::Reference && actor.has_record_access()
+    }
+
+    /// True for personal records (audited reads, hidden from roles without record access).
+    pub fn is_personal(self) -> bool {
+        self != Access::Reference
+    }
+}
+
+/// A table the API returns rows of. Implement it with [`record!`].
+pub trait Record:
+    EntityTrait<Model: Clone + Send + Sync + 'static, Column: Send + Sync> + Send + Sync + 'static
+{
+    /// The GraphQL type name of its rows (also the kind of their global ids).
+    const TYPE: &'static str;
+    /// Who may read it.
+    const ACCESS: Access;
+    /// Rows in the regions above the actor's scope are visible too (reference data such as a
+    /// provincial organisation working in a city).
+    const VISIBLE_FROM_BELOW: bool = false;
+    /// The primary key column.
+    fn id_col() -> Self::Column;
+    /// The region-code column that scopes it; `None` for rows reachable only through a scoped
+    /// parent (a family's members, a team's members).
+    fn region_col() -> Option<Self::Column>;
+    /// The primary key of a row.
+    fn id_of(m: &Self::Model) -> Uuid;
+}
+
+/// What the schema says about one record type (for documentation and the personal-data test).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordInfo {
+    /// The GraphQL type name.
+    pub type_name: &'static str,
+    /// Its access rule.
+    pub access: Access,
+}
+
+/// The [`RecordInfo`] of `E`.
+pub fn info<E: Record>() -> RecordInfo {
+    RecordInfo {
+        type_name: E::TYPE,
+        access: E::ACCESS,
+    }
+}
+
+/// Implements [`Record`] for the entity of module `$m` (with `id` and, when named, a region
+/// column): `record!(child, "Child", Health, region: RegionCode)`.
+#[macro_export]
+macro_rules! record {
+    ($m:ident, $ty:literal, $access:ident $(, region: $col:ident)? $(, visible_from_below: $vfb:literal)?) => {
+        impl $crate::records::Record for $m::Entity {
+            const TYPE: &'static str = $ty;
+            const ACCESS: $crate::records::Access = $crate::records::Access::$access;
+            $(const VISIBLE_FROM_BELOW: bool = $vfb;)?
+            fn id_col() -> $m::Column {
+                $m::Column::Id
+            }
+            fn region_col() -> Option<$m::Column> {
+                None $(.or(Some($m::Column::$col)))?
+            }
+            fn id_of(m: &$m::Model) -> ::uuid::Uuid {
+                m.id
+            }
+        }
+    };
+}
+
+/// The per-request reader: the actor, its scope and the audit queue. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    db: DatabaseConnection,
+    actor: Actor,
+    audit: AuditSink,
+}
+
+impl Reader {
+    /// The reader of `actor`.
+    pub fn new(app: &AppContext, actor: &Actor) -> Self {
+        Reader {
+            db: app.db.clone(),
+            actor: actor.clone(),
+            audit: app.audit.clone(),
+        }
+    }
+
+    /// The actor.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The database.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Fails unless the actor may read `E` (UNAUTHENTICATED for anonymous, else FORBIDDEN).
+    pub fn allow<E: Record>(&self) -> Result<()> {
+        self.actor.require_read()?;
+        if E::ACCESS.allows(&self.actor) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(match E::ACCESS {
+                Access::Health => "read children's or health records",
+                _ => "read individual records",
+            }))
+        }
+    }
+
+    fn scope_condition<E: Record>(&self, scope: &Scope) -> Condition {
+        let Some(col) = E::region_col() else {
+            return Condition::all();
+        };
+        let mut cond = Condition::any().add(in_scope(col, scope));
+        if E::VISIBLE_FROM_BELOW {
+            let above = crate::region_code::ancestors_of(self.actor.scope.code());
+            if !above.is_empty() {
+                cond = cond.add(col.is_in(above));
+            }
+        }
+        cond
+    }
+
+    /// The rows of `E` the actor may see, narrowed to `region_code` when given (a malformed
+    /// code is BAD_USER_INPUT on `filter.regionCode`; a region outside the scope matches nothing).
+    pub fn select<E: Record>(&self, region_code: Option<&str>) -> Result<Select<E>> {
+        self.allow::<E>()?;
+        let q = E::find();
+        Ok(
+            match (
+                self.actor.scope_for(region_code, "filter.regionCode")?,
+                E::region_col(),
+            ) {
+                (Some(s), Some(col)) => q.filter(in_scope(col, &s)),
+                (Some(_), None) => q,
+                (None, _) => q.filter(Expr::val(1).eq(0)),
+            },
+        )
+    }
+
+    /// Queues the audit entry of reading `ids` of `E`, when `E`'s rule asks for one.
+    pub async fn audit<E: Record>(&self, ids: impl IntoIterator<Item = Uuid>) -> Result<()> {
+        if !E::ACCESS.audited(&self.actor) {
+            return Ok(());
+        }
+        let table = E::default().table_name().to_owned();
+        self.audit
+            .read(&self.actor, &table, ids.into_iter().collect())
+            .await
+    }
+
+    /// Runs `select` (from [`Reader::select`]) and audits what it returns.
+    pub async fn all<E: Record>(&self, select: Select<E>) -> Result<Vec<E::Model>> {
+        let rows = select.all(&self.db).await?;
+        self.audit::<E>(rows.iter().map(E::id_of)).await?;
+        Ok(rows)
+    }
+
+    /// Runs `select` for one row and audits it.
+    pub async fn one<E: Record>(&self, select: Select<E>) -> Result<Option<E::Model>> {
+        let row = select.one(&self.db).await?;
+        self.audit::<E>(row.iter().map(E::id_of)).await?;
+        Ok(row)
+    }
+
+    /// One keyset page of `select` (from [`Reader::select`]) ordered by (`sort`, id), audited.
+    pub async fn page<E: Record, N: async_graphql::OutputType>(
+        &self,
+        select: Select<E>,
+        sort: E::Column,
+        dir: SortDirection,
+        args: &PageArgs,
+        cursor_of: impl Fn(&E::Model) -> (String, String),
+        to_node: impl Fn(E::Model) -> N,
+    ) -> Result<Page<N>> {
+        let mut ids = Vec::new();
+        let page = crate::pagination::keyset_page(
+            &self.db,
+            self.db.clone(),
+            select,
+            sort,
+            E::id_col(),
+            dir,
+            args,
+            cursor_of,
+            |m| {
+                ids.push(E::id_of(&m));
+                to_node(m)
+            },
+        )
+        .await?;
+        self.audit::<E>(ids).await?;
+        Ok(page)
+    }
+
+    /// Rows of `E` by id, in the actor's scope; nothing when the actor may not read `E`.
+    pub async fn by_ids<E: Record>(&self, ids: &[Uuid]) -> Result<Vec<E::Model>> {
+        if !E::ACCESS.allows(&self.actor) {
+            return Ok(Vec::new());
+        }
+        let q = E::find()
+            .filter(E::id_col().is_in(ids.iter().copied()))
+            .filter(self.scope_condition::<E>(&self.actor.scope));
+        self.all(q).await
+    }
+
+    /// Rows of `E` whose `fk` is one of `keys`, in id order and in the actor's scope; nothing when
+    /// the actor may not read `E`.
+    pub async fn by_parent<E: Record>(
+        &self,
+        fk: E::Column,
+        keys: &[Uuid],
+    ) -> Result<Vec<E::Model>> {
+        if !E::ACCESS.allows(&self.actor) {
+            return Ok(Vec::new());
+        }
+        let q = E::find()
+            .filter(fk.is_in(keys.iter().copied()))
+            .filter(self.scope_condition::<E>(&self.actor.scope))
+            .order_by_asc(E::id_col());
+        self.all(q).await
+    }
+}

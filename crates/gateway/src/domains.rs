@@ -1,0 +1,23 @@
+//! The domains this gateway is built with: the one list the gateway composes from. Everything
+//! that depends on the set of domains (the query, mutation and `Region` roots, the `Node`
+//! interface, config sections, per-request loaders, migrations, demo data, CLI subcommands) is
+//! generated from it by `compose_domains!` (`compose.rs`). To add a domain: add its crate as an
+//! optional dependency and a feature in `Cargo.toml`, then one entry here.
+
+compose_domains! {
+    node_attributes: [
+        #[cfg_attr(
+            feature = "stunting",
+            expect(
+                clippy::large_enum_variant,
+                reason = "a Node lives for one field resolution; boxing every row would cost more"
+            )
+        )]
+    ],
+    domains: [
+        // Children, measurements and WHO z-scores, posyandu, TPK, KPM, convergence actions,
+        // foster parents.
+        #[cfg(feature = "stunting")]
+        stunting: keluarga_stunting::Stunting [Posyandu, Child, Measurement, TpkTeam, FosterParent],
+    ],
+}
