@@ -14,4 +14,5 @@ mod migrations;
 mod nplus1;
 mod registry;
 mod schema;
+mod statistics;
 mod stunting;
