@@ -147,3 +147,182 @@ fn same(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+/// Every aggregate of the convention against a hand count: counts, distinct counts, sums, means,
+/// medians (odd and even groups) and rates, grouped by village and sex, with suppression.
+#[tokio::test]
+async fn every_aggregate_matches_a_hand_count() {
+    use keluarga_core::entity::{activity, activity_participant_count};
+    use keluarga_core::stats::{
+        Aggregate, GroupPlan, Measure, Rate, Source, Spec, StatisticsFilter, StatsDimension,
+        grouped,
+    };
+    use keluarga_core::{Actor, Credential, Scope};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    let t = TestApp::new().await;
+    let db = &t.db.db;
+    let now = chrono::Utc::now();
+    // Two villages of Pekalongan (one activity each, two in the first) and one in Jakarta.
+    let villages = [
+        ("33.75.01.1012", "2026-03-01"),
+        ("33.75.01.1012", "2026-04-01"),
+        ("33.75.02.1001", "2026-03-01"),
+        ("31.71.01.1001", "2026-03-01"),
+    ];
+    let mut activities = Vec::new();
+    for (code, day) in villages {
+        let a = activity::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            title: Set("Pelatihan".into()),
+            kind: Set("TRAINING".into()),
+            held_on: Set(day.parse().unwrap()),
+            venue: Set(None),
+            region_code: Set(code.into()),
+            programme_id: Set(None),
+            stage: Set(None),
+            total_participants: Set(None),
+            description: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        activities.push(a.id);
+    }
+    // (activity, sex, count): village 1012 has counts 4, 6, 9 (P) and 7 (L); village 1001 of
+    // district 02 has 2 (P); Jakarta has 100 (P), outside the scope asked.
+    let rows = [
+        (0, "P", 4),
+        (0, "P", 6),
+        (1, "P", 9),
+        (1, "L", 7),
+        (2, "P", 2),
+        (3, "P", 100),
+    ];
+    for (a, sex, count) in rows {
+        activity_participant_count::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            activity_id: Set(activities[a]),
+            participant_group: Set("KADER".into()),
+            sex: Set(Some(sex.into())),
+            count: Set(count),
+            note: Set(None),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    const MEASURES: &[Measure] = &[
+        Measure {
+            name: "rows",
+            aggregate: Aggregate::Count,
+        },
+        Measure {
+            name: "activities",
+            aggregate: Aggregate::CountDistinct("n.activity_id"),
+        },
+        Measure {
+            name: "people",
+            aggregate: Aggregate::Sum("n.count"),
+        },
+        Measure {
+            name: "mean",
+            aggregate: Aggregate::Mean("n.count"),
+        },
+        Measure {
+            name: "median",
+            aggregate: Aggregate::Median("n.count"),
+        },
+        Measure {
+            name: "women",
+            aggregate: Aggregate::Rate {
+                numerator: "n.sex = 'P'",
+                denominator: "n.sex IS NOT NULL",
+            },
+        },
+    ];
+    let spec = Spec {
+        source: Source {
+            from: &|_, _| {
+                "activity_participant_count n JOIN activity a ON a.id = n.activity_id".to_owned()
+            },
+            region: "a.region_code",
+            date: "a.held_on",
+            sex: Some("n.sex"),
+            filter: "",
+        },
+        measures: MEASURES,
+        people: "people",
+    };
+    let admin = Actor::new(
+        "t",
+        Role::Admin,
+        Scope::new("33.75").unwrap(),
+        Credential::Anonymous,
+    );
+    let filter = StatisticsFilter::default();
+    let plan = GroupPlan::new(&admin, &filter, &[StatsDimension::Village], &[])
+        .unwrap()
+        .unwrap();
+    let cells = grouped(db, &admin, 5, &spec, &plan).await.unwrap();
+    assert_eq!(cells.len(), 2, "{cells:#?}");
+    let v1 = &cells[0];
+    assert_eq!(v1.region.as_deref(), Some("33.75.01.1012"));
+    assert_eq!(v1.int("rows"), Some(4));
+    assert_eq!(v1.int("activities"), Some(2));
+    assert_eq!(v1.int("people"), Some(26));
+    assert_eq!(v1.number("mean"), Some(6.5));
+    assert_eq!(
+        v1.number("median"),
+        Some(6.5),
+        "even group: mean of 6 and 7"
+    );
+    assert_eq!(
+        v1.rate("women"),
+        Some(Rate {
+            numerator: 3,
+            denominator: 4,
+            percent: Some(75.0)
+        })
+    );
+    let v2 = &cells[1];
+    assert_eq!(v2.region.as_deref(), Some("33.75.02.1001"));
+    assert_eq!(v2.number("median"), Some(2.0));
+    assert_eq!(v2.int("people"), Some(2));
+
+    // By sex and month: the median of an odd group (4, 6, 9 in... March has 4, 6 and 2).
+    let plan = GroupPlan::new(
+        &admin,
+        &filter,
+        &[StatsDimension::Sex, StatsDimension::Month],
+        &[],
+    )
+    .unwrap()
+    .unwrap();
+    let cells = grouped(db, &admin, 5, &spec, &plan).await.unwrap();
+    let march_women = cells
+        .iter()
+        .find(|c| c.sex.as_deref() == Some("P") && c.period.as_deref() == Some("2026-03"))
+        .unwrap();
+    assert_eq!(march_women.int("rows"), Some(3));
+    assert_eq!(march_women.number("median"), Some(4.0));
+    assert_eq!(march_women.number("mean"), Some(4.0));
+
+    // A dashboard: groups of fewer than 5 people are withheld, once, with every measure.
+    let dash = Actor::new(
+        "d",
+        Role::Dashboard,
+        Scope::new("33.75").unwrap(),
+        Credential::Anonymous,
+    );
+    let plan = GroupPlan::new(&dash, &filter, &[StatsDimension::Village], &[])
+        .unwrap()
+        .unwrap();
+    let cells = grouped(db, &dash, 5, &spec, &plan).await.unwrap();
+    assert_eq!(cells.len(), 2);
+    assert!(!cells[0].suppressed && cells[0].int("people") == Some(26));
+    assert!(cells[1].suppressed && cells[1].values.is_empty());
+}

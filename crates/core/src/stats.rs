@@ -83,40 +83,208 @@ pub struct StatisticsFilter {
     pub to: Option<NaiveDate>,
 }
 
-/// One base table (or join) that a measure counts over.
-#[derive(Debug, Clone)]
-pub struct StatsSource {
-    /// `FROM` clause, e.g. `person p` or a join.
-    pub from: &'static str,
-    /// The region-code column expression.
-    pub region: &'static str,
-    /// The date column expression used for the period filter and grains.
-    pub date: &'static str,
-    /// The sex column expression (`L`/`P`), if the source has one.
-    pub sex: Option<&'static str>,
-    /// The measure: `COUNT(*)`, `COUNT(DISTINCT x)` or `SUM(x)`.
-    pub measure: &'static str,
-    /// Extra fixed `WHERE` conditions (no user input).
-    pub extra_where: &'static str,
+/// How one measure aggregates the rows of its group. Expressions and conditions are SQL over the
+/// source's columns, written by the domain (never user input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// The number of rows.
+    Count,
+    /// The number of rows meeting a condition.
+    CountIf(&'static str),
+    /// The number of distinct values of an expression.
+    CountDistinct(&'static str),
+    /// The sum of an integer expression.
+    Sum(&'static str),
+    /// The mean of a numeric expression (2 decimals).
+    Mean(&'static str),
+    /// The median of a numeric expression (2 decimals; the mean of the middle two for an even
+    /// number of values).
+    Median(&'static str),
+    /// Rows meeting `numerator` among rows meeting `denominator`, with the percentage (1 decimal).
+    Rate {
+        /// The condition counted above the line.
+        numerator: &'static str,
+        /// The condition counted below the line.
+        denominator: &'static str,
+    },
 }
 
-/// One group of a statistics answer, before suppression and region naming.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatsCell {
-    /// The region code of the group, when grouped by a region level.
+/// A named measure of a domain's statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    /// Its name, used to read it from a [`Cell`].
+    pub name: &'static str,
+    /// How it aggregates.
+    pub aggregate: Aggregate,
+}
+
+/// A grouping dimension of a domain (besides core's region levels, periods and sex): a SQL
+/// expression over the source's columns that gives each row its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dimension {
+    /// Its name (the GraphQL enum value in lower case, for errors).
+    pub name: &'static str,
+    /// The label expression.
+    pub sql: &'static str,
+}
+
+/// A rate: numerator, denominator and percentage.
+#[derive(Debug, Clone, Copy, PartialEq, async_graphql::SimpleObject)]
+pub struct Rate {
+    /// Records meeting the condition.
+    pub numerator: i64,
+    /// Records the rate is taken over.
+    pub denominator: i64,
+    /// 100 × numerator / denominator, 1 decimal; null when the denominator is 0.
+    pub percent: Option<f64>,
+}
+
+impl Rate {
+    /// `n` of `d`, rounded the one way every statistic rounds.
+    pub fn of(n: i64, d: i64) -> Rate {
+        Rate {
+            numerator: n,
+            denominator: d,
+            percent: (d > 0).then(|| (1000.0 * n as f64 / d as f64).round() / 10.0),
+        }
+    }
+}
+
+/// Rounds to `decimals` places, half away from zero.
+pub fn round(x: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (x * f).round() / f
+}
+
+/// The value of one measure in one group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StatValue {
+    /// A count or sum.
+    Int(i64),
+    /// A mean or median; `None` when the group has no values.
+    Number(Option<f64>),
+    /// A rate.
+    Rate(Rate),
+}
+
+/// Where a statistic's rows come from: a `FROM` item over which the measures aggregate, and
+/// the columns core groups and filters by.
+pub struct Source<'a> {
+    /// Writes the `FROM` item (a table with its alias, a join, or a parenthesised subquery
+    /// followed by an alias). It is given the request's scope, period and grain, so that a
+    /// subquery can pick (say) each child's latest row per period bucket; it binds values in
+    /// the order they appear.
+    pub from: &'a FromFn,
+    /// The region-code column.
+    pub region: &'static str,
+    /// The date column the period filter and grains use.
+    pub date: &'static str,
+    /// The sex column (`L`/`P`), if the rows have one.
+    pub sex: Option<&'static str>,
+    /// Fixed extra `WHERE` conditions (no user input); empty for none.
+    pub filter: &'static str,
+}
+
+/// Writes a source's `FROM` item.
+pub type FromFn = dyn Fn(&mut Binder, &SourceArgs<'_>) -> String + Sync;
+
+/// What a [`Source`] is given to write its `FROM` item.
+pub struct SourceArgs<'a> {
+    /// The scope counted in.
+    pub scope: &'a crate::actor::Scope,
+    /// First day of the period.
+    pub from: Option<NaiveDate>,
+    /// Last day of the period.
+    pub to: Option<NaiveDate>,
+    /// The grain grouped by, if any.
+    pub grain: Option<StatsDimension>,
+    /// The backend.
+    pub backend: DbBackend,
+}
+
+impl SourceArgs<'_> {
+    /// The SQL of the period label of `col` at the requested grain, if any.
+    pub fn grain_of(&self, col: &str) -> Option<String> {
+        self.grain.and_then(|g| period_sql(self.backend, col, g))
+    }
+}
+
+/// A domain's statistic: its source, its measures, and which measure counts the people a
+/// group is about (for suppression).
+pub struct Spec<'a> {
+    /// The rows.
+    pub source: Source<'a>,
+    /// The measures, in output order.
+    pub measures: &'a [Measure],
+    /// The measure (a count) that suppression compares with the threshold.
+    pub people: &'static str,
+}
+
+/// One group of a statistics answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The region code of the group, when grouped by a region level (or by listed regions).
     pub region: Option<String>,
     /// The period label, when grouped by a grain.
     pub period: Option<String>,
     /// The sex letter, when grouped by sex.
     pub sex: Option<String>,
-    /// The measure; `None` when suppressed.
-    pub value: Option<i64>,
-    /// True when the cell counted fewer people than the threshold and the actor lacks record access.
+    /// The labels of the domain dimensions grouped by, in request order.
+    pub dims: Vec<Option<String>>,
+    /// The measures by name; empty when suppressed.
+    pub values: Vec<(&'static str, StatValue)>,
+    /// True when the group counts fewer people than the threshold and the actor lacks record
+    /// access: its measures are withheld.
     pub suppressed: bool,
 }
 
+impl Cell {
+    /// The measure `name`, unless suppressed.
+    pub fn value(&self, name: &str) -> Option<StatValue> {
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+    }
+
+    /// A count or sum.
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.value(name)? {
+            StatValue::Int(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A rate.
+    pub fn rate(&self, name: &str) -> Option<Rate> {
+        match self.value(name)? {
+            StatValue::Rate(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// A mean or median.
+    pub fn number(&self, name: &str) -> Option<f64> {
+        match self.value(name)? {
+            StatValue::Number(v) => v,
+            _ => None,
+        }
+    }
+
+    /// The label of the `i`-th domain dimension grouped by.
+    pub fn dim(&self, i: usize) -> Option<&str> {
+        self.dims.get(i).and_then(Option::as_deref)
+    }
+}
+
+/// Whether a group of `people` is withheld from `actor`: the one disclosure rule of every
+/// statistic, table and facet.
+pub fn suppressed(actor_has_record_access: bool, threshold: i64, people: i64) -> bool {
+    !actor_has_record_access && people < threshold
+}
+
 /// The SQL of a period label at a grain, for both backends.
-fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<String> {
+pub fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<String> {
     let pg = backend == DbBackend::Postgres;
     Some(match dim {
         StatsDimension::Year if pg => format!("to_char({col}, 'YYYY')"),
@@ -131,30 +299,37 @@ fn period_sql(backend: DbBackend, col: &str, dim: StatsDimension) -> Option<Stri
     })
 }
 
-/// A grouped statistics request checked against the actor: the scope to count in and the SQL of
-/// the chosen region level, period grain and sex split. Every domain's statistics start here.
+/// A grouped statistics request checked against the actor: the scope to count in, the period,
+/// and what to group by. Every domain's statistics start here.
 #[derive(Debug, Clone)]
 pub struct GroupPlan {
     /// The actor's scope narrowed to the requested region.
     pub scope: crate::actor::Scope,
+    /// First day of the period.
+    pub from: Option<NaiveDate>,
+    /// Last day of the period.
+    pub to: Option<NaiveDate>,
     /// The region level to group by, if any.
     pub level: Option<RegionLevel>,
-    /// The SQL of the period label to group by, if any.
-    pub grain: Option<String>,
+    /// The period grain to group by, if any.
+    pub grain: Option<StatsDimension>,
     /// Whether to split by sex.
     pub by_sex: bool,
+    /// The domain dimensions to group by, in request order.
+    pub dims: Vec<Dimension>,
+    /// Only these regions (all of one level), each a group: the region facets' batched form.
+    pub regions: Option<Vec<String>>,
 }
 
 impl GroupPlan {
-    /// Checks `filter` and `groups` (at most one region level and one grain; `to` not before
-    /// `from`); `None` when the requested region lies outside the actor's scope. `date` is the
-    /// column the grain is computed from.
+    /// Checks `filter`, the core dimensions `groups` (at most one region level and one grain;
+    /// each once) and the domain dimensions `dims`; `None` when the requested region lies
+    /// outside the actor's scope.
     pub fn new(
         actor: &Actor,
         filter: &StatisticsFilter,
         groups: &[StatsDimension],
-        backend: DbBackend,
-        date: &str,
+        dims: &[Dimension],
     ) -> Result<Option<GroupPlan>> {
         actor.require_read()?;
         let Some(scope) = actor.scope_for(filter.region_code.as_deref(), "filter.regionCode")?
@@ -170,90 +345,291 @@ impl GroupPlan {
         if levels.len() > 1 {
             return Err(Error::bad("groupBy", "group by at most one region level"));
         }
-        let grains: Vec<String> = groups
+        let grains: Vec<StatsDimension> = groups
             .iter()
-            .filter_map(|d| period_sql(backend, date, *d))
+            .copied()
+            .filter(|d| {
+                matches!(
+                    d,
+                    StatsDimension::Year | StatsDimension::Quarter | StatsDimension::Month
+                )
+            })
             .collect();
         if grains.len() > 1 {
             return Err(Error::bad("groupBy", "group by at most one period grain"));
         }
         Ok(Some(GroupPlan {
             scope,
+            from: filter.from,
+            to: filter.to,
             level: levels.first().copied(),
-            grain: grains.into_iter().next(),
+            grain: grains.first().copied(),
             by_sex: groups.contains(&StatsDimension::Sex),
+            dims: dims.to_vec(),
+            regions: None,
         }))
+    }
+
+    /// The plan of a region facet: `codes` (all of one level) as groups, over a period, inside
+    /// `scope`.
+    pub fn regions(
+        scope: crate::actor::Scope,
+        codes: Vec<String>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> GroupPlan {
+        GroupPlan {
+            scope,
+            from: Some(from),
+            to: Some(to),
+            level: None,
+            grain: None,
+            by_sex: false,
+            dims: Vec::new(),
+            regions: Some(codes),
+        }
     }
 }
 
-/// Runs one grouped statistics query and applies suppression.
-///
-/// `groups` may name each dimension once; at most one region level and one grain.
+fn aggregate_sql(a: Aggregate) -> String {
+    let count_if = |c: &str| format!("SUM(CASE WHEN {c} THEN 1 ELSE 0 END)");
+    match a {
+        Aggregate::Count => "COUNT(*)".to_owned(),
+        Aggregate::CountIf(c) => count_if(c),
+        Aggregate::CountDistinct(e) => format!("COUNT(DISTINCT {e})"),
+        Aggregate::Sum(e) => format!("SUM({e})"),
+        Aggregate::Mean(e) => format!("AVG(CAST({e} AS DOUBLE PRECISION))"),
+        // Computed by a second, windowed statement.
+        Aggregate::Median(_) => "NULL".to_owned(),
+        Aggregate::Rate {
+            numerator,
+            denominator,
+        } => format!("{}, {}", count_if(numerator), count_if(denominator)),
+    }
+}
+
+/// Runs a grouped statistic: one `GROUP BY` over the source (plus one windowed statement per
+/// median), in the plan's scope and period, then applies suppression for `actor`.
 pub async fn grouped<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     threshold: i64,
-    source: &StatsSource,
-    filter: &StatisticsFilter,
-    groups: &[StatsDimension],
-) -> Result<Vec<StatsCell>> {
-    let backend = db.get_database_backend();
-    let Some(plan) = GroupPlan::new(actor, filter, groups, backend, source.date)? else {
-        // The requested region is outside the actor's scope: nothing to count.
-        return Ok(Vec::new());
-    };
-    if plan.by_sex && source.sex.is_none() {
-        return Err(Error::bad("groupBy", "this measure cannot be split by sex"));
+    spec: &Spec<'_>,
+    plan: &GroupPlan,
+) -> Result<Vec<Cell>> {
+    if plan.by_sex && spec.source.sex.is_none() {
+        return Err(Error::bad(
+            "groupBy",
+            "this statistic cannot be split by sex",
+        ));
     }
-
-    let mut binder = Binder::new(backend);
-    let null = "NULL".to_owned();
-    let region_expr = plan
-        .level
-        .map(|l| format!("substr({}, 1, {})", source.region, l.code_len()))
-        .unwrap_or_else(|| null.clone());
-    let period_expr = plan.grain.clone().unwrap_or_else(|| null.clone());
-    let sex_expr = if plan.by_sex {
-        source.sex.unwrap_or("NULL").to_owned()
-    } else {
-        null
-    };
-    let mut wheres = vec![binder.in_scope(source.region, &plan.scope)];
-    if let Some(from) = filter.from {
-        let p = binder.bind(from);
-        wheres.push(format!("{} >= {p}", source.date));
-    }
-    if let Some(to) = filter.to {
-        let p = binder.bind(to);
-        wheres.push(format!("{} <= {p}", source.date));
-    }
-    if !source.extra_where.is_empty() {
-        wheres.push(source.extra_where.to_owned());
-    }
-    let sql = format!(
-        "SELECT {region_expr} AS g_region, {period_expr} AS g_period, {sex_expr} AS g_sex, \
-         CAST({measure} AS BIGINT) AS g_value FROM {from} WHERE {wheres} \
-         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        measure = source.measure,
-        from = source.from,
-        wheres = wheres.join(" AND "),
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, binder.values))
-        .await?;
-    let suppress = !actor.has_record_access();
-    let mut cells = Vec::with_capacity(rows.len());
-    for row in rows {
-        let value: Option<i64> = row.try_get("", "g_value")?;
-        let value = value.unwrap_or(0);
-        let suppressed = suppress && value < threshold;
-        cells.push(StatsCell {
-            region: row.try_get("", "g_region")?,
-            period: row.try_get("", "g_period")?,
-            sex: row.try_get("", "g_sex")?,
-            value: (!suppressed).then_some(value),
-            suppressed,
-        });
+    let mut cells = run(db, spec, plan).await?;
+    let access = actor.has_record_access();
+    for c in &mut cells {
+        let people = c.int(spec.people).unwrap_or(0);
+        if suppressed(access, threshold, people) {
+            c.suppressed = true;
+            c.values.clear();
+        }
     }
     Ok(cells)
+}
+
+/// The group keys of a plan as SQL expressions: region, period, sex, then domain dimensions.
+fn keys(spec: &Spec<'_>, plan: &GroupPlan, backend: DbBackend) -> Vec<String> {
+    let src = &spec.source;
+    let region = match (&plan.regions, plan.level) {
+        (Some(codes), _) => {
+            let len = codes.first().map_or(0, String::len);
+            format!("substr({}, 1, {len})", src.region)
+        }
+        (None, Some(l)) => format!("substr({}, 1, {})", src.region, l.code_len()),
+        (None, None) => "NULL".to_owned(),
+    };
+    let period = plan
+        .grain
+        .and_then(|g| period_sql(backend, src.date, g))
+        .unwrap_or_else(|| "NULL".to_owned());
+    let sex = match (plan.by_sex, src.sex) {
+        (true, Some(s)) => s.to_owned(),
+        _ => "NULL".to_owned(),
+    };
+    let mut out = vec![region, period, sex];
+    out.extend(plan.dims.iter().map(|d| d.sql.to_owned()));
+    out
+}
+
+/// `FROM ... WHERE ...` of a plan, binding in SQL order.
+fn from_where(b: &mut Binder, spec: &Spec<'_>, plan: &GroupPlan) -> String {
+    let src = &spec.source;
+    let args = SourceArgs {
+        scope: &plan.scope,
+        from: plan.from,
+        to: plan.to,
+        grain: plan.grain,
+        backend: b.backend,
+    };
+    let from = (src.from)(b, &args);
+    let mut wheres = vec![b.in_scope(src.region, &plan.scope)];
+    if let Some(d) = plan.from {
+        let p = b.bind(d);
+        wheres.push(format!("{} >= {p}", src.date));
+    }
+    if let Some(d) = plan.to {
+        let p = b.bind(d);
+        wheres.push(format!("{} <= {p}", src.date));
+    }
+    if let Some(codes) = &plan.regions {
+        let len = codes.first().map_or(0, String::len);
+        let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+        wheres.push(format!(
+            "substr({}, 1, {len}) IN ({})",
+            src.region,
+            list.join(", ")
+        ));
+    }
+    if !src.filter.is_empty() {
+        wheres.push(src.filter.to_owned());
+    }
+    format!("FROM {from} WHERE {}", wheres.join(" AND "))
+}
+
+fn key_list(n: usize) -> String {
+    (1..=n)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+type Key = Vec<Option<String>>;
+
+fn read_key(row: &sea_orm::QueryResult, n: usize) -> Result<Key> {
+    (0..n)
+        .map(|i| Ok(row.try_get::<Option<String>>("", &format!("k{i}"))?))
+        .collect()
+}
+
+/// Runs the plan without suppression.
+async fn run<C: ConnectionTrait>(db: &C, spec: &Spec<'_>, plan: &GroupPlan) -> Result<Vec<Cell>> {
+    let backend = db.get_database_backend();
+    let keys = keys(spec, plan, backend);
+    let n = keys.len();
+    let mut select: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("{k} AS k{i}"))
+        .collect();
+    for (j, m) in spec.measures.iter().enumerate() {
+        match m.aggregate {
+            Aggregate::Rate {
+                numerator,
+                denominator,
+            } => {
+                for (c, suffix) in [(numerator, "n"), (denominator, "d")] {
+                    select.push(format!(
+                        "CAST({} AS BIGINT) AS m{j}{suffix}",
+                        aggregate_sql(Aggregate::CountIf(c))
+                    ));
+                }
+            }
+            Aggregate::Mean(_) | Aggregate::Median(_) => {
+                select.push(format!("{} AS m{j}", aggregate_sql(m.aggregate)));
+            }
+            a => select.push(format!("CAST({} AS BIGINT) AS m{j}", aggregate_sql(a))),
+        }
+    }
+    let mut b = Binder::new(backend);
+    let fw = from_where(&mut b, spec, plan);
+    let sql = format!(
+        "SELECT {} {fw} GROUP BY {k} ORDER BY {k}",
+        select.join(", "),
+        k = key_list(n)
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, b.values))
+        .await?;
+    let mut cells = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let key = read_key(row, n)?;
+        let mut values = Vec::with_capacity(spec.measures.len());
+        for (j, m) in spec.measures.iter().enumerate() {
+            let int =
+                |c: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>>("", c)?.unwrap_or(0)) };
+            let v = match m.aggregate {
+                Aggregate::Rate { .. } => {
+                    StatValue::Rate(Rate::of(int(&format!("m{j}n"))?, int(&format!("m{j}d"))?))
+                }
+                Aggregate::Mean(_) => StatValue::Number(
+                    row.try_get::<Option<f64>>("", &format!("m{j}"))?
+                        .map(|x| round(x, 2)),
+                ),
+                Aggregate::Median(_) => StatValue::Number(None),
+                _ => StatValue::Int(int(&format!("m{j}"))?),
+            };
+            values.push((m.name, v));
+        }
+        cells.push(Cell {
+            region: key[0].clone(),
+            period: key[1].clone(),
+            sex: key[2].clone(),
+            dims: key[3..].to_vec(),
+            values,
+            suppressed: false,
+        });
+    }
+    for (j, m) in spec.measures.iter().enumerate() {
+        if let Aggregate::Median(expr) = m.aggregate {
+            let medians = median(db, spec, plan, &keys, expr).await?;
+            for c in &mut cells {
+                let key: Key = [c.region.clone(), c.period.clone(), c.sex.clone()]
+                    .into_iter()
+                    .chain(c.dims.iter().cloned())
+                    .collect();
+                c.values[j].1 = StatValue::Number(medians.get(&key).copied());
+            }
+        }
+    }
+    Ok(cells)
+}
+
+/// The median of `expr` per group: rows numbered within their group, then the middle one (or
+/// the mean of the middle two), on both backends.
+async fn median<C: ConnectionTrait>(
+    db: &C,
+    spec: &Spec<'_>,
+    plan: &GroupPlan,
+    keys: &[String],
+    expr: &str,
+) -> Result<std::collections::HashMap<Key, f64>> {
+    let backend = db.get_database_backend();
+    let n = keys.len();
+    let cols: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("{k} AS k{i}"))
+        .collect();
+    let part = (0..n)
+        .map(|i| format!("k{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut b = Binder::new(backend);
+    let fw = from_where(&mut b, spec, plan);
+    let sql = format!(
+        "SELECT {part}, AVG(CAST(v AS DOUBLE PRECISION)) AS med FROM (\
+           SELECT {part}, v, ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY v) AS rn, \
+                  COUNT(*) OVER (PARTITION BY {part}) AS cnt \
+           FROM (SELECT {cols}, {expr} AS v {fw} AND ({expr}) IS NOT NULL) valued \
+         ) numbered WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2) GROUP BY {part}",
+        cols = cols.join(", "),
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, b.values))
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for row in &rows {
+        if let Some(m) = row.try_get::<Option<f64>>("", "med")? {
+            out.insert(read_key(row, n)?, round(m, 2));
+        }
+    }
+    Ok(out)
 }

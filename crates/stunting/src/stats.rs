@@ -1,13 +1,16 @@
-//! Stunting statistics (ARCHITECTURE §6): one grouped query over each child's latest measurement in
-//! the period (per period bucket when grouped by a grain), in the actor's scope, with small-cell
-//! suppression. Flagged z-scores are left out of their index's denominator and counted apart;
-//! oedema counts as severe wasting and severe underweight (WHO).
+//! Stunting statistics in core's statistics convention (`keluarga_core::stats`): the source is
+//! each child's latest measurement in the period (per period bucket when grouped by a grain),
+//! the measures are rates and counts over it, and `AGE_GROUP` is the domain's own dimension.
+//! Core builds the grouped SQL, applies the scope, the period and the suppression.
 
 use chrono::{Datelike, NaiveDate};
-use keluarga_core::stats::{GroupPlan, StatisticsFilter, StatsDimension};
+use keluarga_core::stats::{
+    self, Aggregate, Cell, Dimension, GroupPlan, Measure, Rate, Source, SourceArgs, Spec,
+    StatisticsFilter, StatsDimension,
+};
 use keluarga_core::store::Binder;
 use keluarga_core::{Actor, Scope};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 
 use crate::error::Result;
 
@@ -68,7 +71,8 @@ pub enum AgeGroup {
 }
 
 impl AgeGroup {
-    fn parse(s: &str) -> Option<AgeGroup> {
+    /// From its label in SQL (`0-5`, `6-11`, ...).
+    pub fn parse(s: &str) -> Option<AgeGroup> {
         Some(match s {
             "0-5" => AgeGroup::Months0To5,
             "6-11" => AgeGroup::Months6To11,
@@ -81,13 +85,7 @@ impl AgeGroup {
     }
 }
 
-/// Age in days → group: months < k ⇔ days < k × 30.4375, so the day limits are 183, 366, 731,
-/// 1096 and 1461.
-const AGE_GROUP_SQL: &str = "CASE WHEN age_days < 183 THEN '0-5' WHEN age_days < 366 THEN '6-11' \
-     WHEN age_days < 731 THEN '12-23' WHEN age_days < 1096 THEN '24-35' \
-     WHEN age_days < 1461 THEN '36-47' ELSE '48-59' END";
-
-/// The measures of one group.
+/// The measures of one group, read from core's generic cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
     /// Children measured (each child once, by their latest measurement).
@@ -120,94 +118,151 @@ pub struct Counts {
     pub waz_flagged: i64,
 }
 
-/// One group of a stunting statistics answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cell {
-    /// Region code of the group, when grouped by a region level.
-    pub region: Option<String>,
-    /// Period label, when grouped by a grain.
-    pub period: Option<String>,
-    /// Sex letter, when grouped by sex.
-    pub sex: Option<String>,
-    /// Age group, when grouped by it.
-    pub age_group: Option<AgeGroup>,
-    /// The measures; `None` when suppressed.
-    pub counts: Option<Counts>,
-    /// True when fewer children than the threshold were measured and the actor lacks record access.
-    pub suppressed: bool,
+impl Counts {
+    /// The counts of a cell of [`SPEC`]'s measures; `None` when suppressed.
+    pub fn of(cell: &Cell) -> Option<Counts> {
+        if cell.suppressed {
+            return None;
+        }
+        let rate = |n: &str| cell.rate(n).unwrap_or(Rate::of(0, 0));
+        let int = |n: &str| cell.int(n).unwrap_or(0);
+        let (stunting, severe_stunting) = (rate("stunting"), rate("severe_stunting"));
+        let (wasting, severe_wasting, overweight) =
+            (rate("wasting"), rate("severe_wasting"), rate("overweight"));
+        let (underweight, severe_underweight) = (rate("underweight"), rate("severe_underweight"));
+        Some(Counts {
+            measured: int("measured"),
+            haz_valid: stunting.denominator,
+            stunted: stunting.numerator,
+            severely_stunted: severe_stunting.numerator,
+            haz_flagged: int("haz_flagged"),
+            whz_valid: wasting.denominator,
+            wasted: wasting.numerator,
+            severely_wasted: severe_wasting.numerator,
+            overweight: overweight.numerator,
+            whz_flagged: int("whz_flagged"),
+            waz_valid: underweight.denominator,
+            underweight: underweight.numerator,
+            severely_underweight: severe_underweight.numerator,
+            waz_flagged: int("waz_flagged"),
+        })
+    }
 }
 
-const MEASURES: &str = "COUNT(*) AS measured, \
-    SUM(CASE WHEN haz IS NOT NULL AND NOT haz_flag THEN 1 ELSE 0 END) AS haz_valid, \
-    SUM(CASE WHEN haz_category IN ('STUNTED', 'SEVERELY_STUNTED') THEN 1 ELSE 0 END) AS stunted, \
-    SUM(CASE WHEN haz_category = 'SEVERELY_STUNTED' THEN 1 ELSE 0 END) AS severely_stunted, \
-    SUM(CASE WHEN haz_flag THEN 1 ELSE 0 END) AS haz_flagged, \
-    SUM(CASE WHEN oedema OR (whz IS NOT NULL AND NOT whz_flag) THEN 1 ELSE 0 END) AS whz_valid, \
-    SUM(CASE WHEN whz_category IN ('WASTED', 'SEVERELY_WASTED') THEN 1 ELSE 0 END) AS wasted, \
-    SUM(CASE WHEN whz_category = 'SEVERELY_WASTED' THEN 1 ELSE 0 END) AS severely_wasted, \
-    SUM(CASE WHEN whz_category IN ('OVERWEIGHT', 'OBESE') THEN 1 ELSE 0 END) AS overweight, \
-    SUM(CASE WHEN whz_flag THEN 1 ELSE 0 END) AS whz_flagged, \
-    SUM(CASE WHEN oedema OR (waz IS NOT NULL AND NOT waz_flag) THEN 1 ELSE 0 END) AS waz_valid, \
-    SUM(CASE WHEN waz_category IN ('UNDERWEIGHT', 'SEVERELY_UNDERWEIGHT') THEN 1 ELSE 0 END) AS underweight, \
-    SUM(CASE WHEN waz_category = 'SEVERELY_UNDERWEIGHT' THEN 1 ELSE 0 END) AS severely_underweight, \
-    SUM(CASE WHEN waz_flag THEN 1 ELSE 0 END) AS waz_flagged";
+const HAZ_VALID: &str = "haz IS NOT NULL AND NOT haz_flag";
+const WHZ_VALID: &str = "oedema OR (whz IS NOT NULL AND NOT whz_flag)";
+const WAZ_VALID: &str = "oedema OR (waz IS NOT NULL AND NOT waz_flag)";
 
-fn counts(row: &sea_orm::QueryResult) -> Result<Counts> {
-    let g = |c: &str| -> Result<i64> {
-        let v: Option<i64> = row.try_get("", c)?;
-        Ok(v.unwrap_or(0))
-    };
-    Ok(Counts {
-        measured: g("measured")?,
-        haz_valid: g("haz_valid")?,
-        stunted: g("stunted")?,
-        severely_stunted: g("severely_stunted")?,
-        haz_flagged: g("haz_flagged")?,
-        whz_valid: g("whz_valid")?,
-        wasted: g("wasted")?,
-        severely_wasted: g("severely_wasted")?,
-        overweight: g("overweight")?,
-        whz_flagged: g("whz_flagged")?,
-        waz_valid: g("waz_valid")?,
-        underweight: g("underweight")?,
-        severely_underweight: g("severely_underweight")?,
-        waz_flagged: g("waz_flagged")?,
-    })
+const fn rate(name: &'static str, numerator: &'static str, denominator: &'static str) -> Measure {
+    Measure {
+        name,
+        aggregate: Aggregate::Rate {
+            numerator,
+            denominator,
+        },
+    }
 }
 
-/// The latest measurement of each child in `scope` and the period (per `partition` bucket),
-/// as a CTE named `latest`, with `extra` conditions on the measurement.
-fn latest_cte(
-    b: &mut Binder,
-    scope: &Scope,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    partition: Option<&str>,
-    extra: Option<&dyn Fn(&mut Binder) -> String>,
-) -> String {
-    let mut wheres = vec![b.in_scope("m.region_code", scope)];
-    if let Some(f) = from {
+const fn count_if(name: &'static str, condition: &'static str) -> Measure {
+    Measure {
+        name,
+        aggregate: Aggregate::CountIf(condition),
+    }
+}
+
+/// The measures of stunting statistics, over each child's latest measurement. Flagged z-scores
+/// are left out of their index's denominator and counted apart; oedema counts as severe wasting
+/// and severe underweight (WHO).
+pub const MEASURES: &[Measure] = &[
+    Measure {
+        name: "measured",
+        aggregate: Aggregate::Count,
+    },
+    rate(
+        "stunting",
+        "haz_category IN ('STUNTED', 'SEVERELY_STUNTED')",
+        HAZ_VALID,
+    ),
+    rate(
+        "severe_stunting",
+        "haz_category = 'SEVERELY_STUNTED'",
+        HAZ_VALID,
+    ),
+    count_if("haz_flagged", "haz_flag"),
+    rate(
+        "wasting",
+        "whz_category IN ('WASTED', 'SEVERELY_WASTED')",
+        WHZ_VALID,
+    ),
+    rate(
+        "severe_wasting",
+        "whz_category = 'SEVERELY_WASTED'",
+        WHZ_VALID,
+    ),
+    rate(
+        "overweight",
+        "whz_category IN ('OVERWEIGHT', 'OBESE')",
+        WHZ_VALID,
+    ),
+    count_if("whz_flagged", "whz_flag"),
+    rate(
+        "underweight",
+        "waz_category IN ('UNDERWEIGHT', 'SEVERELY_UNDERWEIGHT')",
+        WAZ_VALID,
+    ),
+    rate(
+        "severe_underweight",
+        "waz_category = 'SEVERELY_UNDERWEIGHT'",
+        WAZ_VALID,
+    ),
+    count_if("waz_flagged", "waz_flag"),
+];
+
+/// The age-group dimension: age in days → group; months < k ⇔ days < k × 30.4375, so the day
+/// limits are 183, 366, 731, 1096 and 1461.
+pub const AGE_GROUP: Dimension = Dimension {
+    name: "ageGroup",
+    sql: "CASE WHEN age_days < 183 THEN '0-5' WHEN age_days < 366 THEN '6-11' \
+          WHEN age_days < 731 THEN '12-23' WHEN age_days < 1096 THEN '24-35' \
+          WHEN age_days < 1461 THEN '36-47' ELSE '48-59' END",
+};
+
+/// Each child's latest measurement in the scope and period (per period bucket when grouped by
+/// a grain): the rows every stunting measure counts.
+fn latest(b: &mut Binder, args: &SourceArgs<'_>) -> String {
+    let mut wheres = vec![b.in_scope("m.region_code", args.scope)];
+    if let Some(f) = args.from {
         let p = b.bind(f);
         wheres.push(format!("m.measured_on >= {p}"));
     }
-    if let Some(t) = to {
+    if let Some(t) = args.to {
         let p = b.bind(t);
         wheres.push(format!("m.measured_on <= {p}"));
     }
-    // Placeholders are bound in the order they appear in the SQL (SQLite's `?` are positional).
-    if let Some(e) = extra {
-        wheres.push(e(b));
-    }
-    let (period_col, part) = match partition {
-        Some(p) => (format!("{p} AS g_period"), format!(", {p}")),
-        None => ("NULL AS g_period".to_owned(), String::new()),
-    };
+    let part = args
+        .grain_of("m.measured_on")
+        .map(|g| format!(", {g}"))
+        .unwrap_or_default();
     format!(
-        "WITH latest AS (SELECT m.*, {period_col}, ROW_NUMBER() OVER (PARTITION BY m.child_id{part} \
-         ORDER BY m.measured_on DESC, m.id DESC) AS rn FROM measurement m WHERE {})",
+        "(SELECT * FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.child_id{part} \
+         ORDER BY m.measured_on DESC, m.id DESC) AS rn FROM measurement m WHERE {}) ranked \
+         WHERE rn = 1) latest",
         wheres.join(" AND ")
     )
 }
+
+/// Stunting statistics in core's convention.
+pub const SPEC: Spec<'static> = Spec {
+    source: Source {
+        from: &latest,
+        region: "region_code",
+        date: "measured_on",
+        sex: Some("sex"),
+        filter: "",
+    },
+    measures: MEASURES,
+    people: "measured",
+};
 
 /// Runs the grouped statistics query for `actor`.
 pub async fn grouped<C: ConnectionTrait>(
@@ -218,57 +273,20 @@ pub async fn grouped<C: ConnectionTrait>(
     groups: &[StuntingDimension],
 ) -> Result<Vec<Cell>> {
     let core: Vec<StatsDimension> = groups.iter().filter_map(|g| g.core()).collect();
-    let backend = db.get_database_backend();
-    let Some(plan) = GroupPlan::new(actor, filter, &core, backend, "m.measured_on")? else {
+    let dims: Vec<Dimension> = groups
+        .iter()
+        .filter(|g| **g == StuntingDimension::AgeGroup)
+        .map(|_| AGE_GROUP)
+        .collect();
+    let Some(plan) = GroupPlan::new(actor, filter, &core, &dims)? else {
         // The requested region is outside the actor's scope: nothing to count.
         return Ok(Vec::new());
     };
-    let mut b = Binder::new(backend);
-    let cte = latest_cte(
-        &mut b,
-        &plan.scope,
-        filter.from,
-        filter.to,
-        plan.grain.as_deref(),
-        None,
-    );
-    let region = plan
-        .level
-        .map(|l| format!("substr(region_code, 1, {})", l.code_len()))
-        .unwrap_or_else(|| "NULL".to_owned());
-    let sex = if plan.by_sex { "sex" } else { "NULL" };
-    let age = if groups.contains(&StuntingDimension::AgeGroup) {
-        AGE_GROUP_SQL
-    } else {
-        "NULL"
-    };
-    let sql = format!(
-        "{cte} SELECT {region} AS g_region, g_period, {sex} AS g_sex, {age} AS g_age, {MEASURES} \
-         FROM latest WHERE rn = 1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, b.values))
-        .await?;
-    let suppress = !actor.has_record_access();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let c = counts(&row)?;
-        let suppressed = suppress && c.measured < threshold;
-        let age: Option<String> = row.try_get("", "g_age")?;
-        out.push(Cell {
-            region: row.try_get("", "g_region")?,
-            period: row.try_get("", "g_period")?,
-            sex: row.try_get("", "g_sex")?,
-            age_group: age.as_deref().and_then(AgeGroup::parse),
-            counts: (!suppressed).then_some(c),
-            suppressed,
-        });
-    }
-    Ok(out)
+    Ok(stats::grouped(db, actor, threshold, &SPEC, &plan).await?)
 }
 
-/// The headline figures of many regions (all of one level) for one period, in one query each:
-/// measured children and stunting by region, counted inside the actor's scope.
+/// The headline figures of many regions (all of one level) for one period, in one query,
+/// counted inside `scope` (not suppressed: the facet applies the disclosure rule).
 pub async fn by_regions<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
@@ -276,29 +294,15 @@ pub async fn by_regions<C: ConnectionTrait>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, Counts)>> {
-    let Some(len) = codes.first().map(String::len) else {
+    if codes.is_empty() {
         return Ok(Vec::new());
-    };
-    let backend = db.get_database_backend();
-    let mut b = Binder::new(backend);
-    let extra = |b: &mut Binder| {
-        let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
-        format!("substr(m.region_code, 1, {len}) IN ({})", list.join(", "))
-    };
-    let cte = latest_cte(&mut b, scope, Some(from), Some(to), None, Some(&extra));
-    let sql = format!(
-        "{cte} SELECT substr(region_code, 1, {len}) AS g_region, {MEASURES} \
-         FROM latest WHERE rn = 1 GROUP BY 1"
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, b.values))
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let code: String = row.try_get("", "g_region")?;
-        out.push((code, counts(&row)?));
     }
-    Ok(out)
+    let plan = GroupPlan::regions(scope.clone(), codes.to_vec(), from, to);
+    let cells = stats::grouped(db, &Actor::system(), 0, &SPEC, &plan).await?;
+    Ok(cells
+        .iter()
+        .filter_map(|c| Some((c.region.clone()?, Counts::of(c)?)))
+        .collect())
 }
 
 /// A period written as `2026`, `2026-Q3` or `2026-08`: its first and last day.

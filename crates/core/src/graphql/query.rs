@@ -19,7 +19,10 @@ use crate::graphql::{app_actor, reader};
 use crate::id::decode_uuid;
 use crate::pagination::{Page, PageArgs, SortDirection};
 use crate::records::{Reader, Record};
-use crate::stats::{Sex, StatisticsFilter, StatsDimension, StatsSource, grouped};
+use crate::stats::{
+    Aggregate, FromFn, GroupPlan, Measure, Sex, Source, Spec, StatisticsFilter, StatsDimension,
+    grouped,
+};
 use crate::store;
 
 /// Registry queries (core's part of the query root).
@@ -406,13 +409,16 @@ impl<R: RegionType> RegistryQuery<R> {
     ) -> async_graphql::Result<Vec<RegistryStatisticsRow<R>>> {
         let (app, actor) = app_actor(ctx);
         let filter = filter.unwrap_or_default();
+        let Some(plan) = GroupPlan::new(actor, &filter, &group_by, &[]).gql()? else {
+            // The requested region is outside the actor's scope: nothing to count.
+            return Ok(Vec::new());
+        };
         let cells = grouped(
             &app.db,
             actor,
             app.settings.suppression_threshold,
-            &measure.source(),
-            &filter,
-            &group_by,
+            &measure.spec(),
+            &plan,
         )
         .await
         .gql()?;
@@ -422,10 +428,10 @@ impl<R: RegionType> RegistryQuery<R> {
         Ok(cells
             .into_iter()
             .map(|c| RegistryStatisticsRow {
+                count: c.int("count"),
                 region: c.region.map(&region),
                 period: c.period,
                 sex: c.sex.as_deref().and_then(Sex::from_letter),
-                count: c.value,
                 suppressed: c.suppressed,
             })
             .collect())
@@ -519,40 +525,63 @@ pub enum RegistryMeasure {
 }
 
 impl RegistryMeasure {
-    fn source(self) -> StatsSource {
-        match self {
-            RegistryMeasure::Persons => StatsSource {
-                from: "person p",
-                region: "p.region_code",
-                date: "p.registered_on",
-                sex: Some("p.sex"),
-                measure: "COUNT(*)",
-                extra_where: "",
+    /// The statistic: one count over the registry table it names.
+    fn spec(self) -> Spec<'static> {
+        const COUNT: &[Measure] = &[Measure {
+            name: "count",
+            aggregate: Aggregate::Count,
+        }];
+        const CADRES: &[Measure] = &[Measure {
+            name: "count",
+            aggregate: Aggregate::CountDistinct("c.person_id"),
+        }];
+        const PARTICIPANTS: &[Measure] = &[Measure {
+            name: "count",
+            aggregate: Aggregate::Sum("n.count"),
+        }];
+        let (from, region, date, sex, measures): (&'static FromFn, _, _, _, _) = match self {
+            RegistryMeasure::Persons => (
+                &|_, _| "person p".to_owned(),
+                "p.region_code",
+                "p.registered_on",
+                Some("p.sex"),
+                COUNT,
+            ),
+            RegistryMeasure::Families => (
+                &|_, _| "family f".to_owned(),
+                "f.region_code",
+                "f.registered_on",
+                None,
+                COUNT,
+            ),
+            RegistryMeasure::Cadres => (
+                &|_, _| "cadre_role c JOIN person p ON p.id = c.person_id".to_owned(),
+                "c.region_code",
+                "c.started_on",
+                Some("p.sex"),
+                CADRES,
+            ),
+            RegistryMeasure::ActivityParticipants => (
+                &|_, _| {
+                    "activity_participant_count n JOIN activity a ON a.id = n.activity_id"
+                        .to_owned()
+                },
+                "a.region_code",
+                "a.held_on",
+                Some("n.sex"),
+                PARTICIPANTS,
+            ),
+        };
+        Spec {
+            source: Source {
+                from,
+                region,
+                date,
+                sex,
+                filter: "",
             },
-            RegistryMeasure::Families => StatsSource {
-                from: "family f",
-                region: "f.region_code",
-                date: "f.registered_on",
-                sex: None,
-                measure: "COUNT(*)",
-                extra_where: "",
-            },
-            RegistryMeasure::Cadres => StatsSource {
-                from: "cadre_role c JOIN person p ON p.id = c.person_id",
-                region: "c.region_code",
-                date: "c.started_on",
-                sex: Some("p.sex"),
-                measure: "COUNT(DISTINCT c.person_id)",
-                extra_where: "",
-            },
-            RegistryMeasure::ActivityParticipants => StatsSource {
-                from: "activity_participant_count n JOIN activity a ON a.id = n.activity_id",
-                region: "a.region_code",
-                date: "a.held_on",
-                sex: Some("n.sex"),
-                measure: "SUM(n.count)",
-                extra_where: "",
-            },
+            measures,
+            people: "count",
         }
     }
 }

@@ -447,11 +447,11 @@ impl<R: RegionType> StuntingQuery<R> {
         Ok(cells
             .into_iter()
             .map(|c| StuntingStatisticsRow {
+                counts: stats::Counts::of(&c),
+                age_group: c.dim(0).and_then(stats::AgeGroup::parse),
                 region: c.region.map(&region),
                 period: c.period,
                 sex: c.sex.as_deref().and_then(Sex::from_letter),
-                age_group: c.age_group,
-                counts: c.counts,
                 suppressed: c.suppressed,
             })
             .collect())

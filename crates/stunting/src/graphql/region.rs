@@ -63,7 +63,11 @@ impl<R: RegionType> RegionStuntingPart<R> {
             .data_unchecked::<AppContext>()
             .settings
             .suppression_threshold;
-        let suppressed = !actor.has_record_access() && figures.counts.measured < threshold;
+        let suppressed = keluarga_core::stats::suppressed(
+            actor.has_record_access(),
+            threshold,
+            figures.counts.measured,
+        );
         Ok(RegionStunting {
             period: label,
             from,

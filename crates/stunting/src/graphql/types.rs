@@ -586,27 +586,7 @@ impl<R: RegionType> ConvergenceScorecard<R> {
     }
 }
 
-/// A rate: numerator, denominator and percentage.
-#[derive(SimpleObject, Clone, Copy)]
-pub struct Rate {
-    /// Children with the condition.
-    pub numerator: i64,
-    /// Children with a valid score for the index.
-    pub denominator: i64,
-    /// 100 × numerator / denominator, 1 decimal; null when the denominator is 0.
-    pub percent: Option<f64>,
-}
-
-impl Rate {
-    /// `n` of `d`.
-    pub fn of(n: i64, d: i64) -> Rate {
-        Rate {
-            numerator: n,
-            denominator: d,
-            percent: (d > 0).then(|| (1000.0 * n as f64 / d as f64).round() / 10.0),
-        }
-    }
-}
+pub use keluarga_core::stats::Rate;
 
 /// Values WHO flags as implausible, left out of their index's rates.
 #[derive(SimpleObject)]
