@@ -719,6 +719,24 @@ async fn demo_data_holds_seed_001_and_realistic_prevalence() {
         )
         .await;
     assert_eq!(data["tpkTeams"]["totalCount"], 12);
+    // Foster parents active on a day, and visits in a date range.
+    let dates = t
+        .ok(
+            &admin,
+            r#"{ before: fosterParents(filter: { regionCode: "31.71", activeOn: "2022-12-31" }) { totalCount }
+                 after: fosterParents(filter: { regionCode: "31.71", activeOn: "2023-06-01" }) { totalCount }
+                 october: pendampingan(filter: { regionCode: "31.71", from: "2023-10-01", to: "2023-10-31" }) { totalCount }
+                 all: pendampingan(filter: { regionCode: "31.71" }) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(dates["before"]["totalCount"], 0);
+    assert_eq!(dates["after"]["totalCount"], 4);
+    assert_eq!(
+        dates["october"]["totalCount"], 12,
+        "one visit of each of the 12 teams"
+    );
+    assert_eq!(dates["all"]["totalCount"], 36);
     for team in data["tpkTeams"]["edges"].as_array().unwrap() {
         assert_eq!(team["node"]["members"].as_array().unwrap().len(), 3);
     }
@@ -868,6 +886,13 @@ async fn children_filters_and_node_reads() {
     assert_eq!(n(t.ok(&op, M, f).await), 1);
     let f = json!({ "f": { "sex": "MALE" } });
     assert_eq!(n(t.ok(&op, M, f).await), 4, "children 1 (twice), 3 and 5");
+    // Flagged or not: the fixture has one measurement with an implausible HAZ; the two
+    // answers split the whole list.
+    let every = n(t.ok(&op, M, json!({ "f": {} })).await);
+    let flagged = n(t.ok(&op, M, json!({ "f": { "flagged": true } })).await);
+    let clean = n(t.ok(&op, M, json!({ "f": { "flagged": false } })).await);
+    assert!(flagged >= 1, "the fixture has a flagged measurement");
+    assert_eq!(flagged + clean, every);
 
     // node(id) of a child and a measurement: record access in scope only, and audit-logged.
     let child_id = all["children"]["edges"][0]["node"]["id"].clone();
@@ -935,9 +960,12 @@ async fn a_child_who_moves_is_seen_in_the_new_region_only() {
     )
     .await;
     assert!(body.get("errors").is_none(), "{body:#}");
-    const Q: &str = r#"query($c: ID!) { node(id: $c) { ... on Child { region { code } person { id version } } } }"#;
+    const Q: &str = r#"query($c: ID!) { node(id: $c) { ... on Child { region { code } version
+        person { id version } measurements { id } latestMeasurement { id } } } }"#;
     let data = t.ok(&pkl, Q, json!({ "c": c })).await;
     let person = data["node"]["person"].clone();
+    let child_version = data["node"]["version"].as_i64().unwrap();
+    assert_eq!(data["node"]["measurements"].as_array().unwrap().len(), 1);
     // The family moves to Jakarta Pusat (an ADMIN updates the person).
     t.ok(
         &t.token(Role::Admin, ""),
@@ -948,6 +976,16 @@ async fn a_child_who_moves_is_seen_in_the_new_region_only() {
     let jp = t.token(Role::Operator, "31.71");
     let data = t.ok(&jp, Q, json!({ "c": c })).await;
     assert_eq!(data["node"]["region"]["code"], GAMBIR);
+    // The move is an update of the child's row: its version goes up.
+    assert_eq!(data["node"]["version"], child_version + 1);
+    // Its measurement was taken in Pekalongan: Jakarta's operator sees the child but not the
+    // measurement, through the relation as through the root list.
+    assert_eq!(data["node"]["measurements"], json!([]), "{data:#}");
+    assert_eq!(data["node"]["latestMeasurement"], Value::Null);
+    const LIST: &str = r#"query($c: ID!) { measurements(filter: { childId: $c }) { totalCount } }"#;
+    let n = |d: Value| d["measurements"]["totalCount"].as_i64().unwrap();
+    assert_eq!(n(t.ok(&jp, LIST, json!({ "c": c })).await), 0);
+    assert_eq!(n(t.ok(&pkl, LIST, json!({ "c": c })).await), 1);
     let data = t.ok(&pkl, Q, json!({ "c": c })).await;
     assert_eq!(
         data["node"],

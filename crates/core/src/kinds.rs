@@ -18,6 +18,16 @@ macro_rules! stored_enum {
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($s => Some($name::$v),)* _ => None }
             }
+
+            /// From a stored column: a value no variant names is a corrupt row, reported as an
+            /// INTERNAL error (the field stays non-null in the schema).
+            pub fn stored(s: &str) -> async_graphql::Result<Self> {
+                Self::parse(s).ok_or_else(|| {
+                    $crate::error::internal(&format!(
+                        "{} column holds {s:?}", stringify!($name)
+                    ))
+                })
+            }
         }
     };
 }

@@ -776,10 +776,15 @@ pub async fn update_person(
         // Domain rows that are seen where the person lives (a child's stunting record) move too.
         for table in &app.person_region_tables {
             let mut b = store::Binder::new(txn.get_database_backend());
+            // Like every update, the move bumps the rows' version (a client holding the old one
+            // gets CONFLICT) and their updated_at.
             let sql = format!(
-                "UPDATE {table} SET region_code = {} WHERE person_id = {}",
+                "UPDATE {table} SET region_code = {}, version = version + 1, updated_at = {} \
+                 WHERE person_id = {} AND region_code <> {}",
                 b.bind(code.clone()),
-                b.bind(id)
+                b.bind(stamp()),
+                b.bind(id),
+                b.bind(code.clone())
             );
             txn.execute_raw(sea_orm::Statement::from_sql_and_values(
                 b.backend, sql, b.values,

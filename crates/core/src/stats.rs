@@ -62,6 +62,12 @@ impl Sex {
         }
     }
 
+    /// From a stored column (`L`/`P`); anything else is a corrupt row (INTERNAL).
+    pub fn stored(s: &str) -> async_graphql::Result<Sex> {
+        Sex::from_letter(s)
+            .ok_or_else(|| crate::error::internal(&format!("sex column holds {s:?}")))
+    }
+
     /// From the stored letter.
     pub fn from_letter(s: &str) -> Option<Sex> {
         match s {

@@ -167,8 +167,8 @@ impl<R: RegionType> Organisation<R> {
         self.model.acronym.as_deref()
     }
     /// What kind of body it is.
-    async fn kind(&self) -> Option<OrganisationKind> {
-        OrganisationKind::parse(&self.model.kind)
+    async fn kind(&self) -> async_graphql::Result<OrganisationKind> {
+        OrganisationKind::stored(&self.model.kind)
     }
     /// The region it works in (any level).
     async fn region(&self) -> R {
@@ -204,8 +204,8 @@ impl<R: RegionType> Programme<R> {
         self.model.description.as_deref()
     }
     /// The domain it belongs to.
-    async fn domain(&self) -> Option<ProgrammeDomain> {
-        ProgrammeDomain::parse(&self.model.domain)
+    async fn domain(&self) -> async_graphql::Result<ProgrammeDomain> {
+        ProgrammeDomain::stored(&self.model.domain)
     }
     /// The organisation that owns it, if in scope.
     async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation<R>>> {
@@ -282,8 +282,8 @@ impl<R: RegionType> Activity<R> {
         &self.model.title
     }
     /// Kind of activity.
-    async fn kind(&self) -> Option<ActivityKind> {
-        ActivityKind::parse(&self.model.kind)
+    async fn kind(&self) -> async_graphql::Result<ActivityKind> {
+        ActivityKind::stored(&self.model.kind)
     }
     /// The day it took place.
     async fn held_on(&self) -> NaiveDate {
@@ -385,8 +385,8 @@ impl<R: RegionType> ActivityOrganiser<R> {
         )
     }
     /// Its part in the activity.
-    async fn role(&self) -> Option<OrganiserRole> {
-        OrganiserRole::parse(&self.model.role)
+    async fn role(&self) -> async_graphql::Result<OrganiserRole> {
+        OrganiserRole::stored(&self.model.role)
     }
 }
 
@@ -396,12 +396,12 @@ pub struct ParticipantCount(pub activity_participant_count::Model);
 #[Object]
 impl ParticipantCount {
     /// The group counted.
-    async fn group(&self) -> Option<ParticipantGroup> {
-        ParticipantGroup::parse(&self.0.participant_group)
+    async fn group(&self) -> async_graphql::Result<ParticipantGroup> {
+        ParticipantGroup::stored(&self.0.participant_group)
     }
     /// Sex, when the count is split by sex.
-    async fn sex(&self) -> Option<Sex> {
-        self.0.sex.as_deref().and_then(Sex::from_letter)
+    async fn sex(&self) -> async_graphql::Result<Option<Sex>> {
+        self.0.sex.as_deref().map(Sex::stored).transpose()
     }
     /// How many.
     async fn count(&self) -> i32 {
@@ -422,8 +422,8 @@ impl<R: RegionType> ActivityParticipant<R> {
             .map(Person::new))
     }
     /// The group they took part as.
-    async fn group(&self) -> Option<ParticipantGroup> {
-        ParticipantGroup::parse(&self.model.participant_group)
+    async fn group(&self) -> async_graphql::Result<ParticipantGroup> {
+        ParticipantGroup::stored(&self.model.participant_group)
     }
 }
 
@@ -467,8 +467,8 @@ impl<R: RegionType> Person<R> {
         personal(ctx).then_some(self.model.full_name.as_str())
     }
     /// Sex.
-    async fn sex(&self) -> Option<Sex> {
-        Sex::from_letter(&self.model.sex)
+    async fn sex(&self) -> async_graphql::Result<Sex> {
+        Sex::stored(&self.model.sex)
     }
     /// Birth date (personal data).
     #[graphql(visible = "record_access", guard = "RecordAccess")]
@@ -600,8 +600,8 @@ impl<R: RegionType> Family<R> {
 #[Object(name = "FamilyMember")]
 impl<R: RegionType> FamilyMember<R> {
     /// Relationship to the head of the family.
-    async fn relationship(&self) -> Option<Relationship> {
-        Relationship::parse(&self.model.relationship)
+    async fn relationship(&self) -> async_graphql::Result<Relationship> {
+        Relationship::stored(&self.model.relationship)
     }
     /// The person, if in scope.
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
@@ -672,8 +672,8 @@ impl<R: RegionType> CadreRole<R> {
         Ok(crate::id::encode("CadreRole", &self.model.id.to_string()))
     }
     /// The role.
-    async fn role(&self) -> Option<CadreRoleKind> {
-        CadreRoleKind::parse(&self.model.role)
+    async fn role(&self) -> async_graphql::Result<CadreRoleKind> {
+        CadreRoleKind::stored(&self.model.role)
     }
     /// Where the cadre serves (a village, or a district for a kecamatan-level KPM).
     async fn region(&self) -> R {

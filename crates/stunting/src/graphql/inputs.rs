@@ -220,15 +220,33 @@ pub struct MeasurementFilter {
     pub min_age_months: Option<i32>,
     /// Only measurements taken at this age or younger, in completed months (0–59).
     pub max_age_months: Option<i32>,
-    /// Only flagged (true) or unflagged (false) measurements.
+    /// Only measurements with (true) or without (false) any WHO implausibility flag.
     pub flagged: Option<bool>,
 }
 
-/// Filters of region-bound lists (posyandu, TPK teams, foster parents, pendampingan).
+/// Filters of region-bound lists (posyandu, TPK teams).
 #[derive(Debug, Default, InputObject)]
 pub struct PlaceFilter {
     /// Only in this region (narrowed to your scope).
     pub region_code: Option<String>,
-    /// Only active on this day (foster parents), or visits from this day (pendampingan).
-    pub on: Option<NaiveDate>,
+}
+
+/// Filters of the foster-parent list.
+#[derive(Debug, Default, InputObject)]
+pub struct FosterParentFilter {
+    /// Only in this region (narrowed to your scope).
+    pub region_code: Option<String>,
+    /// Only those active on this day (started on or before it, not ended before it).
+    pub active_on: Option<NaiveDate>,
+}
+
+/// Filters of the pendampingan (visit) list.
+#[derive(Debug, Default, InputObject)]
+pub struct VisitFilter {
+    /// Only in this region (narrowed to your scope).
+    pub region_code: Option<String>,
+    /// Visits on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Visits on or before this day.
+    pub to: Option<NaiveDate>,
 }

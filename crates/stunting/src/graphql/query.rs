@@ -225,6 +225,17 @@ impl<R: RegionType> StuntingQuery<R> {
         if let Some(m) = f.max_age_months {
             q = q.filter(measurement::Column::AgeDays.lt(first_day(m + 1)));
         }
+        if let Some(flagged) = f.flagged {
+            use measurement::Column as M;
+            let any = sea_orm::Condition::any()
+                .add(M::HazFlag.eq(true))
+                .add(M::WazFlag.eq(true))
+                .add(M::WhzFlag.eq(true))
+                .add(M::BazFlag.eq(true))
+                .add(M::AczFlag.eq(true))
+                .add(M::C9moFlag.eq(true));
+            q = q.filter(if flagged { any } else { any.not() });
+        }
         let page = reader(ctx)
             .page(
                 q,
@@ -306,7 +317,7 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn pendampingan(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PlaceFilter>,
+        filter: Option<VisitFilter>,
         team_id: Option<async_graphql::ID>,
         first: Option<i32>,
         after: Option<String>,
@@ -323,8 +334,20 @@ impl<R: RegionType> StuntingQuery<R> {
                 pendampingan::Column::TeamId.eq(decode_uuid(t, "TpkTeam", "teamId").gql()?),
             );
         }
-        if let Some(d) = f.on {
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && a > b
+        {
+            return Err(CoreError::bad(
+                "filter.to",
+                "must not be before filter.from",
+            ))
+            .gql();
+        }
+        if let Some(d) = f.from {
             q = q.filter(pendampingan::Column::VisitedOn.gte(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(pendampingan::Column::VisitedOn.lte(d));
         }
         reader(ctx)
             .page(
@@ -339,12 +362,13 @@ impl<R: RegionType> StuntingQuery<R> {
             .gql()
     }
 
-    /// Foster parents (orang tua asuh) in your scope; with `filter.on`, only those active that day.
+    /// Foster parents (orang tua asuh) in your scope; with `filter.activeOn`, only those active
+    /// that day.
     #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
     async fn foster_parents(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PlaceFilter>,
+        filter: Option<FosterParentFilter>,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<FosterParent<R>>> {
@@ -355,7 +379,7 @@ impl<R: RegionType> StuntingQuery<R> {
         let mut q = reader(ctx)
             .select::<foster_parent::Entity>(f.region_code.as_deref())
             .gql()?;
-        if let Some(d) = f.on {
+        if let Some(d) = f.active_on {
             q = q.filter(foster_parent::Column::StartedOn.lte(d)).filter(
                 sea_orm::Condition::any()
                     .add(foster_parent::Column::EndedOn.is_null())

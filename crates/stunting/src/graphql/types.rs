@@ -87,8 +87,12 @@ impl<R: RegionType> Posyandu<R> {
             .unwrap_or_default()
     }
     /// Development stratum.
-    async fn strata(&self) -> Option<PosyanduStrata> {
-        self.model.strata.as_deref().and_then(PosyanduStrata::parse)
+    async fn strata(&self) -> async_graphql::Result<Option<PosyanduStrata>> {
+        self.model
+            .strata
+            .as_deref()
+            .map(PosyanduStrata::stored)
+            .transpose()
     }
     /// Active posyandu cadres: persons with a current KADER_POSYANDU role in the posyandu's village.
     #[graphql(visible = "record_access", guard = "RecordAccess")]
@@ -142,8 +146,8 @@ impl<R: RegionType> Child<R> {
         self.model.consent_given_on
     }
     /// How consent was given.
-    async fn consent_method(&self) -> Option<ConsentMethod> {
-        ConsentMethod::parse(&self.model.consent_method)
+    async fn consent_method(&self) -> async_graphql::Result<ConsentMethod> {
+        ConsentMethod::stored(&self.model.consent_method)
     }
     /// The growth history: every measurement, oldest first.
     async fn measurements(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Measurement<R>>> {
@@ -211,8 +215,8 @@ impl<R: RegionType> Measurement<R> {
         (f64::from(self.model.age_days) / who::DAYS_PER_MONTH).floor() as i32
     }
     /// Sex.
-    async fn sex(&self) -> Option<Sex> {
-        Sex::from_letter(&self.model.sex)
+    async fn sex(&self) -> async_graphql::Result<Sex> {
+        Sex::stored(&self.model.sex)
     }
     /// Weight in kg.
     async fn weight_kg(&self) -> Option<f64> {
@@ -223,8 +227,8 @@ impl<R: RegionType> Measurement<R> {
         self.model.lenhei_cm
     }
     /// How it was measured.
-    async fn position(&self) -> Option<MeasurePosition> {
-        MeasurePosition::parse(&self.model.position)
+    async fn position(&self) -> async_graphql::Result<MeasurePosition> {
+        MeasurePosition::stored(&self.model.position)
     }
     /// Length/height after WHO's 0.7 cm position correction (lying under 731 days, standing from
     /// 731), the value the z-scores use.
@@ -269,36 +273,40 @@ impl<R: RegionType> Measurement<R> {
         zs(self.model.acz, self.model.acz_flag)
     }
     /// PB/U or TB/U category (Permenkes 2/2020); null when not computable or flagged.
-    async fn height_for_age_category(&self) -> Option<HeightForAgeCategory> {
+    async fn height_for_age_category(&self) -> async_graphql::Result<Option<HeightForAgeCategory>> {
         self.model
             .haz_category
             .as_deref()
-            .and_then(HeightForAgeCategory::parse)
+            .map(HeightForAgeCategory::stored)
+            .transpose()
     }
     /// BB/U category; SEVERELY_UNDERWEIGHT with oedema.
-    async fn weight_for_age_category(&self) -> Option<WeightForAgeCategory> {
+    async fn weight_for_age_category(&self) -> async_graphql::Result<Option<WeightForAgeCategory>> {
         self.model
             .waz_category
             .as_deref()
-            .and_then(WeightForAgeCategory::parse)
+            .map(WeightForAgeCategory::stored)
+            .transpose()
     }
     /// BB/PB or BB/TB category; SEVERELY_WASTED with oedema.
-    async fn weight_for_height_category(&self) -> Option<NutritionCategory> {
+    async fn weight_for_height_category(&self) -> async_graphql::Result<Option<NutritionCategory>> {
         self.model
             .whz_category
             .as_deref()
-            .and_then(NutritionCategory::parse)
+            .map(NutritionCategory::stored)
+            .transpose()
     }
     /// IMT/U category.
-    async fn bmi_for_age_category(&self) -> Option<NutritionCategory> {
+    async fn bmi_for_age_category(&self) -> async_graphql::Result<Option<NutritionCategory>> {
         self.model
             .baz_category
             .as_deref()
-            .and_then(NutritionCategory::parse)
+            .map(NutritionCategory::stored)
+            .transpose()
     }
     /// Where it was taken or came from.
-    async fn source(&self) -> Option<MeasurementSource> {
-        MeasurementSource::parse(&self.model.source)
+    async fn source(&self) -> async_graphql::Result<MeasurementSource> {
+        MeasurementSource::stored(&self.model.source)
     }
     /// The posyandu it was taken at.
     async fn posyandu(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Posyandu<R>>> {
@@ -397,8 +405,8 @@ impl<R: RegionType> TpkTeam<R> {
 #[Object(name = "TpkMember")]
 impl<R: RegionType> TpkMember<R> {
     /// Place in the team.
-    async fn role(&self) -> Option<TpkRole> {
-        TpkRole::parse(&self.model.role)
+    async fn role(&self) -> async_graphql::Result<TpkRole> {
+        TpkRole::stored(&self.model.role)
     }
     /// The person (names need record access).
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
@@ -429,8 +437,8 @@ impl<R: RegionType> Pendampingan<R> {
         self.model.visited_on
     }
     /// Who the visit was for.
-    async fn target_type(&self) -> Option<PendampinganTarget> {
-        PendampinganTarget::parse(&self.model.target_type)
+    async fn target_type(&self) -> async_graphql::Result<PendampinganTarget> {
+        PendampinganTarget::stored(&self.model.target_type)
     }
     /// The person visited, if registered.
     async fn target_person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
@@ -481,8 +489,8 @@ impl<R: RegionType> FosterParent<R> {
         self.model.ended_on
     }
     /// What is given.
-    async fn support(&self) -> Option<FosterSupport> {
-        FosterSupport::parse(&self.model.support)
+    async fn support(&self) -> async_graphql::Result<FosterSupport> {
+        FosterSupport::stored(&self.model.support)
     }
     /// Free note.
     async fn note(&self) -> Option<&str> {
