@@ -9,7 +9,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use keluarga_core::stats::Sex;
 use keluarga_core::{Actor, Role};
 use keluarga_stunting::entity::measurement;
-use keluarga_stunting::graphql::inputs::RegisterChildInput;
+use keluarga_stunting::input::RegisterChildInput;
 use keluarga_stunting::kinds::ConsentMethod;
 use keluarga_stunting::{service, who};
 use keluarga_test_support::TestDb;

@@ -13,6 +13,7 @@ pub mod entity;
 pub mod error;
 pub mod graphql;
 pub mod id;
+pub mod input;
 pub mod kinds;
 pub mod pagination;
 pub mod pii;

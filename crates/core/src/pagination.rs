@@ -27,6 +27,26 @@ pub enum SortDirection {
     Desc,
 }
 
+/// The `first` a connection without one uses, for complexity estimates (set from configuration
+/// when the schema is built; complexity expressions see only their arguments).
+static DEFAULT_PAGE_SIZE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(20);
+
+/// Records the configured default page size for [`cost`].
+pub fn set_default_page_size(n: usize) {
+    DEFAULT_PAGE_SIZE.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The complexity of a connection field: its page size (`first`, or the configured default)
+/// times the complexity of one node. Every connection uses it:
+/// `#[graphql(complexity = "keluarga_core::pagination::cost(first, child_complexity)")]`.
+pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let n = first.map_or_else(
+        || DEFAULT_PAGE_SIZE.load(std::sync::atomic::Ordering::Relaxed),
+        |f| usize::try_from(f).unwrap_or(0),
+    );
+    n.max(1).saturating_mul(child_complexity)
+}
+
 /// Validated `first`/`after` arguments.
 #[derive(Debug, Clone)]
 pub struct PageArgs {

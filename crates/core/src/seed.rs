@@ -13,7 +13,7 @@ use crate::actor::Actor;
 use crate::domain::AppContext;
 use crate::entity::{cadre_role, family, family_member, household, person, programme, region};
 use crate::error::{Error, Result};
-use crate::graphql::inputs::*;
+use crate::input::*;
 use crate::kinds::*;
 use crate::service;
 use crate::stats::Sex;

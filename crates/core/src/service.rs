@@ -18,8 +18,8 @@ use crate::entity::{
     programme_target,
 };
 use crate::error::{Error, Result};
-use crate::graphql::inputs::*;
 use crate::id::decode_uuid;
+use crate::input::*;
 use crate::kinds::Relationship;
 use crate::region_code::RegionLevel;
 use crate::store;

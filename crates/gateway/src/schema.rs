@@ -123,6 +123,7 @@ pub fn build(app: Option<AppContext>, domains: &DomainConfigs, limits: &Limits) 
         b = b.disable_suggestions();
     }
     if let Some(app) = app {
+        keluarga_core::pagination::set_default_page_size(app.settings.default_page_size);
         b = crate::domains::install(&app, domains, b);
         b = b.data(app);
     }

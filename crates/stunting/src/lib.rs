@@ -10,6 +10,7 @@ pub mod entity;
 pub mod error;
 pub mod graphql;
 pub mod import;
+pub mod input;
 pub mod kinds;
 pub mod migration;
 pub mod nodes;

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use keluarga_core::entity::{cadre_role, organisation};
 use keluarga_core::error::Error as CoreError;
-use keluarga_core::graphql::inputs::AssignCadreRoleInput;
 use keluarga_core::id::decode_uuid;
+use keluarga_core::input::AssignCadreRoleInput;
 use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::region_code::RegionLevel;
 use keluarga_core::service::{
@@ -25,7 +25,7 @@ use crate::entity::{
     measurement_revision, pendampingan, posyandu, tpk_member, tpk_team,
 };
 use crate::error::Result;
-use crate::graphql::inputs::*;
+use crate::input::*;
 use crate::kinds::*;
 use crate::store::{self, ChildInfo};
 use crate::who;

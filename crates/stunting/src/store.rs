@@ -1,17 +1,26 @@
-//! sea-orm queries of the stunting tables. Each applies the actor's scope itself; all are generic
-//! over `ConnectionTrait` so they run inside a transaction too.
+//! sea-orm queries of the stunting tables. Each applies the actor's scope itself: the list
+//! queries start from the request's `Reader`; the others take the scope and are generic over
+//! `ConnectionTrait` so they run inside a transaction too.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use keluarga_core::Scope;
+use chrono::{Months, NaiveDate};
 use keluarga_core::entity::person;
+use keluarga_core::error::Error as CoreError;
+use keluarga_core::id::decode_uuid;
 use keluarga_core::store::{Binder, in_scope};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use keluarga_core::{Reader, Scope};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Select, Statement,
+};
 use uuid::Uuid;
 
-use crate::entity::{child, posyandu};
+use crate::entity::{
+    child, convergence_action, foster_parent, measurement, pendampingan, posyandu,
+};
 use crate::error::Result;
+use crate::input::{ChildFilter, FosterParentFilter, MeasurementFilter, VisitFilter};
 use crate::who;
 
 /// What scoring a child's measurement needs: the child's place, sex and birth date.
@@ -196,4 +205,205 @@ pub async fn active_foster_parents<C: ConnectionTrait>(
         list.join(", ")
     );
     counted(db, b, sql).await
+}
+
+// ---- List queries: each starts from the request's `Reader` (access rule and scope applied)
+// and adds the list's filters. Resolvers page them with `Reader::page`, which audits.
+
+type CoreResult<T> = keluarga_core::error::Result<T>;
+
+fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> CoreResult<()> {
+    match (from, to) {
+        (Some(a), Some(b)) if a > b => Err(CoreError::bad(
+            "filter.to",
+            "must not be before filter.from",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Children in the reader's scope matching `f`; ages are counted on `today`.
+pub fn children(
+    reader: &Reader,
+    f: &ChildFilter,
+    today: NaiveDate,
+    backend: DbBackend,
+) -> CoreResult<Select<child::Entity>> {
+    let mut q = reader.select::<child::Entity>(f.region_code.as_deref())?;
+    if let Some(p) = &f.posyandu_id {
+        q = q.filter(child::Column::PosyanduId.eq(decode_uuid(
+            p,
+            "Posyandu",
+            "filter.posyanduId",
+        )?));
+    }
+    let mut persons = Query::select();
+    persons.column(person::Column::Id).from(person::Entity);
+    let mut by_person = false;
+    if let Some(sex) = f.sex {
+        persons.and_where(person::Column::Sex.eq(sex.letter()));
+        by_person = true;
+    }
+    let months_ago = |m: i32, field: &str| -> CoreResult<NaiveDate> {
+        if !(0..=60).contains(&m) {
+            return Err(CoreError::bad(field, "must be 0–60"));
+        }
+        today
+            .checked_sub_months(Months::new(m.unsigned_abs()))
+            .ok_or_else(|| CoreError::bad(field, "out of range"))
+    };
+    if let Some(m) = f.min_age_months {
+        persons.and_where(person::Column::BirthDate.lte(months_ago(m, "filter.minAgeMonths")?));
+        by_person = true;
+    }
+    if let Some(m) = f.max_age_months {
+        let born_after = months_ago(m + 1, "filter.maxAgeMonths")?;
+        persons.and_where(person::Column::BirthDate.gt(born_after));
+        by_person = true;
+    }
+    if by_person {
+        q = q.filter(child::Column::PersonId.in_subquery(persons.to_owned()));
+    }
+    if let Some(cat) = f.latest_height_for_age {
+        // The child's latest measurement has this category.
+        let mut b = Binder::new(backend);
+        let p = b.bind(cat.as_str());
+        q = q.filter(Expr::cust_with_values(
+            format!(
+                "child.id IN (SELECT m.child_id FROM measurement m WHERE m.haz_category = {p} \
+                 AND NOT EXISTS (SELECT 1 FROM measurement n WHERE n.child_id = m.child_id \
+                 AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id))))"
+            ),
+            b.values,
+        ));
+    }
+    Ok(q)
+}
+
+/// Measurements in the reader's scope matching `f`.
+pub fn measurements(
+    reader: &Reader,
+    f: &MeasurementFilter,
+) -> CoreResult<Select<measurement::Entity>> {
+    use measurement::Column as M;
+    let mut q = reader.select::<measurement::Entity>(f.region_code.as_deref())?;
+    if let Some(c) = &f.child_id {
+        q = q.filter(M::ChildId.eq(decode_uuid(c, "Child", "filter.childId")?));
+    }
+    if let Some(p) = &f.posyandu_id {
+        q = q.filter(M::PosyanduId.eq(decode_uuid(p, "Posyandu", "filter.posyanduId")?));
+    }
+    check_range(f.from, f.to)?;
+    if let Some(d) = f.from {
+        q = q.filter(M::MeasuredOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(M::MeasuredOn.lte(d));
+    }
+    if let Some(c) = f.height_for_age {
+        q = q.filter(M::HazCategory.eq(c.as_str()));
+    }
+    if let Some(sex) = f.sex {
+        q = q.filter(M::Sex.eq(sex.letter()));
+    }
+    // Completed months m ⇔ ⌈m × 30.4375⌉ ≤ days < ⌈(m + 1) × 30.4375⌉.
+    let first_day = |m: i32| (f64::from(m) * who::DAYS_PER_MONTH).ceil() as i32;
+    for (months, field) in [
+        (f.min_age_months, "filter.minAgeMonths"),
+        (f.max_age_months, "filter.maxAgeMonths"),
+    ] {
+        if months.is_some_and(|m| !(0..=59).contains(&m)) {
+            return Err(CoreError::bad(field, "must be 0–59"));
+        }
+    }
+    if let Some(m) = f.min_age_months {
+        q = q.filter(M::AgeDays.gte(first_day(m)));
+    }
+    if let Some(m) = f.max_age_months {
+        q = q.filter(M::AgeDays.lt(first_day(m + 1)));
+    }
+    if let Some(flagged) = f.flagged {
+        let any = Condition::any()
+            .add(M::HazFlag.eq(true))
+            .add(M::WazFlag.eq(true))
+            .add(M::WhzFlag.eq(true))
+            .add(M::BazFlag.eq(true))
+            .add(M::AczFlag.eq(true))
+            .add(M::C9moFlag.eq(true));
+        q = q.filter(if flagged { any } else { any.not() });
+    }
+    Ok(q)
+}
+
+/// Pendampingan visits in the reader's scope matching `f` (and of one team).
+pub fn visits(
+    reader: &Reader,
+    f: &VisitFilter,
+    team: Option<&async_graphql::ID>,
+) -> CoreResult<Select<pendampingan::Entity>> {
+    let mut q = reader.select::<pendampingan::Entity>(f.region_code.as_deref())?;
+    if let Some(t) = team {
+        q = q.filter(pendampingan::Column::TeamId.eq(decode_uuid(t, "TpkTeam", "teamId")?));
+    }
+    check_range(f.from, f.to)?;
+    if let Some(d) = f.from {
+        q = q.filter(pendampingan::Column::VisitedOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(pendampingan::Column::VisitedOn.lte(d));
+    }
+    Ok(q)
+}
+
+/// Foster parents in the reader's scope matching `f`.
+pub fn foster_parents(
+    reader: &Reader,
+    f: &FosterParentFilter,
+) -> CoreResult<Select<foster_parent::Entity>> {
+    let mut q = reader.select::<foster_parent::Entity>(f.region_code.as_deref())?;
+    if let Some(d) = f.active_on {
+        q = q.filter(foster_parent::Column::StartedOn.lte(d)).filter(
+            Condition::any()
+                .add(foster_parent::Column::EndedOn.is_null())
+                .add(foster_parent::Column::EndedOn.gte(d)),
+        );
+    }
+    Ok(q)
+}
+
+/// The recorded convergence actions of a regency/city for a year (the caller checked the
+/// region against the scope).
+pub async fn convergence_actions(
+    reader: &Reader,
+    regency: &str,
+    year: i32,
+) -> CoreResult<Vec<convergence_action::Model>> {
+    let q = reader
+        .select::<convergence_action::Entity>(Some(regency))?
+        .filter(convergence_action::Column::RegionCode.eq(regency))
+        .filter(convergence_action::Column::Year.eq(year));
+    reader.all(q).await
+}
+
+/// The cadre roles of `role` current on `today` in the villages `codes`, in id order.
+pub async fn current_cadres(
+    reader: &Reader,
+    codes: &[String],
+    role: keluarga_core::kinds::CadreRoleKind,
+    today: NaiveDate,
+) -> CoreResult<Vec<keluarga_core::entity::cadre_role::Model>> {
+    use keluarga_core::entity::cadre_role::{Column, Entity};
+    use sea_orm::QueryOrder;
+    let q = reader
+        .select::<Entity>(None)?
+        .filter(Column::RegionCode.is_in(codes.iter().cloned()))
+        .filter(Column::Role.eq(role.as_str()))
+        .filter(Column::StartedOn.lte(today))
+        .filter(
+            Condition::any()
+                .add(Column::EndedOn.is_null())
+                .add(Column::EndedOn.gte(today)),
+        )
+        .order_by_asc(Column::Id);
+    reader.all(q).await
 }

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use keluarga_core::entity::{organisation, person};
-use keluarga_core::graphql::inputs::{CreateOrganisationInput, CreatePersonInput};
+use keluarga_core::input::{CreateOrganisationInput, CreatePersonInput};
 use keluarga_core::kinds::OrganisationKind;
 use keluarga_core::stats::Sex;
 use keluarga_core::{Actor, AppContext, service};

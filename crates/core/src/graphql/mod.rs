@@ -1,7 +1,6 @@
 //! GraphQL surface of the shared registry: core's `Region` part, query and mutation parts, types,
 //! inputs and per-request loaders.
 
-pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

@@ -7,10 +7,10 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use crate::actor::Role;
 use crate::domain::RegionType;
 use crate::error::GqlResultExt;
-use crate::graphql::inputs::*;
 use crate::graphql::query::ApiKey;
 use crate::graphql::types::*;
 use crate::id::decode_uuid;
+use crate::input::*;
 use crate::service;
 
 /// Registry mutations (core's part of the mutation root).

@@ -12,11 +12,11 @@ use crate::entity::{
     activity, api_key, cadre_role, family, household, organisation, person, programme,
 };
 use crate::error::{Error, GqlResultExt, internal};
-use crate::graphql::inputs::*;
 use crate::graphql::region::region_handles;
 use crate::graphql::types::*;
 use crate::graphql::{app_actor, reader};
 use crate::id::decode_uuid;
+use crate::input::*;
 use crate::pagination::{Page, PageArgs, SortDirection};
 use crate::records::{Reader, Record};
 use crate::stats::{
@@ -37,7 +37,7 @@ impl<R> Default for RegistryQuery<R> {
 #[Object]
 impl<R: RegionType> RegistryQuery<R> {
     /// Organisations in the actor's scope.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -87,7 +87,7 @@ impl<R: RegionType> RegistryQuery<R> {
     }
 
     /// Programmes in the actor's scope.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn programmes(
         &self,
         ctx: &Context<'_>,
@@ -137,7 +137,7 @@ impl<R: RegionType> RegistryQuery<R> {
     }
 
     /// Activities in the actor's scope.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -196,7 +196,7 @@ impl<R: RegionType> RegistryQuery<R> {
 
     /// Persons in the actor's scope. Roles with record access see personal fields (and the read
     /// is audit-logged); ANALYST sees de-identified records; other roles are refused.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn persons(
         &self,
         ctx: &Context<'_>,
@@ -253,7 +253,7 @@ impl<R: RegionType> RegistryQuery<R> {
     }
 
     /// Families in the actor's scope (roles with record access, or ANALYST de-identified).
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn families(
         &self,
         ctx: &Context<'_>,
@@ -290,7 +290,7 @@ impl<R: RegionType> RegistryQuery<R> {
     }
 
     /// Households in the actor's scope (roles with record access, or ANALYST de-identified).
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn households(
         &self,
         ctx: &Context<'_>,
@@ -327,7 +327,7 @@ impl<R: RegionType> RegistryQuery<R> {
     }
 
     /// Cadre roles serving in the actor's scope.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn cadre_roles(
         &self,
         ctx: &Context<'_>,

@@ -112,7 +112,7 @@ impl<R: RegionType> RegionCore<R> {
     }
 
     /// The regions one level down, in code order, that the actor may see.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -196,7 +196,7 @@ impl<R: RegionType> RegionQuery<R> {
     }
 
     /// Regions visible to the actor, filtered by ancestor, level and name, in code order.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
     async fn regions(
         &self,
         ctx: &Context<'_>,

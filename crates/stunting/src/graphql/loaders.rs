@@ -9,9 +9,7 @@ use keluarga_core::entity::cadre_role;
 use keluarga_core::graphql::loaders::{LoadError, by_id, parent};
 use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::{Actor, Reader, Scope};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::entity::{
     child, foster_parent, foster_parent_child, measurement, measurement_revision, posyandu,
@@ -24,10 +22,9 @@ fn db_err(e: impl std::fmt::Display) -> LoadError {
     Arc::new(DbErr::Custom(e.to_string()))
 }
 
-/// Current KADER_POSYANDU roles by village code.
+/// Current KADER_POSYANDU roles by village code, read through the request's `Reader`.
 pub struct PosyanduCadres {
-    db: DatabaseConnection,
-    scope: Scope,
+    reader: Reader,
     today: NaiveDate,
 }
 
@@ -39,24 +36,10 @@ impl Loader<String> for PosyanduCadres {
         &self,
         keys: &[String],
     ) -> Result<HashMap<String, Vec<cadre_role::Model>>, LoadError> {
-        let today = self.today;
-        let rows = cadre_role::Entity::find()
-            .filter(cadre_role::Column::RegionCode.is_in(keys.iter().cloned()))
-            .filter(keluarga_core::store::in_scope(
-                cadre_role::Column::RegionCode,
-                &self.scope,
-            ))
-            .filter(cadre_role::Column::Role.eq(CadreRoleKind::KaderPosyandu.as_str()))
-            .filter(cadre_role::Column::StartedOn.lte(today))
-            .filter(
-                Condition::any()
-                    .add(cadre_role::Column::EndedOn.is_null())
-                    .add(cadre_role::Column::EndedOn.gte(today)),
-            )
-            .order_by_asc(cadre_role::Column::Id)
-            .all(&self.db)
-            .await
-            .map_err(Arc::new)?;
+        let rows =
+            store::current_cadres(&self.reader, keys, CadreRoleKind::KaderPosyandu, self.today)
+                .await
+                .map_err(db_err)?;
         let mut out: HashMap<String, Vec<cadre_role::Model>> =
             keys.iter().map(|k| (k.clone(), Vec::new())).collect();
         for r in rows {
@@ -190,8 +173,7 @@ pub fn attach(
         ))
         .data(DataLoader::new(
             PosyanduCadres {
-                db: db.clone(),
-                scope: scope.clone(),
+                reader: reader.clone(),
                 today: app.clock.today(),
             },
             tokio::spawn,

@@ -1,6 +1,5 @@
 //! The stunting domain's GraphQL layer: thin resolvers over the services and stores.
 
-pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

@@ -10,8 +10,8 @@ use keluarga_core::error::GqlResultExt;
 use keluarga_core::graphql::app_actor as ctx2;
 
 use crate::error::Error;
-use crate::graphql::inputs::*;
 use crate::graphql::types::*;
+use crate::input::*;
 use crate::{import, service};
 
 /// The stunting domain's part of the mutation root.

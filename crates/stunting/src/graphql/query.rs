@@ -4,26 +4,20 @@
 use std::marker::PhantomData;
 
 use async_graphql::{Context, InputObject, Object};
-use chrono::{Months, NaiveDate};
-use keluarga_core::entity::person;
-use keluarga_core::error::{Error as CoreError, GqlResultExt, internal};
+use keluarga_core::error::{Error as CoreError, GqlResultExt};
 use keluarga_core::graphql::region::region_handles;
 use keluarga_core::graphql::{app_actor as ctx2, reader};
-use keluarga_core::id::decode_uuid;
 use keluarga_core::pagination::{Page, PageArgs, SortDirection};
 
 use keluarga_core::stats::{Sex, StatisticsFilter};
 use keluarga_core::{Actor, RegionType};
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::entity::{
-    child, convergence_action, foster_parent, measurement, pendampingan, posyandu, tpk_team,
-};
-use crate::graphql::inputs::*;
+use crate::entity::{child, foster_parent, measurement, pendampingan, posyandu, tpk_team};
 use crate::graphql::types::*;
+use crate::input::*;
 use crate::kinds::*;
 use crate::stats::{self, StuntingDimension};
+use crate::store;
 use crate::who;
 use keluarga_core::graphql::types::{RecordAccess, record_access};
 
@@ -73,7 +67,7 @@ impl<R: RegionType> StuntingQuery<R> {
     #[graphql(
         visible = "record_access",
         guard = "RecordAccess",
-        complexity = "first.unwrap_or(20).max(1) as usize * child_complexity"
+        complexity = "keluarga_core::pagination::cost(first, child_complexity)"
     )]
     async fn children(
         &self,
@@ -86,61 +80,13 @@ impl<R: RegionType> StuntingQuery<R> {
         require_health_access(actor)?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<child::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(p) = &f.posyandu_id {
-            q = q.filter(
-                child::Column::PosyanduId
-                    .eq(decode_uuid(p, "Posyandu", "filter.posyanduId").gql()?),
-            );
-        }
-        let mut persons = Query::select();
-        persons.column(person::Column::Id).from(person::Entity);
-        let mut by_person = false;
-        if let Some(sex) = f.sex {
-            persons.and_where(person::Column::Sex.eq(sex.letter()));
-            by_person = true;
-        }
-        let today = app.clock.today();
-        let months_ago = |m: i32, field: &str| -> async_graphql::Result<NaiveDate> {
-            if !(0..=60).contains(&m) {
-                return Err(CoreError::bad(field, "must be 0–60")).gql();
-            }
-            today
-                .checked_sub_months(Months::new(m as u32))
-                .ok_or_else(|| CoreError::bad(field, "out of range"))
-                .gql()
-        };
-        if let Some(m) = f.min_age_months {
-            persons.and_where(person::Column::BirthDate.lte(months_ago(m, "filter.minAgeMonths")?));
-            by_person = true;
-        }
-        if let Some(m) = f.max_age_months {
-            let born_after = months_ago(m + 1, "filter.maxAgeMonths")?;
-            persons.and_where(person::Column::BirthDate.gt(born_after));
-            by_person = true;
-        }
-        if by_person {
-            q = q.filter(child::Column::PersonId.in_subquery(persons.to_owned()));
-        }
-        if let Some(cat) = f.latest_height_for_age {
-            // The child's latest measurement has this category.
-            // sea-query's custom-SQL placeholder is `$1` on PostgreSQL and `?` elsewhere.
-            let p = if app.db.get_database_backend() == sea_orm::DbBackend::Postgres {
-                "$1"
-            } else {
-                "?"
-            };
-            q = q.filter(Expr::cust_with_values(
-                format!(
-                    "child.id IN (SELECT m.child_id FROM measurement m WHERE m.haz_category = {p} \
-                     AND NOT EXISTS (SELECT 1 FROM measurement n WHERE n.child_id = m.child_id \
-                     AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id))))"
-                ),
-                [cat.as_str()],
-            ));
-        }
+        let q = store::children(
+            reader(ctx),
+            &f,
+            app.clock.today(),
+            app.db.get_database_backend(),
+        )
+        .gql()?;
         let page = reader(ctx)
             .page(
                 q,
@@ -160,7 +106,7 @@ impl<R: RegionType> StuntingQuery<R> {
     #[graphql(
         visible = "record_access",
         guard = "RecordAccess",
-        complexity = "first.unwrap_or(20).max(1) as usize * child_complexity"
+        complexity = "keluarga_core::pagination::cost(first, child_complexity)"
     )]
     async fn measurements(
         &self,
@@ -174,68 +120,7 @@ impl<R: RegionType> StuntingQuery<R> {
         require_health_access(actor)?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<measurement::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(c) = &f.child_id {
-            q = q.filter(
-                measurement::Column::ChildId.eq(decode_uuid(c, "Child", "filter.childId").gql()?),
-            );
-        }
-        if let Some(p) = &f.posyandu_id {
-            q = q.filter(
-                measurement::Column::PosyanduId
-                    .eq(decode_uuid(p, "Posyandu", "filter.posyanduId").gql()?),
-            );
-        }
-        if let (Some(a), Some(b)) = (f.from, f.to)
-            && a > b
-        {
-            return Err(CoreError::bad(
-                "filter.to",
-                "must not be before filter.from",
-            ))
-            .gql();
-        }
-        if let Some(d) = f.from {
-            q = q.filter(measurement::Column::MeasuredOn.gte(d));
-        }
-        if let Some(d) = f.to {
-            q = q.filter(measurement::Column::MeasuredOn.lte(d));
-        }
-        if let Some(c) = f.height_for_age {
-            q = q.filter(measurement::Column::HazCategory.eq(c.as_str()));
-        }
-        if let Some(sex) = f.sex {
-            q = q.filter(measurement::Column::Sex.eq(sex.letter()));
-        }
-        // Completed months m ⇔ ⌈m × 30.4375⌉ ≤ days < ⌈(m + 1) × 30.4375⌉.
-        let first_day = |m: i32| (f64::from(m) * who::DAYS_PER_MONTH).ceil() as i32;
-        for (months, field) in [
-            (f.min_age_months, "filter.minAgeMonths"),
-            (f.max_age_months, "filter.maxAgeMonths"),
-        ] {
-            if months.is_some_and(|m| !(0..=59).contains(&m)) {
-                return Err(CoreError::bad(field, "must be 0–59")).gql();
-            }
-        }
-        if let Some(m) = f.min_age_months {
-            q = q.filter(measurement::Column::AgeDays.gte(first_day(m)));
-        }
-        if let Some(m) = f.max_age_months {
-            q = q.filter(measurement::Column::AgeDays.lt(first_day(m + 1)));
-        }
-        if let Some(flagged) = f.flagged {
-            use measurement::Column as M;
-            let any = sea_orm::Condition::any()
-                .add(M::HazFlag.eq(true))
-                .add(M::WazFlag.eq(true))
-                .add(M::WhzFlag.eq(true))
-                .add(M::BazFlag.eq(true))
-                .add(M::AczFlag.eq(true))
-                .add(M::C9moFlag.eq(true));
-            q = q.filter(if flagged { any } else { any.not() });
-        }
+        let q = store::measurements(reader(ctx), &f).gql()?;
         let page = reader(ctx)
             .page(
                 q,
@@ -251,7 +136,7 @@ impl<R: RegionType> StuntingQuery<R> {
     }
 
     /// Posyandu in your scope, by name.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "keluarga_core::pagination::cost(first, child_complexity)")]
     async fn posyandus(
         &self,
         ctx: &Context<'_>,
@@ -280,7 +165,7 @@ impl<R: RegionType> StuntingQuery<R> {
     }
 
     /// TPK teams in your scope, by name.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "keluarga_core::pagination::cost(first, child_complexity)")]
     async fn tpk_teams(
         &self,
         ctx: &Context<'_>,
@@ -312,7 +197,7 @@ impl<R: RegionType> StuntingQuery<R> {
     #[graphql(
         visible = "record_access",
         guard = "RecordAccess",
-        complexity = "first.unwrap_or(20).max(1) as usize * child_complexity"
+        complexity = "keluarga_core::pagination::cost(first, child_complexity)"
     )]
     async fn pendampingan(
         &self,
@@ -326,29 +211,7 @@ impl<R: RegionType> StuntingQuery<R> {
         require_health_access(actor)?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<pendampingan::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(t) = &team_id {
-            q = q.filter(
-                pendampingan::Column::TeamId.eq(decode_uuid(t, "TpkTeam", "teamId").gql()?),
-            );
-        }
-        if let (Some(a), Some(b)) = (f.from, f.to)
-            && a > b
-        {
-            return Err(CoreError::bad(
-                "filter.to",
-                "must not be before filter.from",
-            ))
-            .gql();
-        }
-        if let Some(d) = f.from {
-            q = q.filter(pendampingan::Column::VisitedOn.gte(d));
-        }
-        if let Some(d) = f.to {
-            q = q.filter(pendampingan::Column::VisitedOn.lte(d));
-        }
+        let q = store::visits(reader(ctx), &f, team_id.as_ref()).gql()?;
         reader(ctx)
             .page(
                 q,
@@ -364,7 +227,7 @@ impl<R: RegionType> StuntingQuery<R> {
 
     /// Foster parents (orang tua asuh) in your scope; with `filter.activeOn`, only those active
     /// that day.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "keluarga_core::pagination::cost(first, child_complexity)")]
     async fn foster_parents(
         &self,
         ctx: &Context<'_>,
@@ -376,16 +239,7 @@ impl<R: RegionType> StuntingQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<foster_parent::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(d) = f.active_on {
-            q = q.filter(foster_parent::Column::StartedOn.lte(d)).filter(
-                sea_orm::Condition::any()
-                    .add(foster_parent::Column::EndedOn.is_null())
-                    .add(foster_parent::Column::EndedOn.gte(d)),
-            );
-        }
+        let q = store::foster_parents(reader(ctx), &f).gql()?;
         reader(ctx)
             .page(
                 q,
@@ -407,7 +261,7 @@ impl<R: RegionType> StuntingQuery<R> {
         region_code: String,
         year: i32,
     ) -> async_graphql::Result<ConvergenceScorecard<R>> {
-        let (app, actor) = ctx2(ctx);
+        let (_app, actor) = ctx2(ctx);
         actor.require_read().gql()?;
         if keluarga_core::region_code::level_of(&region_code)
             != keluarga_core::region_code::RegionLevel::Regency
@@ -425,12 +279,9 @@ impl<R: RegionType> StuntingQuery<R> {
         {
             return Err(CoreError::NotFound(format!("region {region_code}"))).gql();
         }
-        let rows = convergence_action::Entity::find()
-            .filter(convergence_action::Column::RegionCode.eq(&region_code))
-            .filter(convergence_action::Column::Year.eq(year))
-            .all(&app.db)
+        let rows = store::convergence_actions(reader(ctx), &region_code, year)
             .await
-            .map_err(|e| internal(&e))?;
+            .gql()?;
         let actions = ConvergenceAksi::ALL
             .iter()
             .map(|a| ConvergenceActionState::new(*a, rows.iter().find(|r| r.aksi == a.number())))

@@ -1,4 +1,5 @@
-//! Input types of the registry mutations and list filters.
+//! Core's input types: what the registry services and stores take (mutation inputs and list
+//! filters). Plain Rust structs the GraphQL layer exposes as input objects.
 
 use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;

@@ -1,4 +1,6 @@
-//! GraphQL input objects of the stunting domain.
+//! The stunting domain's input types: what its services take (mutation inputs and list filters).
+//! They are plain Rust structs the GraphQL layer exposes as input objects; the services decode ids
+//! and validate every field, naming it in errors.
 
 use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
@@ -27,7 +29,7 @@ pub struct RegisterChildInput {
     /// An existing person (must have a birth date, be under five and in your scope).
     pub person_id: Option<ID>,
     /// A new person to register with the child (its `birthDate` is required).
-    pub person: Option<keluarga_core::graphql::inputs::CreatePersonInput>,
+    pub person: Option<keluarga_core::input::CreatePersonInput>,
     /// The posyandu the child attends.
     pub posyandu_id: Option<ID>,
     /// Who gave consent (name and relationship, e.g. `Siti Rahayu (ibu)`).
