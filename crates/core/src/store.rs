@@ -7,12 +7,20 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    Statement,
+    Select, Statement,
 };
 
 use crate::actor::Scope;
-use crate::entity::region;
+use crate::entity::{
+    activity, cadre_role, family, household, organisation, person, programme, region,
+};
 use crate::error::Result;
+use crate::id::decode_uuid;
+use crate::input::{
+    ActivityFilter, CadreRoleFilter, OrganisationFilter, PersonFilter, ProgrammeFilter,
+    RegistryFilter,
+};
+use crate::records::Reader;
 use crate::region_code::level_of;
 
 /// The condition "`col` is inside `scope`": equality or a range scan on the code prefix.
@@ -226,4 +234,133 @@ pub fn name_contains<C: ColumnTrait>(col: C, needle: &str) -> SimpleExpr {
     );
     Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(col)))
         .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
+}
+
+// ---- List queries of the registry: each starts from the request's `Reader` (access rule and
+// scope applied) and adds the list's filters; resolvers page them with `Reader::page`.
+
+fn trimmed(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Organisations matching `f`.
+pub fn organisations(r: &Reader, f: &OrganisationFilter) -> Result<Select<organisation::Entity>> {
+    let mut q = r.select::<organisation::Entity>(f.region_code.as_deref())?;
+    if let Some(kind) = f.kind {
+        q = q.filter(organisation::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(s) = trimmed(f.search.as_deref()) {
+        q = q.filter(name_contains(organisation::Column::Name, s));
+    }
+    Ok(q)
+}
+
+/// Programmes matching `f`.
+pub fn programmes(r: &Reader, f: &ProgrammeFilter) -> Result<Select<programme::Entity>> {
+    let mut q = r.select::<programme::Entity>(f.region_code.as_deref())?;
+    if let Some(d) = f.domain {
+        q = q.filter(programme::Column::Domain.eq(d.as_str()));
+    }
+    if let Some(s) = trimmed(f.search.as_deref()) {
+        q = q.filter(name_contains(programme::Column::Name, s));
+    }
+    Ok(q)
+}
+
+/// Activities matching `f`.
+pub fn activities(r: &Reader, f: &ActivityFilter) -> Result<Select<activity::Entity>> {
+    let mut q = r.select::<activity::Entity>(f.region_code.as_deref())?;
+    if let Some(k) = f.kind {
+        q = q.filter(activity::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(p) = &f.programme_id {
+        q = q.filter(activity::Column::ProgrammeId.eq(decode_uuid(
+            p,
+            "Programme",
+            "filter.programmeId",
+        )?));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(activity::Column::HeldOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(activity::Column::HeldOn.lte(d));
+    }
+    Ok(q)
+}
+
+/// Persons matching `f` (searching by name needs record access).
+pub fn persons(r: &Reader, f: &PersonFilter) -> Result<Select<person::Entity>> {
+    let mut q = r.select::<person::Entity>(f.region_code.as_deref())?;
+    if let Some(sex) = f.sex {
+        q = q.filter(person::Column::Sex.eq(sex.letter()));
+    }
+    if let Some(role) = f.cadre_role {
+        q = q.filter(
+            person::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(cadre_role::Column::PersonId)
+                    .from(cadre_role::Entity)
+                    .and_where(cadre_role::Column::Role.eq(role.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(s) = trimmed(f.search.as_deref()) {
+        if !r.actor().has_record_access() {
+            return Err(crate::error::Error::bad(
+                "filter.search",
+                "searching by name needs record access",
+            ));
+        }
+        q = q.filter(name_contains(person::Column::FullName, s));
+    }
+    Ok(q)
+}
+
+/// Families matching `f`.
+pub fn families(r: &Reader, f: &RegistryFilter) -> Result<Select<family::Entity>> {
+    let mut q = r.select::<family::Entity>(f.region_code.as_deref())?;
+    if let Some(d) = f.registered_from {
+        q = q.filter(family::Column::RegisteredOn.gte(d));
+    }
+    if let Some(d) = f.registered_to {
+        q = q.filter(family::Column::RegisteredOn.lte(d));
+    }
+    Ok(q)
+}
+
+/// Households matching `f`.
+pub fn households(r: &Reader, f: &RegistryFilter) -> Result<Select<household::Entity>> {
+    let mut q = r.select::<household::Entity>(f.region_code.as_deref())?;
+    if let Some(d) = f.registered_from {
+        q = q.filter(household::Column::RegisteredOn.gte(d));
+    }
+    if let Some(d) = f.registered_to {
+        q = q.filter(household::Column::RegisteredOn.lte(d));
+    }
+    Ok(q)
+}
+
+/// Cadre roles matching `f`.
+pub fn cadre_roles(r: &Reader, f: &CadreRoleFilter) -> Result<Select<cadre_role::Entity>> {
+    let mut q = r.select::<cadre_role::Entity>(f.region_code.as_deref())?;
+    if let Some(role) = f.role {
+        q = q.filter(cadre_role::Column::Role.eq(role.as_str()));
+    }
+    if let Some(d) = f.active_on {
+        q = q.filter(cadre_role::Column::StartedOn.lte(d)).filter(
+            Condition::any()
+                .add(cadre_role::Column::EndedOn.is_null())
+                .add(cadre_role::Column::EndedOn.gte(d)),
+        );
+    }
+    if let Some(p) = &f.programme_id {
+        q = q.filter(cadre_role::Column::ProgrammeId.eq(decode_uuid(
+            p,
+            "Programme",
+            "filter.programmeId",
+        )?));
+    }
+    Ok(q)
 }

@@ -15,7 +15,6 @@ use crate::error::{Error, GqlResultExt, internal};
 use crate::graphql::region::region_handles;
 use crate::graphql::types::*;
 use crate::graphql::{app_actor, reader};
-use crate::id::decode_uuid;
 use crate::input::*;
 use crate::pagination::{Page, PageArgs, SortDirection};
 use crate::records::{Reader, Record};
@@ -50,15 +49,7 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<organisation::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(kind) = f.kind {
-            q = q.filter(organisation::Column::Kind.eq(kind.as_str()));
-        }
-        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            q = q.filter(store::name_contains(organisation::Column::Name, s));
-        }
+        let q = store::organisations(reader(ctx), &f).gql()?;
         let order = order_by.unwrap_or_default();
         let sort = match order.field {
             NameOrderField::Name => organisation::Column::Name,
@@ -100,15 +91,7 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<programme::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(d) = f.domain {
-            q = q.filter(programme::Column::Domain.eq(d.as_str()));
-        }
-        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            q = q.filter(store::name_contains(programme::Column::Name, s));
-        }
+        let q = store::programmes(reader(ctx), &f).gql()?;
         let order = order_by.unwrap_or_default();
         let sort = match order.field {
             NameOrderField::Name => programme::Column::Name,
@@ -150,24 +133,7 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_read().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<activity::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(k) = f.kind {
-            q = q.filter(activity::Column::Kind.eq(k.as_str()));
-        }
-        if let Some(p) = &f.programme_id {
-            q = q.filter(
-                activity::Column::ProgrammeId
-                    .eq(decode_uuid(p, "Programme", "filter.programmeId").gql()?),
-            );
-        }
-        if let Some(d) = f.from {
-            q = q.filter(activity::Column::HeldOn.gte(d));
-        }
-        if let Some(d) = f.to {
-            q = q.filter(activity::Column::HeldOn.lte(d));
-        }
+        let q = store::activities(reader(ctx), &f).gql()?;
         let order = order_by.unwrap_or_default();
         let sort = match order.field {
             ActivityOrderField::HeldOn => activity::Column::HeldOn,
@@ -209,34 +175,7 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<person::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(sex) = f.sex {
-            q = q.filter(person::Column::Sex.eq(sex.letter()));
-        }
-        if let Some(role) = f.cadre_role {
-            use sea_orm::sea_query::Query;
-            q = q.filter(
-                person::Column::Id.in_subquery(
-                    Query::select()
-                        .column(cadre_role::Column::PersonId)
-                        .from(cadre_role::Entity)
-                        .and_where(cadre_role::Column::Role.eq(role.as_str()))
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            if !actor.has_record_access() {
-                return Err(Error::bad(
-                    "filter.search",
-                    "searching by name needs record access",
-                ))
-                .gql();
-            }
-            q = q.filter(store::name_contains(person::Column::FullName, s));
-        }
+        let q = store::persons(reader(ctx), &f).gql()?;
         let order = order_by.unwrap_or_default();
         let page = record_page(
             reader(ctx),
@@ -266,15 +205,7 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<family::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(d) = f.registered_from {
-            q = q.filter(family::Column::RegisteredOn.gte(d));
-        }
-        if let Some(d) = f.registered_to {
-            q = q.filter(family::Column::RegisteredOn.lte(d));
-        }
+        let q = store::families(reader(ctx), &f).gql()?;
         let page = record_page(
             reader(ctx),
             q,
@@ -303,15 +234,7 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<household::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(d) = f.registered_from {
-            q = q.filter(household::Column::RegisteredOn.gte(d));
-        }
-        if let Some(d) = f.registered_to {
-            q = q.filter(household::Column::RegisteredOn.lte(d));
-        }
+        let q = store::households(reader(ctx), &f).gql()?;
         let page = record_page(
             reader(ctx),
             q,
@@ -339,29 +262,7 @@ impl<R: RegionType> RegistryQuery<R> {
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let mut q = reader(ctx)
-            .select::<cadre_role::Entity>(f.region_code.as_deref())
-            .gql()?;
-        if let Some(r) = f.role {
-            q = q.filter(cadre_role::Column::Role.eq(r.as_str()));
-        }
-        if let Some(d) = f.active_on {
-            q = q.filter(cadre_role::Column::StartedOn.lte(d)).filter(
-                sea_orm::Condition::any()
-                    .add(cadre_role::Column::EndedOn.is_null())
-                    .add(cadre_role::Column::EndedOn.gte(d)),
-            );
-        }
-        if let Some(p) = &f.programme_id {
-            q = q.filter(
-                cadre_role::Column::ProgrammeId.eq(decode_uuid(
-                    p,
-                    "Programme",
-                    "filter.programmeId",
-                )
-                .gql()?),
-            );
-        }
+        let q = store::cadre_roles(reader(ctx), &f).gql()?;
         reader(ctx)
             .page(
                 q,
