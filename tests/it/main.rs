@@ -12,6 +12,7 @@ mod helpers;
 mod http;
 mod migrations;
 mod nplus1;
+mod personal;
 mod registry;
 mod schema;
 mod statistics;

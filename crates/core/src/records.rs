@@ -72,11 +72,14 @@ pub trait Record:
     fn id_of(m: &Self::Model) -> Uuid;
 }
 
-/// What the schema says about one record type (for documentation and the personal-data test).
+/// What the schema says about one record type: the marker the personal-data test (and the
+/// documentation) reads. A domain lists the records the API exposes as GraphQL types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordInfo {
     /// The GraphQL type name.
     pub type_name: &'static str,
+    /// The table (the audit log's `entity`).
+    pub table: &'static str,
     /// Its access rule.
     pub access: Access,
 }
@@ -85,6 +88,7 @@ pub struct RecordInfo {
 pub fn info<E: Record>() -> RecordInfo {
     RecordInfo {
         type_name: E::TYPE,
+        table: E::default().table_name(),
         access: E::ACCESS,
     }
 }

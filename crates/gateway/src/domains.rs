@@ -18,6 +18,6 @@ compose_domains! {
         // Children, measurements and WHO z-scores, posyandu, TPK, KPM, convergence actions,
         // foster parents.
         #[cfg(feature = "stunting")]
-        stunting: keluarga_stunting::Stunting [Posyandu, Child, Measurement, TpkTeam, FosterParent],
+        stunting: keluarga_stunting::Stunting [Posyandu, Child, Measurement, TpkTeam, FosterParent, Pendampingan],
     ],
 }

@@ -8,8 +8,10 @@ use keluarga_core::graphql::loaders::ById;
 use keluarga_core::records::Record;
 use uuid::Uuid;
 
-use crate::entity::{child, foster_parent, measurement, posyandu, tpk_team};
-pub use crate::graphql::types::{Child, FosterParent, Measurement, Posyandu, TpkTeam};
+use crate::entity::{child, foster_parent, measurement, pendampingan, posyandu, tpk_team};
+pub use crate::graphql::types::{
+    Child, FosterParent, Measurement, Pendampingan, Posyandu, TpkTeam,
+};
 
 /// One stunting node; the gateway's `Node` interface takes each variant over.
 #[expect(
@@ -27,6 +29,8 @@ pub enum Node<R> {
     TpkTeam(TpkTeam<R>),
     /// A foster parent (orang tua asuh).
     FosterParent(FosterParent<R>),
+    /// A pendampingan visit.
+    Pendampingan(Pendampingan<R>),
 }
 
 async fn by_id<E: Record>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<E::Model>> {
@@ -59,6 +63,9 @@ pub async fn load<R: RegionType>(
         "FosterParent" => by_id::<foster_parent::Entity>(ctx, id)
             .await?
             .map(|m| Node::FosterParent(FosterParent::new(m))),
+        "Pendampingan" => by_id::<pendampingan::Entity>(ctx, id)
+            .await?
+            .map(|m| Node::Pendampingan(Pendampingan::new(m))),
         _ => None,
     })
 }

@@ -23,7 +23,9 @@ keluarga_core::record!(convergence_action, "ConvergenceAction", Reference, regio
 keluarga_core::record!(foster_parent, "FosterParent", Reference, region: RegionCode);
 keluarga_core::record!(foster_parent_child, "FosterParentChild", Health);
 
-/// The record types of the stunting domain.
+/// The record types the stunting domain exposes as GraphQL types (link tables and tables shown
+/// through other types, such as `foster_parent_child` and `convergence_action`, are records for
+/// the `Reader` but not listed here).
 pub fn records() -> Vec<keluarga_core::records::RecordInfo> {
     use keluarga_core::records::info;
     vec![
@@ -34,8 +36,6 @@ pub fn records() -> Vec<keluarga_core::records::RecordInfo> {
         info::<tpk_team::Entity>(),
         info::<tpk_member::Entity>(),
         info::<pendampingan::Entity>(),
-        info::<convergence_action::Entity>(),
         info::<foster_parent::Entity>(),
-        info::<foster_parent_child::Entity>(),
     ]
 }

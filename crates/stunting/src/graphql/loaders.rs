@@ -12,8 +12,8 @@ use keluarga_core::{Actor, Reader, Scope};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::entity::{
-    child, foster_parent, foster_parent_child, measurement, measurement_revision, posyandu,
-    tpk_member, tpk_team,
+    child, foster_parent, foster_parent_child, measurement, measurement_revision, pendampingan,
+    posyandu, tpk_member, tpk_team,
 };
 use crate::stats::{self, Counts};
 use crate::store;
@@ -151,6 +151,7 @@ pub fn attach(
         .data(by_id::<measurement::Entity>(r))
         .data(by_id::<tpk_team::Entity>(r))
         .data(by_id::<foster_parent::Entity>(r))
+        .data(by_id::<pendampingan::Entity>(r))
         .data(parent::<measurement::Entity>(
             r,
             measurement::Column::ChildId,

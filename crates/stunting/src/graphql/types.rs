@@ -419,8 +419,8 @@ impl<R: RegionType> TpkMember<R> {
 #[Object(name = "Pendampingan")]
 impl<R: RegionType> Pendampingan<R> {
     /// Opaque global id.
-    async fn id(&self) -> ID {
-        gid("Pendampingan", self.model.id)
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(gid("Pendampingan", self.model.id))
     }
     /// The team.
     async fn team(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TpkTeam<R>>> {
