@@ -19,5 +19,8 @@ compose_domains! {
         // foster parents.
         #[cfg(feature = "stunting")]
         stunting: keluarga_stunting::Stunting [Posyandu, Child, Measurement, TpkTeam, FosterParent, Pendampingan],
+        // The minimal example of docs/architecture.md.
+        #[cfg(feature = "example-domain")]
+        example: keluarga_example_domain::Example [ExampleVisit],
     ],
 }
