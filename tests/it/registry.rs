@@ -262,3 +262,59 @@ async fn demo_seed_represents_the_articles() {
             .all(|e| e["node"]["region"]["level"] == "DISTRICT")
     );
 }
+
+/// Writes of personal records leave their audit entry in the same transaction: a created and an
+/// updated person are logged with their action; a refused write leaves neither row nor entry.
+#[tokio::test]
+async fn writes_of_personal_records_are_audited_with_them() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let t = TestApp::new().await;
+    let op = t.token(Role::Operator, "33.75");
+    let data = t
+        .ok(
+            &op,
+            r#"mutation { createPerson(input: { fullName: "Sari", sex: FEMALE, regionCode: "33.75.01.1012" }) { id version } }"#,
+            json!({}),
+        )
+        .await;
+    let id = data["createPerson"]["id"].as_str().unwrap().to_owned();
+    t.ok(
+        &op,
+        r#"mutation($id: ID!) { updatePerson(input: { id: $id, version: 1, fullName: "Sari W." }) { version } }"#,
+        json!({ "id": id }),
+    )
+    .await;
+    let uuid = keluarga_core::id::decode(&async_graphql::ID::from(id.as_str()))
+        .unwrap()
+        .1;
+    let writes: Vec<String> = keluarga_core::entity::audit_log::Entity::find()
+        .filter(keluarga_core::entity::audit_log::Column::Action.ne("READ"))
+        .all(&t.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.entity == "person" && r.record_ids.contains(&uuid))
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(writes, ["CREATE", "UPDATE"]);
+    // Outside the scope: refused, nothing written, nothing logged.
+    let before = keluarga_core::entity::audit_log::Entity::find()
+        .all(&t.db.db)
+        .await
+        .unwrap()
+        .len();
+    let body = t
+        .gql(
+            &op,
+            r#"mutation { createPerson(input: { fullName: "X", sex: MALE, regionCode: "31.71.01.1001" }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN", "{body}");
+    let after = keluarga_core::entity::audit_log::Entity::find()
+        .all(&t.db.db)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+}

@@ -270,3 +270,23 @@ impl Reader {
         self.all(q).await
     }
 }
+
+/// Writes the audit entry of a write (`CREATE`, `UPDATE`, `IMPORT`...) of personal records of `E`
+/// on `db` — the mutation's own transaction, so the entry and the change commit together. Writes
+/// of reference data are not audited.
+pub async fn audit_write<E: Record, C: sea_orm::ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action: &'static str,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<()> {
+    if !E::ACCESS.is_personal() {
+        return Ok(());
+    }
+    let table = E::default().table_name();
+    crate::audit::write_entry(
+        db,
+        crate::audit::AuditEntry::new(actor, action, table, ids.into_iter().collect()),
+    )
+    .await
+}

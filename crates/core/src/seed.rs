@@ -5,7 +5,6 @@
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -775,7 +774,7 @@ async fn population(app: &AppContext, p1001: Uuid) -> Result<()> {
             }
         }
     }
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     for chunk in households.chunks(500) {
         household::Entity::insert_many(chunk.to_vec())
             .exec(&txn)

@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -164,7 +163,7 @@ pub async fn create_organisation(
     input: CreateOrganisationInput,
 ) -> Result<organisation::Model> {
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     store::require_region(&txn, &input.region_code, ANY_LEVEL, "input.regionCode").await?;
     let parent_id = match &input.parent_id {
         Some(p) => Some(organisation_ref(&txn, p, "input.parentId").await?),
@@ -196,7 +195,7 @@ pub async fn update_organisation(
 ) -> Result<organisation::Model> {
     actor.require_registry_writer("change registry records")?;
     let id = decode_uuid(&input.id, "Organisation", "input.id")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     let current = in_scope_row::<_, organisation::Entity>(
         &txn,
         actor,
@@ -271,7 +270,7 @@ pub async fn create_programme(
     input: CreateProgrammeInput,
 ) -> Result<programme::Model> {
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     store::require_region(&txn, &input.region_code, ANY_LEVEL, "input.regionCode").await?;
     let owner_id = match &input.owner_id {
         Some(o) => Some(organisation_ref(&txn, o, "input.ownerId").await?),
@@ -342,7 +341,7 @@ pub async fn create_activity(
     input: CreateActivityInput,
 ) -> Result<activity::Model> {
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     store::require_region(&txn, &input.region_code, ANY_LEVEL, "input.regionCode").await?;
     let programme = match &input.programme_id {
         Some(p) => Some(programme_ref(&txn, p, "input.programmeId").await?),
@@ -503,7 +502,7 @@ pub async fn create_household(
     input: CreateHouseholdInput,
 ) -> Result<household::Model> {
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
     let now = stamp();
     let model = household::ActiveModel {
@@ -527,6 +526,7 @@ pub async fn create_household(
     }
     .insert(&txn)
     .await?;
+    crate::records::audit_write::<household::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -538,7 +538,7 @@ pub async fn create_family(
     input: CreateFamilyInput,
 ) -> Result<family::Model> {
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
     let household_id = match &input.household_id {
         Some(h) => {
@@ -595,6 +595,7 @@ pub async fn create_family(
             .exec(&txn)
             .await?;
     }
+    crate::records::audit_write::<family::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -641,7 +642,7 @@ pub async fn add_family_member(
 ) -> Result<family_member::Model> {
     actor.require_registry_writer("change registry records")?;
     let family_id = decode_uuid(&input.family_id, "Family", "input.familyId")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     in_scope_row::<_, family::Entity>(&txn, actor, family_id, family::Column::RegionCode, "family")
         .await?;
     let members = family_member::Entity::find()
@@ -673,6 +674,8 @@ pub async fn add_family_member(
     }
     .insert(&txn)
     .await?;
+    crate::records::audit_write::<family_member::Entity, _>(&txn, actor, "CREATE", [model.id])
+        .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -683,7 +686,7 @@ pub async fn create_person(
     actor: &Actor,
     input: CreatePersonInput,
 ) -> Result<person::Model> {
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     let model = insert_person(&txn, app, actor, input, "input.").await?;
     txn.commit().await?;
     Ok(model)
@@ -750,6 +753,7 @@ pub async fn insert_person<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
+    crate::records::audit_write::<person::Entity, _>(txn, actor, "CREATE", [model.id]).await?;
     Ok(model)
 }
 
@@ -761,7 +765,7 @@ pub async fn update_person(
 ) -> Result<person::Model> {
     actor.require_registry_writer("change registry records")?;
     let id = decode_uuid(&input.id, "Person", "input.id")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     let current =
         in_scope_row::<_, person::Entity>(&txn, actor, id, person::Column::RegionCode, "person")
             .await?;
@@ -814,6 +818,7 @@ pub async fn update_person(
         person::Column::Version,
     )
     .await?;
+    crate::records::audit_write::<person::Entity, _>(&txn, actor, "UPDATE", [updated.id]).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -825,7 +830,7 @@ pub async fn assign_cadre_role(
     input: AssignCadreRoleInput,
 ) -> Result<cadre_role::Model> {
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     store::require_region(
         &txn,
         &input.region_code,
@@ -859,6 +864,7 @@ pub async fn assign_cadre_role(
     }
     .insert(&txn)
     .await?;
+    crate::records::audit_write::<cadre_role::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -871,7 +877,7 @@ pub async fn end_cadre_role(
 ) -> Result<cadre_role::Model> {
     actor.require_registry_writer("change registry records")?;
     let id = decode_uuid(&input.id, "CadreRole", "input.id")?;
-    let txn = app.db.begin().await?;
+    let txn = crate::store::begin_write(&app.db).await?;
     let current = in_scope_row::<_, cadre_role::Entity>(
         &txn,
         actor,
@@ -895,6 +901,8 @@ pub async fn end_cadre_role(
         cadre_role::Column::Version,
     )
     .await?;
+    crate::records::audit_write::<cadre_role::Entity, _>(&txn, actor, "UPDATE", [updated.id])
+        .await?;
     txn.commit().await?;
     Ok(updated)
 }

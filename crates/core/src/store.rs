@@ -23,6 +23,21 @@ use crate::input::{
 use crate::records::Reader;
 use crate::region_code::level_of;
 
+/// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: a transaction that reads before
+/// it writes must hold the write lock from the start, or a commit by another connection in between
+/// (the audit writer, a concurrent mutation) makes its first write fail with a busy snapshot that
+/// no busy timeout retries. PostgreSQL ignores the mode.
+pub async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> std::result::Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 /// The condition "`col` is inside `scope`": equality or a range scan on the code prefix.
 pub fn in_scope<C: ColumnTrait>(col: C, scope: &Scope) -> Condition {
     let s = scope.code();

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use keluarga_core::error::Error as CoreError;
 use keluarga_core::service::stamp;
 use keluarga_core::{Actor, AppContext};
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::entity::measurement;
@@ -363,7 +363,7 @@ pub async fn import_measurements<R: Read>(
     let n = checked.len() as u64;
     let set = |v: &sea_orm::ActiveValue<bool>| matches!(v, sea_orm::ActiveValue::Set(true));
     let mut flagged = 0u64;
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     let mut done = 0u64;
     for chunk in checked.chunks(CHUNK) {
         let models: Vec<measurement::ActiveModel> = chunk
@@ -394,6 +394,15 @@ pub async fn import_measurements<R: Read>(
             })
             .count() as u64;
         done += models.len() as u64;
+        let ids: Vec<Uuid> = models
+            .iter()
+            .filter_map(|m| match &m.id {
+                sea_orm::ActiveValue::Set(id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        keluarga_core::records::audit_write::<measurement::Entity, _>(&txn, actor, "IMPORT", ids)
+            .await?;
         measurement::Entity::insert_many(models).exec(&txn).await?;
         progress(Phase::Writing, done, n);
     }

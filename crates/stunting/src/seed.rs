@@ -14,7 +14,6 @@ use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::seed::{Rng, SEED_CITIES};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -334,7 +333,7 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         }
     }
 
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     for c in posyandus.chunks(500) {
         posyandu::Entity::insert_many(c.to_vec()).exec(&txn).await?;
     }

@@ -16,7 +16,6 @@ use keluarga_core::service::{
 use keluarga_core::{Actor, AppContext, store as core_store};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -267,7 +266,7 @@ pub async fn create_posyandu(
     actor.require_write_in(&input.region_code, "input.regionCode")?;
     let name = required_text(&input.name, "input.name")?;
     let rws = rw_list(&input.rws, "input.rws")?;
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     core_store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
     let now = stamp();
     let model = posyandu::ActiveModel {
@@ -293,7 +292,7 @@ pub async fn register_child(
     input: RegisterChildInput,
 ) -> Result<child::Model> {
     actor.require_registry_writer("register children")?;
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     let person = match (&input.person_id, input.person) {
         (Some(id), None) => person_in_scope(&txn, actor, id, "input.personId").await?,
         (None, Some(p)) => {
@@ -357,6 +356,8 @@ pub async fn register_child(
     }
     .insert(&txn)
     .await?;
+    keluarga_core::records::audit_write::<child::Entity, _>(&txn, actor, "CREATE", [model.id])
+        .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -368,7 +369,7 @@ pub async fn record_measurement(
     input: RecordMeasurementInput,
 ) -> Result<measurement::Model> {
     actor.require_field_writer("record measurements")?;
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     let child = child_in_scope(&txn, actor, &input.child_id, "input.childId").await?;
     let values = Values {
         measured_on: input.measured_on,
@@ -401,6 +402,13 @@ pub async fn record_measurement(
         stamp(),
     );
     let model = row.insert(&txn).await?;
+    keluarga_core::records::audit_write::<measurement::Entity, _>(
+        &txn,
+        actor,
+        "CREATE",
+        [model.id],
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -438,7 +446,7 @@ pub async fn correct_measurement(
     actor.require_field_writer("correct measurements")?;
     let id = decode_uuid(&input.id, "Measurement", "input.id")?;
     let reason = required_text(&input.reason, "input.reason")?;
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     let current = measurement::Entity::find_by_id(id)
         .filter(core_store::in_scope(
             measurement::Column::RegionCode,
@@ -499,6 +507,13 @@ pub async fn correct_measurement(
         measurement::Column::Version,
     )
     .await?;
+    keluarga_core::records::audit_write::<measurement::Entity, _>(
+        &txn,
+        actor,
+        "UPDATE",
+        [updated.id],
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -527,7 +542,7 @@ pub async fn create_tpk_team(
     if let Some(d) = input.formed_on {
         not_future(app.clock.today(), d, "input.formedOn")?;
     }
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     core_store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
     let mut people = Vec::new();
     for (i, m) in input.members.iter().enumerate() {
@@ -606,7 +621,7 @@ pub async fn record_pendampingan(
     let activity = required_text(&input.activity, "input.activity")?;
     let referral = optional_text(input.referral.as_deref(), "input.referral")?;
     let visited_on = not_future(app.clock.today(), input.visited_on, "input.visitedOn")?;
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     let team = tpk_team::Entity::find_by_id(team_id)
         .filter(core_store::in_scope(
             tpk_team::Column::RegionCode,
@@ -634,6 +649,13 @@ pub async fn record_pendampingan(
         updated_at: Set(now),
     }
     .insert(&txn)
+    .await?;
+    keluarga_core::records::audit_write::<pendampingan::Entity, _>(
+        &txn,
+        actor,
+        "CREATE",
+        [model.id],
+    )
     .await?;
     txn.commit().await?;
     Ok(model)
@@ -684,7 +706,7 @@ pub async fn set_convergence_action(
         return Err(bad("input.score", "must be 0–100"));
     }
     let evidence = optional_text(input.evidence.as_deref(), "input.evidence")?;
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     core_store::require_region(
         &txn,
         &input.region_code,
@@ -751,7 +773,7 @@ pub async fn create_foster_parent(
         "Organisation",
         "input.organisationId",
     )?;
-    let txn = app.db.begin().await?;
+    let txn = keluarga_core::store::begin_write(&app.db).await?;
     core_store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
     organisation::Entity::find_by_id(org_id)
         .one(&txn)
