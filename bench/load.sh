@@ -4,7 +4,8 @@
 #   list page:      an OPERATOR of Jakarta Pusat reads 50 children with names and latest measurement
 #   nested regions: an ANALYST of Jawa Tengah reads its regencies and their districts (611 regions)
 # Usage: bash bench/load.sh   (BIN=path/to/keluarga-gateway to measure another build,
-# DURATION=60s for longer runs, NO_BUILD=1 to skip the release build)
+# DURATION=60s for longer runs, NO_BUILD=1 to skip the release build, QUERIES="list" for one query;
+# the nested query runs first so that the list page's audit backlog cannot slow it)
 # Needs wrk (apt-get install wrk) and, for the PostgreSQL half, a server at $PG_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,10 +49,10 @@ bench() {
   until curl -sf "127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
   check "$NESTED" "$ANALYST" '"code":"33.01.01"' || { echo "nested query failed" >&2; kill $pid; exit 1; }
   check "$LIST" "$OPERATOR" '"fullName"' || { echo "list query failed" >&2; kill $pid; exit 1; }
-  printf '%s, list page: ' "$label"
-  wrk -t2 -c32 -d"$DURATION" -s "$DIR/list.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1
-  printf '%s, nested regions: ' "$label"
-  wrk -t2 -c32 -d"$DURATION" -s "$DIR/nested.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1
+  for q in ${QUERIES:-nested list}; do
+    printf '%s, %s: ' "$label" "$( [ "$q" = list ] && echo 'list page' || echo 'nested regions')"
+    wrk -t2 -c32 -d"$DURATION" -s "$DIR/$q.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1
+  done
   printf '%s: peak RSS %s MB\n' "$label" "$(awk '/VmHWM/ {printf "%.1f", $2/1024}' /proc/$pid/status)"
   kill -TERM $pid; wait $pid || true
 }

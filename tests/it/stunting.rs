@@ -1119,3 +1119,44 @@ async fn a_newborn_is_registered_with_its_person_in_one_mutation() {
     assert_eq!(c["consentMethod"], "ELECTRONIC");
     assert_eq!(persons().await, before + 1);
 }
+
+/// `latestMeasurement` reads one row per child, and its audit entry names that row only (not the
+/// child's whole history); a second measurement on the same day wins over the first.
+#[tokio::test]
+async fn the_latest_measurement_is_read_and_audited_alone() {
+    let t = TestApp::new().await;
+    let c = child(&t, PRINGREJO, Sex::Female, d(2024, 2, 1)).await;
+    let op = t.token(Role::Operator, "33.75");
+    let mut ids = Vec::new();
+    for day in ["2025-01-10", "2025-03-10", "2025-03-10"] {
+        let body = record(
+            &t,
+            &op,
+            json!({ "childId": c, "measuredOn": day, "weightKg": 9.0, "lengthCm": 75.0 }),
+        )
+        .await;
+        assert!(body.get("errors").is_none(), "{body:#}");
+        ids.push(
+            body["data"]["recordMeasurement"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let before = t.audit_log().await.len();
+    let data = t
+        .ok(
+            &op,
+            r#"query($c: ID!) { node(id: $c) { ... on Child { latestMeasurement { id measuredOn } } } }"#,
+            json!({ "c": c }),
+        )
+        .await;
+    assert_eq!(data["node"]["latestMeasurement"]["id"], ids[2].as_str());
+    let log = t.audit_log().await;
+    let measurements: Vec<&Vec<String>> = log[before..]
+        .iter()
+        .filter(|(e, _, _)| e == "measurement")
+        .map(|(_, _, ids)| ids)
+        .collect();
+    assert_eq!(measurements, [&vec![child_uuid(&ids[2])]], "{log:?}");
+}

@@ -407,3 +407,33 @@ pub async fn current_cadres(
         .order_by_asc(Column::Id);
     reader.all(q).await
 }
+
+/// The latest measurement (by day, then id) of each of `children` among the measurements the
+/// reader may see, in one statement; the audit entry names only the rows returned.
+pub async fn latest_measurements(
+    reader: &Reader,
+    children: &[Uuid],
+) -> CoreResult<Vec<measurement::Model>> {
+    if children.is_empty() || reader.allow::<measurement::Entity>().is_err() {
+        return Ok(Vec::new());
+    }
+    let scope = &reader.actor().scope;
+    let mut b = Binder::new(reader.db().get_database_backend());
+    let list: Vec<String> = children.iter().map(|c| b.bind(*c)).collect();
+    let outer_scope = b.in_scope("m.region_code", scope);
+    let inner_scope = b.in_scope("n.region_code", scope);
+    let sql = format!(
+        "SELECT m.* FROM measurement m WHERE m.child_id IN ({}) AND {outer_scope} \
+         AND NOT EXISTS (SELECT 1 FROM measurement n WHERE n.child_id = m.child_id AND {inner_scope} \
+         AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id)))",
+        list.join(", ")
+    );
+    let rows = measurement::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(b.backend, sql, b.values))
+        .all(reader.db())
+        .await?;
+    reader
+        .audit::<measurement::Entity>(rows.iter().map(|m| m.id))
+        .await?;
+    Ok(rows)
+}

@@ -49,6 +49,27 @@ impl Loader<String> for PosyanduCadres {
     }
 }
 
+/// Each child's latest measurement the actor may see (one statement per batch, audited per row
+/// returned rather than per row of the history).
+pub struct LatestMeasurement {
+    reader: Reader,
+}
+
+impl Loader<uuid::Uuid> for LatestMeasurement {
+    type Value = measurement::Model;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[uuid::Uuid],
+    ) -> Result<HashMap<uuid::Uuid, measurement::Model>, LoadError> {
+        let rows = store::latest_measurements(&self.reader, keys)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|m| (m.child_id, m)).collect())
+    }
+}
+
 /// A region facet request: a region code and a period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FacetKey {
@@ -171,6 +192,12 @@ pub fn attach(
             r,
             foster_parent_child::Column::FosterParentId,
             |m| m.foster_parent_id,
+        ))
+        .data(DataLoader::new(
+            LatestMeasurement {
+                reader: reader.clone(),
+            },
+            tokio::spawn,
         ))
         .data(DataLoader::new(
             PosyanduCadres {

@@ -155,16 +155,17 @@ impl<R: RegionType> Child<R> {
         rows.sort_by_key(|a| (a.measured_on, a.id));
         Ok(rows.into_iter().map(Measurement::new).collect())
     }
-    /// The latest measurement.
+    /// The latest measurement (by day; the later recorded on the same day) among those you may
+    /// see.
     async fn latest_measurement(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Measurement<R>>> {
-        let rows = many::<measurement::Entity>(ctx, self.model.id).await?;
-        Ok(rows
-            .into_iter()
-            .max_by(|a, b| (a.measured_on, a.id).cmp(&(b.measured_on, b.id)))
-            .map(Measurement::new))
+        Ok(
+            one::<Uuid, crate::graphql::loaders::LatestMeasurement>(ctx, self.model.id)
+                .await?
+                .map(Measurement::new),
+        )
     }
     /// Version for optimistic concurrency.
     async fn version(&self) -> i32 {
