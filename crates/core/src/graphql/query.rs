@@ -50,31 +50,16 @@ impl<R: RegionType> RegistryQuery<R> {
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::organisations(reader(ctx), &f).gql()?;
-        let order = order_by.unwrap_or_default();
-        let sort = match order.field {
-            NameOrderField::Name => organisation::Column::Name,
-            NameOrderField::Created => organisation::Column::Id,
-        };
-        reader(ctx)
-            .page(
-                q,
-                sort,
-                order.direction,
-                &args,
-                move |m| {
-                    (
-                        if order.field == NameOrderField::Name {
-                            m.name.clone()
-                        } else {
-                            m.id.to_string()
-                        },
-                        m.id.to_string(),
-                    )
-                },
-                Organisation::new,
-            )
-            .await
-            .gql()
+        name_page(
+            reader(ctx),
+            q,
+            order_by.unwrap_or_default(),
+            &args,
+            organisation::Column::Name,
+            |m: &organisation::Model| (m.name.clone(), m.id),
+            Organisation::new,
+        )
+        .await
     }
 
     /// Programmes in the actor's scope.
@@ -92,31 +77,16 @@ impl<R: RegionType> RegistryQuery<R> {
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::programmes(reader(ctx), &f).gql()?;
-        let order = order_by.unwrap_or_default();
-        let sort = match order.field {
-            NameOrderField::Name => programme::Column::Name,
-            NameOrderField::Created => programme::Column::Id,
-        };
-        reader(ctx)
-            .page(
-                q,
-                sort,
-                order.direction,
-                &args,
-                move |m| {
-                    (
-                        if order.field == NameOrderField::Name {
-                            m.name.clone()
-                        } else {
-                            m.id.to_string()
-                        },
-                        m.id.to_string(),
-                    )
-                },
-                Programme::new,
-            )
-            .await
-            .gql()
+        name_page(
+            reader(ctx),
+            q,
+            order_by.unwrap_or_default(),
+            &args,
+            programme::Column::Name,
+            |m: &programme::Model| (m.name.clone(), m.id),
+            Programme::new,
+        )
+        .await
     }
 
     /// Activities in the actor's scope.
@@ -366,6 +336,38 @@ impl<R: RegionType> RegistryQuery<R> {
             .map(ApiKey)
             .collect())
     }
+}
+
+/// One page of a list ordered by name or by creation (id).
+async fn name_page<E, N>(
+    reader: &Reader,
+    q: Select<E>,
+    order: NameOrder,
+    args: &PageArgs,
+    name_col: E::Column,
+    key: fn(&E::Model) -> (String, uuid::Uuid),
+    to_node: fn(E::Model) -> N,
+) -> async_graphql::Result<Page<N>>
+where
+    E: Record,
+    N: async_graphql::OutputType,
+{
+    let by_name = order.field == NameOrderField::Name;
+    let sort = if by_name { name_col } else { E::id_col() };
+    reader
+        .page(
+            q,
+            sort,
+            order.direction,
+            args,
+            move |m| {
+                let (name, id) = key(m);
+                (if by_name { name } else { id.to_string() }, id.to_string())
+            },
+            to_node,
+        )
+        .await
+        .gql()
 }
 
 #[expect(
