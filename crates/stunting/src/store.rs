@@ -420,12 +420,13 @@ pub async fn latest_measurements(
     let scope = &reader.actor().scope;
     let mut b = Binder::new(reader.db().get_database_backend());
     let list: Vec<String> = children.iter().map(|c| b.bind(*c)).collect();
-    let outer_scope = b.in_scope("m.region_code", scope);
-    let inner_scope = b.in_scope("n.region_code", scope);
+    let in_scope = b.in_scope("m.region_code", scope);
+    // Rows numbered per child, newest first, after the scope filter: one pass over the children's
+    // rows on both backends (a correlated NOT EXISTS re-applied the scope per row on PostgreSQL).
     let sql = format!(
-        "SELECT m.* FROM measurement m WHERE m.child_id IN ({}) AND {outer_scope} \
-         AND NOT EXISTS (SELECT 1 FROM measurement n WHERE n.child_id = m.child_id AND {inner_scope} \
-         AND (n.measured_on > m.measured_on OR (n.measured_on = m.measured_on AND n.id > m.id)))",
+        "SELECT * FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.child_id \
+         ORDER BY m.measured_on DESC, m.id DESC) AS rn FROM measurement m \
+         WHERE m.child_id IN ({}) AND {in_scope}) ranked WHERE rn = 1",
         list.join(", ")
     );
     let rows = measurement::Entity::find()
