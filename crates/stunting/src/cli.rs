@@ -20,6 +20,7 @@ pub fn import_command() -> Command {
                 .about("Growth measurements from CSV (columns in the README), scored on the way in")
                 .arg(
                     Arg::new("file")
+                        .value_name("FILE")
                         .help("The CSV file")
                         .required(true)
                         .value_parser(clap::value_parser!(PathBuf)),
@@ -27,6 +28,7 @@ pub fn import_command() -> Command {
                 .arg(
                     Arg::new("scope")
                         .long("scope")
+                        .value_name("CODE")
                         .help("Only accept children inside this region code (default: the whole country)")
                         .default_value(""),
                 ),
