@@ -318,3 +318,61 @@ async fn writes_of_personal_records_are_audited_with_them() {
         .len();
     assert_eq!(before, after);
 }
+
+/// An ADMIN asks who read a record: the audit log by record, actor, action and time, newest first;
+/// other roles are refused, and a malformed record id names its field.
+#[tokio::test]
+async fn the_audit_log_answers_who_read_a_record() {
+    let t = TestApp::new().await;
+    let op = t.token(Role::Operator, "33.75");
+    let id = t
+        .ok(
+            &op,
+            r#"mutation { createPerson(input: { fullName: "Rina", sex: FEMALE, regionCode: "33.75.01.1012" }) { id } }"#,
+            json!({}),
+        )
+        .await["createPerson"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    t.ok(
+        &op,
+        r#"query($id: ID!) { node(id: $id) { id } }"#,
+        json!({ "id": id }),
+    )
+    .await;
+    t.state.app.audit.flush().await.unwrap();
+    const LOG: &str = r#"query($f: AuditFilter) { auditLog(filter: $f) { totalCount edges { node { subject role action entity recordIds } } } }"#;
+    let admin = t.token(Role::Admin, "");
+    let data = t.ok(&admin, LOG, json!({ "f": { "recordId": id } })).await;
+    let actions: Vec<&str> = data["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["READ", "CREATE"], "newest first: {data:#}");
+    let node = &data["auditLog"]["edges"][0]["node"];
+    assert_eq!(node["subject"], "tester");
+    assert_eq!(node["role"], "OPERATOR");
+    assert_eq!(node["entity"], "person");
+    let data = t
+        .ok(
+            &admin,
+            LOG,
+            json!({ "f": { "recordId": id, "action": "create", "from": "2000-01-01T00:00:00Z" } }),
+        )
+        .await;
+    assert_eq!(data["auditLog"]["totalCount"], 1);
+    let data = t
+        .ok(&admin, LOG, json!({ "f": { "subject": "nobody" } }))
+        .await;
+    assert_eq!(data["auditLog"]["totalCount"], 0);
+    let body = t.gql(&op, LOG, json!({})).await;
+    assert_eq!(code(&body), "FORBIDDEN", "{body}");
+    let body = t
+        .gql(&admin, LOG, json!({ "f": { "recordId": "not-an-id" } }))
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "filter.recordId");
+}

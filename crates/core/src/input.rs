@@ -415,3 +415,20 @@ pub struct RecordOrder {
     #[graphql(default)]
     pub direction: SortDirection,
 }
+
+/// Filters of the audit log (ADMIN).
+#[derive(Debug, Default, InputObject)]
+pub struct AuditFilter {
+    /// Only entries naming this record: its global id (`Child:...` encoded) or its UUID.
+    pub record_id: Option<ID>,
+    /// Only entries of this table (`child`, `measurement`, `person`...).
+    pub entity: Option<String>,
+    /// Only entries of this actor (the token's `sub`, or `apikey:<id>`).
+    pub subject: Option<String>,
+    /// Only this action: `READ`, `CREATE`, `UPDATE` or `IMPORT`.
+    pub action: Option<String>,
+    /// From this instant (inclusive).
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Up to this instant (inclusive).
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}

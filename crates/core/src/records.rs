@@ -29,6 +29,8 @@ pub enum Access {
     /// Children's and health data (children, measurements, visits): roles with record access
     /// only; every read is audit-logged.
     Health,
+    /// The audit log itself: ADMIN only.
+    Admin,
 }
 
 impl Access {
@@ -38,17 +40,18 @@ impl Access {
             Access::Reference => actor.can_read(),
             Access::Personal => actor.can_list_records(),
             Access::Health => actor.has_record_access(),
+            Access::Admin => actor.is_admin(),
         }
     }
 
     /// True when a read by `actor` is audit-logged.
     pub fn audited(self, actor: &Actor) -> bool {
-        self != Access::Reference && actor.has_record_access()
+        matches!(self, Access::Personal | Access::Health) && actor.has_record_access()
     }
 
     /// True for personal records (audited reads, hidden from roles without record access).
     pub fn is_personal(self) -> bool {
-        self != Access::Reference
+        matches!(self, Access::Personal | Access::Health)
     }
 }
 
@@ -151,6 +154,7 @@ impl Reader {
         } else {
             Err(Error::forbidden(match E::ACCESS {
                 Access::Health => "read children's or health records",
+                Access::Admin => "read the audit log",
                 _ => "read individual records",
             }))
         }

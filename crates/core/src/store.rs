@@ -379,3 +379,46 @@ pub fn cadre_roles(r: &Reader, f: &CadreRoleFilter) -> Result<Select<cadre_role:
     }
     Ok(q)
 }
+
+/// Audit-log entries matching `f` (ADMIN only; the log has no region, so it is country-wide).
+pub fn audit_entries(
+    r: &Reader,
+    f: &crate::input::AuditFilter,
+) -> Result<Select<crate::entity::audit_log::Entity>> {
+    use crate::entity::audit_log::{Column, Entity};
+    let mut q = r.select::<Entity>(None)?;
+    if let Some(id) = &f.record_id {
+        let uuid = match crate::id::decode(id) {
+            Some((_, key)) => key,
+            None => id.to_string(),
+        };
+        let uuid = uuid::Uuid::parse_str(&uuid)
+            .map_err(|_| crate::error::Error::bad("filter.recordId", "not a global id or UUID"))?;
+        q = q.filter(Column::RecordIds.contains(uuid.to_string()));
+    }
+    if let Some(e) = trimmed(f.entity.as_deref()) {
+        q = q.filter(Column::Entity.eq(e));
+    }
+    if let Some(s) = trimmed(f.subject.as_deref()) {
+        q = q.filter(Column::Subject.eq(s));
+    }
+    if let Some(a) = trimmed(f.action.as_deref()) {
+        q = q.filter(Column::Action.eq(a.to_uppercase()));
+    }
+    match (f.from, f.to) {
+        (Some(a), Some(b)) if a > b => {
+            return Err(crate::error::Error::bad(
+                "filter.to",
+                "must not be before filter.from",
+            ));
+        }
+        _ => {}
+    }
+    if let Some(d) = f.from {
+        q = q.filter(Column::At.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(Column::At.lte(d));
+    }
+    Ok(q)
+}

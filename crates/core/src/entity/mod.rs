@@ -37,6 +37,7 @@ crate::record!(family, "Family", Personal, region: RegionCode);
 crate::record!(family_member, "FamilyMember", Personal);
 crate::record!(household, "Household", Personal, region: RegionCode);
 crate::record!(cadre_role, "CadreRole", Personal, region: RegionCode);
+crate::record!(audit_log, "AuditEntry", Admin);
 
 /// The record types core declares.
 pub fn records() -> Vec<crate::records::RecordInfo> {
@@ -55,5 +56,6 @@ pub fn records() -> Vec<crate::records::RecordInfo> {
         info::<family_member::Entity>(),
         info::<household::Entity>(),
         info::<cadre_role::Entity>(),
+        info::<audit_log::Entity>(),
     ]
 }

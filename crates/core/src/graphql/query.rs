@@ -319,6 +319,33 @@ impl<R: RegionType> RegistryQuery<R> {
         }
     }
 
+    /// The audit log of personal-data reads and writes, newest first (ADMIN only): who read or
+    /// changed which records, when. Filter by record to answer "who read this child's records in
+    /// the last 30 days".
+    #[graphql(complexity = "crate::pagination::cost(first, child_complexity)")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<crate::input::AuditFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<AuditEntry>> {
+        let (app, _) = app_actor(ctx);
+        let args = PageArgs::new(app, first, after).gql()?;
+        let q = store::audit_entries(reader(ctx), &filter.unwrap_or_default()).gql()?;
+        reader(ctx)
+            .page(
+                q,
+                crate::entity::audit_log::Column::Id,
+                SortDirection::Desc,
+                &args,
+                |m| (m.id.to_string(), m.id.to_string()),
+                AuditEntry,
+            )
+            .await
+            .gql()
+    }
+
     /// API keys, newest first (ADMIN only).
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
         use sea_orm::QueryOrder;
@@ -567,5 +594,36 @@ impl ApiKey {
     /// When it was revoked, if it was.
     async fn revoked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.revoked_at
+    }
+}
+
+/// One audit-log entry: an actor's read or write of personal records.
+pub struct AuditEntry(pub crate::entity::audit_log::Model);
+
+#[Object]
+impl AuditEntry {
+    /// When.
+    async fn at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.at
+    }
+    /// Who (the token's `sub`, or `apikey:<id>`).
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// The actor's role at the time.
+    async fn role(&self) -> &str {
+        &self.0.role
+    }
+    /// `READ`, `CREATE`, `UPDATE` or `IMPORT`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// The table of the records (`child`, `measurement`, `person`...).
+    async fn entity(&self) -> &str {
+        &self.0.entity
+    }
+    /// The records' UUIDs.
+    async fn record_ids(&self) -> Vec<String> {
+        serde_json::from_str(&self.0.record_ids).unwrap_or_default()
     }
 }
