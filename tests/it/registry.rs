@@ -376,3 +376,45 @@ async fn the_audit_log_answers_who_read_a_record() {
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
     assert_eq!(body["errors"][0]["extensions"]["field"], "filter.recordId");
 }
+
+/// Retention: pruning deletes the entries written before the cut-off and keeps the rest.
+#[tokio::test]
+async fn audit_pruning_deletes_only_entries_past_retention() {
+    use keluarga_core::entity::audit_log;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let t = TestApp::new().await;
+    let now = chrono::Utc::now();
+    for (subject, age_days) in [("old", 800), ("recent", 10)] {
+        audit_log::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            at: Set(now - chrono::Duration::days(age_days)),
+            subject: Set(subject.into()),
+            role: Set("OPERATOR".into()),
+            action: Set("READ".into()),
+            entity: Set("person".into()),
+            record_ids: Set("[]".into()),
+            correlation_id: Set(None),
+        }
+        .insert(&t.db.db)
+        .await
+        .unwrap();
+    }
+    let deleted = keluarga_core::audit::prune(&t.db.db, now - chrono::Duration::days(730))
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let left: Vec<String> = audit_log::Entity::find()
+        .all(&t.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.subject)
+        .collect();
+    assert_eq!(left, ["recent"]);
+    assert_eq!(
+        keluarga_gateway::config::Config::default()
+            .audit
+            .retention_days,
+        730
+    );
+}

@@ -176,3 +176,14 @@ pub async fn write_entry<C: ConnectionTrait>(db: &C, entry: AuditEntry) -> Resul
     audit_log::Entity::insert(entry.model()).exec(db).await?;
     Ok(())
 }
+
+/// Deletes the entries written before `before` (the retention setting's pruning); returns how
+/// many were deleted.
+pub async fn prune<C: ConnectionTrait>(db: &C, before: chrono::DateTime<Utc>) -> Result<u64> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let res = audit_log::Entity::delete_many()
+        .filter(audit_log::Column::At.lt(before))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}

@@ -29,6 +29,8 @@ pub struct Config {
     pub graphql: Graphql,
     /// Statistics.
     pub statistics: Statistics,
+    /// The audit log.
+    pub audit: Audit,
     /// Per-domain sections `[domains.<name>]`, read by each domain plugin.
     pub domains: BTreeMap<String, serde_json::Value>,
 }
@@ -189,6 +191,23 @@ impl Default for Statistics {
     fn default() -> Self {
         Statistics {
             suppression_threshold: 5,
+        }
+    }
+}
+
+/// Audit-log settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Audit {
+    /// Entries older than this many days are deleted by the hourly pruning task of `serve`
+    /// (0 keeps them forever).
+    pub retention_days: u32,
+}
+
+impl Default for Audit {
+    fn default() -> Self {
+        Audit {
+            retention_days: 730,
         }
     }
 }

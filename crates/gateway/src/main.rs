@@ -184,6 +184,9 @@ async fn serve(cfg: Config) -> anyhow::Result<()> {
     eprintln!("  dev token: cargo run -- token --role ADMIN   (or --role OPERATOR --scope 33.75)");
     eprintln!("             send it as the header  Authorization: Bearer <token>");
     let audit = state.app.audit.clone();
+    if cfg.audit.retention_days > 0 {
+        tokio::spawn(prune_audit(state.app.db.clone(), cfg.audit.retention_days));
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown())
         .await?;
@@ -204,6 +207,24 @@ async fn run_domain_command(cfg: &Config, name: &str, args: &ArgMatches) -> anyh
         .unwrap_or_else(|| Err(anyhow::anyhow!("{name}: no domain of this build runs it")));
     app.audit.flush().await?;
     result
+}
+
+/// Deletes audit entries older than the retention, at start and then hourly.
+async fn prune_audit(db: sea_orm::DatabaseConnection, days: u32) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+        match keluarga_core::audit::prune(&db, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                deleted = n,
+                days,
+                "audit entries past their retention deleted"
+            ),
+            Err(e) => tracing::warn!(error = %e, "audit pruning failed; retrying in an hour"),
+        }
+    }
 }
 
 fn redact(url: &str) -> String {
