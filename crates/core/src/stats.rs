@@ -342,11 +342,7 @@ impl GroupPlan {
         else {
             return Ok(None);
         };
-        if let (Some(from), Some(to)) = (filter.from, filter.to)
-            && from > to
-        {
-            return Err(Error::bad("filter.to", "must not be before filter.from"));
-        }
+        crate::store::check_range(filter.from, filter.to)?;
         let levels: Vec<RegionLevel> = groups.iter().filter_map(|d| d.region_level()).collect();
         if levels.len() > 1 {
             return Err(Error::bad("groupBy", "group by at most one region level"));
@@ -381,13 +377,13 @@ impl GroupPlan {
     pub fn regions(
         scope: crate::actor::Scope,
         codes: Vec<String>,
-        from: NaiveDate,
-        to: NaiveDate,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
     ) -> GroupPlan {
         GroupPlan {
             scope,
-            from: Some(from),
-            to: Some(to),
+            from,
+            to,
             level: None,
             grain: None,
             by_sex: false,
@@ -397,20 +393,25 @@ impl GroupPlan {
     }
 }
 
-fn aggregate_sql(a: Aggregate) -> String {
-    let count_if = |c: &str| format!("SUM(CASE WHEN {c} THEN 1 ELSE 0 END)");
+/// The select-list columns of measure `j`: one column `m{j}`, or two counts `m{j}n` and `m{j}d`
+/// for a rate; a median is a NULL placeholder here, computed by its own windowed statement.
+fn measure_columns(j: usize, a: Aggregate) -> Vec<String> {
+    let count_if = |c: &str| format!("CAST(SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS BIGINT)");
+    let one = |sql: String| vec![format!("{sql} AS m{j}")];
     match a {
-        Aggregate::Count => "COUNT(*)".to_owned(),
-        Aggregate::CountIf(c) => count_if(c),
-        Aggregate::CountDistinct(e) => format!("COUNT(DISTINCT {e})"),
-        Aggregate::Sum(e) => format!("SUM({e})"),
-        Aggregate::Mean(e) => format!("AVG(CAST({e} AS DOUBLE PRECISION))"),
-        // Computed by a second, windowed statement.
-        Aggregate::Median(_) => "NULL".to_owned(),
+        Aggregate::Count => one("CAST(COUNT(*) AS BIGINT)".to_owned()),
+        Aggregate::CountIf(c) => one(count_if(c)),
+        Aggregate::CountDistinct(e) => one(format!("CAST(COUNT(DISTINCT {e}) AS BIGINT)")),
+        Aggregate::Sum(e) => one(format!("CAST(SUM({e}) AS BIGINT)")),
+        Aggregate::Mean(e) => one(format!("AVG(CAST({e} AS DOUBLE PRECISION))")),
+        Aggregate::Median(_) => one("NULL".to_owned()),
         Aggregate::Rate {
             numerator,
             denominator,
-        } => format!("{}, {}", count_if(numerator), count_if(denominator)),
+        } => vec![
+            format!("{} AS m{j}n", count_if(numerator)),
+            format!("{} AS m{j}d", count_if(denominator)),
+        ],
     }
 }
 
@@ -429,7 +430,7 @@ pub async fn grouped<C: ConnectionTrait>(
             "this statistic cannot be split by sex",
         ));
     }
-    let mut cells = run(db, spec, plan).await?;
+    let mut cells = cells(db, spec, plan).await?;
     let access = actor.has_record_access();
     for c in &mut cells {
         let people = c.int(spec.people).unwrap_or(0);
@@ -515,8 +516,13 @@ fn read_key(row: &sea_orm::QueryResult, n: usize) -> Result<Key> {
         .collect()
 }
 
-/// Runs the plan without suppression.
-async fn run<C: ConnectionTrait>(db: &C, spec: &Spec<'_>, plan: &GroupPlan) -> Result<Vec<Cell>> {
+/// Runs the plan without suppression: for region facets, which apply [`suppressed`] to their
+/// own headline count; everything else calls [`grouped`].
+pub async fn cells<C: ConnectionTrait>(
+    db: &C,
+    spec: &Spec<'_>,
+    plan: &GroupPlan,
+) -> Result<Vec<Cell>> {
     let backend = db.get_database_backend();
     let keys = keys(spec, plan, backend);
     let n = keys.len();
@@ -526,23 +532,7 @@ async fn run<C: ConnectionTrait>(db: &C, spec: &Spec<'_>, plan: &GroupPlan) -> R
         .map(|(i, k)| format!("{k} AS k{i}"))
         .collect();
     for (j, m) in spec.measures.iter().enumerate() {
-        match m.aggregate {
-            Aggregate::Rate {
-                numerator,
-                denominator,
-            } => {
-                for (c, suffix) in [(numerator, "n"), (denominator, "d")] {
-                    select.push(format!(
-                        "CAST({} AS BIGINT) AS m{j}{suffix}",
-                        aggregate_sql(Aggregate::CountIf(c))
-                    ));
-                }
-            }
-            Aggregate::Mean(_) | Aggregate::Median(_) => {
-                select.push(format!("{} AS m{j}", aggregate_sql(m.aggregate)));
-            }
-            a => select.push(format!("CAST({} AS BIGINT) AS m{j}", aggregate_sql(a))),
-        }
+        select.extend(measure_columns(j, m.aggregate));
     }
     let mut b = Binder::new(backend);
     let fw = from_where(&mut b, spec, plan);

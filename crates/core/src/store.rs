@@ -254,6 +254,17 @@ pub fn name_contains<C: ColumnTrait>(col: C, needle: &str) -> SimpleExpr {
 // ---- List queries of the registry: each starts from the request's `Reader` (access rule and
 // scope applied) and adds the list's filters; resolvers page them with `Reader::page`.
 
+/// Fails with BAD_USER_INPUT on `filter.to` when a filter's range ends before it starts.
+pub fn check_range<T: PartialOrd>(from: Option<T>, to: Option<T>) -> Result<()> {
+    match (from, to) {
+        (Some(a), Some(b)) if a > b => Err(crate::error::Error::bad(
+            "filter.to",
+            "must not be before filter.from",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn trimmed(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
 }
@@ -405,15 +416,7 @@ pub fn audit_entries(
     if let Some(a) = trimmed(f.action.as_deref()) {
         q = q.filter(Column::Action.eq(a.to_uppercase()));
     }
-    match (f.from, f.to) {
-        (Some(a), Some(b)) if a > b => {
-            return Err(crate::error::Error::bad(
-                "filter.to",
-                "must not be before filter.from",
-            ));
-        }
-        _ => {}
-    }
+    check_range(f.from, f.to)?;
     if let Some(d) = f.from {
         q = q.filter(Column::At.gte(d));
     }

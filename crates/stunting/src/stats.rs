@@ -297,8 +297,8 @@ pub async fn by_regions<C: ConnectionTrait>(
     if codes.is_empty() {
         return Ok(Vec::new());
     }
-    let plan = GroupPlan::regions(scope.clone(), codes.to_vec(), from, to);
-    let cells = stats::grouped(db, &Actor::system(), 0, &SPEC, &plan).await?;
+    let plan = GroupPlan::regions(scope.clone(), codes.to_vec(), Some(from), Some(to));
+    let cells = stats::cells(db, &SPEC, &plan).await?;
     Ok(cells
         .iter()
         .filter_map(|c| Some((c.region.clone()?, Counts::of(c)?)))

@@ -8,11 +8,11 @@ use chrono::{Months, NaiveDate};
 use keluarga_core::entity::person;
 use keluarga_core::error::Error as CoreError;
 use keluarga_core::id::decode_uuid;
-use keluarga_core::store::{Binder, in_scope};
+use keluarga_core::store::{Binder, check_range, in_scope};
 use keluarga_core::{Reader, Scope};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select, Statement,
 };
 use uuid::Uuid;
 
@@ -212,22 +212,11 @@ pub async fn active_foster_parents<C: ConnectionTrait>(
 
 type CoreResult<T> = keluarga_core::error::Result<T>;
 
-fn check_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> CoreResult<()> {
-    match (from, to) {
-        (Some(a), Some(b)) if a > b => Err(CoreError::bad(
-            "filter.to",
-            "must not be before filter.from",
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// Children in the reader's scope matching `f`; ages are counted on `today`.
 pub fn children(
     reader: &Reader,
     f: &ChildFilter,
     today: NaiveDate,
-    backend: DbBackend,
 ) -> CoreResult<Select<child::Entity>> {
     let mut q = reader.select::<child::Entity>(f.region_code.as_deref())?;
     if let Some(p) = &f.posyandu_id {
@@ -266,7 +255,7 @@ pub fn children(
     }
     if let Some(cat) = f.latest_height_for_age {
         // The child's latest measurement has this category.
-        let mut b = Binder::new(backend);
+        let mut b = Binder::new(reader.db().get_database_backend());
         let p = b.bind(cat.as_str());
         q = q.filter(Expr::cust_with_values(
             format!(

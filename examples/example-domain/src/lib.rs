@@ -253,17 +253,8 @@ impl Loader<String> for FacetLoader {
             by_len.entry(k.len()).or_default().push(k.clone());
         }
         for (_, codes) in by_len {
-            let plan = GroupPlan {
-                from: None,
-                to: None,
-                ..GroupPlan::regions(
-                    self.scope.clone(),
-                    codes,
-                    chrono::NaiveDate::MIN,
-                    chrono::NaiveDate::MAX,
-                )
-            };
-            let cells = stats::grouped(&self.db, &Actor::system(), 0, &SPEC, &plan)
+            let plan = GroupPlan::regions(self.scope.clone(), codes, None, None);
+            let cells = stats::cells(&self.db, &SPEC, &plan)
                 .await
                 .map_err(|e| std::sync::Arc::new(DbErr::Custom(e.to_string())))?;
             for c in cells {

@@ -151,7 +151,6 @@ impl<R: RegionType> RegistryQuery<R> {
             reader(ctx),
             q,
             person::Column::RegisteredOn,
-            person::Column::Id,
             order,
             &args,
             |m: &person::Model| (m.registered_on, m.id),
@@ -180,7 +179,6 @@ impl<R: RegionType> RegistryQuery<R> {
             reader(ctx),
             q,
             family::Column::RegisteredOn,
-            family::Column::Id,
             order_by.unwrap_or_default(),
             &args,
             |m: &family::Model| (m.registered_on, m.id),
@@ -209,7 +207,6 @@ impl<R: RegionType> RegistryQuery<R> {
             reader(ctx),
             q,
             household::Column::RegisteredOn,
-            household::Column::Id,
             order_by.unwrap_or_default(),
             &args,
             |m: &household::Model| (m.registered_on, m.id),
@@ -365,31 +362,38 @@ impl<R: RegionType> RegistryQuery<R> {
     }
 }
 
-/// One page of a list ordered by name or by creation (id).
-async fn name_page<E, N>(
+/// One page of a list ordered by `key_col` (when `by_key`) or by creation (id), the shared shape
+/// of the name-ordered and date-ordered lists.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the shared shape of every ordered list"
+)]
+async fn ordered_page<E, N, K>(
     reader: &Reader,
     q: Select<E>,
-    order: NameOrder,
+    by_key: bool,
+    key_col: E::Column,
+    direction: SortDirection,
     args: &PageArgs,
-    name_col: E::Column,
-    key: fn(&E::Model) -> (String, uuid::Uuid),
+    key: fn(&E::Model) -> (K, uuid::Uuid),
     to_node: fn(E::Model) -> N,
 ) -> async_graphql::Result<Page<N>>
 where
     E: Record,
     N: async_graphql::OutputType,
+    K: ToString,
 {
-    let by_name = order.field == NameOrderField::Name;
-    let sort = if by_name { name_col } else { E::id_col() };
+    let sort = if by_key { key_col } else { E::id_col() };
     reader
         .page(
             q,
             sort,
-            order.direction,
+            direction,
             args,
             move |m| {
-                let (name, id) = key(m);
-                (if by_name { name } else { id.to_string() }, id.to_string())
+                let (k, id) = key(m);
+                let id = id.to_string();
+                (if by_key { k.to_string() } else { id.clone() }, id)
             },
             to_node,
         )
@@ -397,48 +401,52 @@ where
         .gql()
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the shared shape of every record list"
-)]
-async fn record_page<E, N, D>(
+/// One page of a list ordered by name or by creation (id).
+async fn name_page<E: Record, N: async_graphql::OutputType>(
+    reader: &Reader,
+    q: Select<E>,
+    order: NameOrder,
+    args: &PageArgs,
+    name_col: E::Column,
+    key: fn(&E::Model) -> (String, uuid::Uuid),
+    to_node: fn(E::Model) -> N,
+) -> async_graphql::Result<Page<N>> {
+    let by_name = order.field == NameOrderField::Name;
+    ordered_page(
+        reader,
+        q,
+        by_name,
+        name_col,
+        order.direction,
+        args,
+        key,
+        to_node,
+    )
+    .await
+}
+
+/// One page of a record list ordered by registration day or by creation (id).
+async fn record_page<E: Record, N: async_graphql::OutputType, D: ToString>(
     reader: &Reader,
     q: Select<E>,
     date_col: E::Column,
-    id_col: E::Column,
     order: RecordOrder,
     args: &PageArgs,
     key: fn(&E::Model) -> (D, uuid::Uuid),
     to_node: fn(E::Model) -> N,
-) -> async_graphql::Result<Page<N>>
-where
-    E: Record,
-    N: async_graphql::OutputType,
-    D: ToString,
-{
+) -> async_graphql::Result<Page<N>> {
     let by_date = order.field == RecordOrderField::RegisteredOn;
-    let sort = if by_date { date_col } else { id_col };
-    reader
-        .page(
-            q,
-            sort,
-            order.direction,
-            args,
-            move |m| {
-                let (d, id) = key(m);
-                (
-                    if by_date {
-                        d.to_string()
-                    } else {
-                        id.to_string()
-                    },
-                    id.to_string(),
-                )
-            },
-            to_node,
-        )
-        .await
-        .gql()
+    ordered_page(
+        reader,
+        q,
+        by_date,
+        date_col,
+        order.direction,
+        args,
+        key,
+        to_node,
+    )
+    .await
 }
 
 /// What a registry statistics query counts.

@@ -80,13 +80,7 @@ impl<R: RegionType> StuntingQuery<R> {
         require_health_access(actor)?;
         let args = PageArgs::new(app, first, after).gql()?;
         let f = filter.unwrap_or_default();
-        let q = store::children(
-            reader(ctx),
-            &f,
-            app.clock.today(),
-            app.db.get_database_backend(),
-        )
-        .gql()?;
+        let q = store::children(reader(ctx), &f, app.clock.today()).gql()?;
         let page = reader(ctx)
             .page(
                 q,
