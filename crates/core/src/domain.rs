@@ -97,8 +97,75 @@ impl RegionRef {
     }
 }
 
-/// Implemented by the gateway's composed `Region`; domains name it only through this trait.
-pub trait RegionType: OutputType + From<RegionRef> + Send + Sync + 'static {}
+/// Implemented by the gateway's composed `Region`; domains name it only through this trait. It
+/// also carries the other composed type, `Family` (core's fields plus each domain's family part),
+/// so that core and domains can return it.
+pub trait RegionType: OutputType + From<RegionRef> + Send + Sync + 'static {
+    /// The composed `Family` type.
+    type Family: OutputType + From<crate::entity::family::Model> + Send + Sync + 'static;
+}
+
+/// A part that adds no fields: the `FamilyPart` of a domain with nothing to add to `Family`.
+pub struct NoFields;
+
+impl From<crate::entity::family::Model> for NoFields {
+    fn from(_: crate::entity::family::Model) -> Self {
+        NoFields
+    }
+}
+
+impl async_graphql::ContainerType for NoFields {
+    fn is_empty() -> bool {
+        true
+    }
+
+    async fn resolve_field(
+        &self,
+        _ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::ServerResult<Option<async_graphql::Value>> {
+        Ok(None)
+    }
+}
+
+impl OutputType for NoFields {
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("NoFields")
+    }
+
+    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+        registry.create_output_type::<Self, _>(
+            async_graphql::registry::MetaTypeId::Object,
+            |_| async_graphql::registry::MetaType::Object {
+                name: "NoFields".to_owned(),
+                description: None,
+                fields: Default::default(),
+                cache_control: Default::default(),
+                extends: false,
+                shareable: false,
+                resolvable: true,
+                keys: None,
+                visible: None,
+                inaccessible: false,
+                interface_object: false,
+                tags: Default::default(),
+                is_subscription: false,
+                rust_typename: Some(std::any::type_name::<Self>()),
+                directive_invocations: Default::default(),
+                requires_scopes: Default::default(),
+            },
+        )
+    }
+
+    async fn resolve(
+        &self,
+        _ctx: &async_graphql::ContextSelectionSet<'_>,
+        _field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> async_graphql::ServerResult<async_graphql::Value> {
+        Ok(async_graphql::Value::Null)
+    }
+}
+
+impl ObjectType for NoFields {}
 
 /// A domain plugin: a bounded context with its own tables (migrations), query and mutation parts,
 /// a `Region` facet, node types, record-access rules, CLI subcommands and demo data. The gateway
@@ -120,6 +187,9 @@ pub trait Domain {
     type Mutation<R: RegionType>: ObjectType + Default + 'static;
     /// The domain's part of the composed `Region` type (usually one namespaced field).
     type RegionPart<R: RegionType>: ObjectType + From<RegionRef> + 'static;
+    /// The domain's fields of the composed `Family` type (a family's assessments, say);
+    /// [`NoFields`] when it adds none.
+    type FamilyPart<R: RegionType>: ObjectType + From<crate::entity::family::Model> + 'static;
     /// The domain's node types: an enum with one variant per name in [`Domain::NODE_TYPES`],
     /// each variant named after its type (the gateway's `Node` interface takes them over).
     type Node<R: RegionType>: Send;

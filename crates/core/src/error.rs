@@ -98,6 +98,15 @@ pub enum Error {
     /// Stale version or duplicate value.
     #[error("{0}")]
     Conflict(String),
+    /// An import file with bad rows: every one is listed (`extensions.rows`), and nothing was
+    /// written.
+    #[error("{} of {total} rows are invalid; nothing was imported", rows.len())]
+    Import {
+        /// The bad rows, in file order.
+        rows: Vec<crate::import::RowError>,
+        /// The number of data rows in the file.
+        total: u64,
+    },
     /// A database error: logged, never shown.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -126,6 +135,7 @@ impl HasCode for Error {
             Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Import { .. } => ErrorCode::BadUserInput,
             Error::Db(e) => match e.sql_err() {
                 Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ErrorCode::Conflict,
                 _ => ErrorCode::Internal,
@@ -136,8 +146,34 @@ impl HasCode for Error {
     fn field(&self) -> Option<&str> {
         match self {
             Error::BadInput { field, .. } => Some(field),
+            Error::Import { .. } => Some("file"),
             _ => None,
         }
+    }
+
+    /// An import error lists its bad rows (line, column, message) in `extensions.rows`.
+    fn extend(&self, ext: &mut async_graphql::ErrorExtensionValues) {
+        let Error::Import { rows, .. } = self else {
+            return;
+        };
+        let listed: Vec<async_graphql::Value> = rows
+            .iter()
+            .take(crate::import::MAX_REPORTED_ROWS)
+            .map(|r| {
+                let mut m = async_graphql::indexmap::IndexMap::new();
+                m.insert(async_graphql::Name::new("line"), r.line.into());
+                m.insert(
+                    async_graphql::Name::new("column"),
+                    r.column.clone().map(Into::into).unwrap_or_default(),
+                );
+                m.insert(
+                    async_graphql::Name::new("message"),
+                    r.message.clone().into(),
+                );
+                async_graphql::Value::Object(m)
+            })
+            .collect();
+        ext.set("rows", async_graphql::Value::List(listed));
     }
 
     fn public_message(&self) -> String {

@@ -13,6 +13,7 @@ pub mod entity;
 pub mod error;
 pub mod graphql;
 pub mod id;
+pub mod import;
 pub mod input;
 pub mod kinds;
 pub mod pagination;
@@ -25,6 +26,6 @@ pub mod stats;
 pub mod store;
 
 pub use actor::{Actor, Credential, Role, Scope};
-pub use domain::{AppContext, Clock, CoreSettings, Domain, RegionRef, RegionType};
+pub use domain::{AppContext, Clock, CoreSettings, Domain, NoFields, RegionRef, RegionType};
 pub use error::{ErrorCode, HasCode};
 pub use records::{Access, Reader, Record};

@@ -73,6 +73,12 @@ pub trait Record:
     fn region_col() -> Option<Self::Column>;
     /// The primary key of a row.
     fn id_of(m: &Self::Model) -> Uuid;
+    /// Rows of this record `actor` may read beyond its access rule and scope, when they are fewer
+    /// (a visit that records violence: only ADMIN, OPERATOR and the cadre who recorded it);
+    /// `None` for every row. The `Reader` adds it to every read.
+    fn restrict(_actor: &Actor) -> Option<Condition> {
+        None
+    }
 }
 
 /// What the schema says about one record type: the marker the personal-data test (and the
@@ -97,10 +103,11 @@ pub fn info<E: Record>() -> RecordInfo {
 }
 
 /// Implements [`Record`] for the entity of module `$m` (with `id` and, when named, a region
-/// column): `record!(child, "Child", Health, region: RegionCode)`.
+/// column): `record!(child, "Child", Health, region: RegionCode)`; `restrict: path::to::fn`
+/// names a [`Record::restrict`] function.
 #[macro_export]
 macro_rules! record {
-    ($m:ident, $ty:literal, $access:ident $(, region: $col:ident)? $(, visible_from_below: $vfb:literal)?) => {
+    ($m:ident, $ty:literal, $access:ident $(, region: $col:ident)? $(, visible_from_below: $vfb:literal)? $(, restrict: $restrict:path)?) => {
         impl $crate::records::Record for $m::Entity {
             const TYPE: &'static str = $ty;
             const ACCESS: $crate::records::Access = $crate::records::Access::$access;
@@ -114,6 +121,11 @@ macro_rules! record {
             fn id_of(m: &$m::Model) -> ::uuid::Uuid {
                 m.id
             }
+            $(
+                fn restrict(actor: &$crate::Actor) -> Option<::sea_orm::Condition> {
+                    $restrict(actor)
+                }
+            )?
         }
     };
 }
@@ -161,8 +173,9 @@ impl Reader {
     }
 
     fn scope_condition<E: Record>(&self, scope: &Scope) -> Condition {
+        let restrict = E::restrict(&self.actor).unwrap_or_else(Condition::all);
         let Some(col) = E::region_col() else {
-            return Condition::all();
+            return restrict;
         };
         let mut cond = Condition::any().add(in_scope(col, scope));
         if E::VISIBLE_FROM_BELOW {
@@ -171,14 +184,17 @@ impl Reader {
                 cond = cond.add(col.is_in(above));
             }
         }
-        cond
+        Condition::all().add(cond).add(restrict)
     }
 
     /// The rows of `E` the actor may see, narrowed to `region_code` when given (a malformed
     /// code is BAD_USER_INPUT on `filter.regionCode`; a region outside the scope matches nothing).
     pub fn select<E: Record>(&self, region_code: Option<&str>) -> Result<Select<E>> {
         self.allow::<E>()?;
-        let q = E::find();
+        let q = match E::restrict(&self.actor) {
+            Some(c) => E::find().filter(c),
+            None => E::find(),
+        };
         Ok(
             match (
                 self.actor.scope_for(region_code, "filter.regionCode")?,

@@ -27,7 +27,7 @@ macro_rules! compose_domains {
         use keluarga_core::graphql::query::RegistryQuery;
         use keluarga_core::graphql::region::{RegionCore, RegionQuery};
         use keluarga_core::graphql::types::{
-            Activity, CadreRole, Family, Household, Organisation, Person, Programme,
+            Activity, CadreRole, FamilyCore, Household, Organisation, Person, Programme,
         };
         use keluarga_core::{Actor, AppContext, RegionRef, RegionType};
 
@@ -50,7 +50,33 @@ macro_rules! compose_domains {
             }
         }
 
-        impl RegionType for Region {}
+        impl RegionType for Region {
+            type Family = Family;
+        }
+
+        /// The one `Family` type: core's fields plus each domain's family part.
+        #[derive(MergedObject)]
+        #[graphql(name = "Family")]
+        pub struct Family(
+            FamilyCore<Region>,
+            $( #[$attr] <$krate::$dom as keluarga_core::Domain>::FamilyPart<Region>, )*
+        );
+
+        impl From<keluarga_core::entity::family::Model> for Family {
+            fn from(m: keluarga_core::entity::family::Model) -> Self {
+                Family(
+                    FamilyCore::from(m.clone()),
+                    $( #[$attr] m.clone().into(), )*
+                )
+            }
+        }
+
+        impl Family {
+            /// The global id (for the `Node` interface).
+            pub async fn id(&self, ctx: &Context<'_>) -> async_graphql::Result<async_graphql::ID> {
+                self.0.id(ctx).await
+            }
+        }
 
         impl Region {
             /// The global id (for the `Node` interface).
@@ -92,7 +118,7 @@ macro_rules! compose_domains {
             /// A person.
             Person(Person<Region>),
             /// A family.
-            Family(Family<Region>),
+            Family(Family),
             /// A household.
             Household(Household<Region>),
             /// A cadre role.

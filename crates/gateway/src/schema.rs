@@ -8,12 +8,12 @@ use keluarga_core::entity::{
 use keluarga_core::error::{Error, GqlResultExt, internal};
 use keluarga_core::graphql::loaders::{ById, RegionLoader};
 use keluarga_core::graphql::types::{
-    Activity, CadreRole, Family, Household, Organisation, Person, Programme,
+    Activity, CadreRole, Household, Organisation, Person, Programme,
 };
 use keluarga_core::{Actor, AppContext, Record, RegionRef};
 use uuid::Uuid;
 
-pub use crate::domains::{DOMAINS, DomainConfigs, Mutation, Node, Query, Region};
+pub use crate::domains::{DOMAINS, DomainConfigs, Family, Mutation, Node, Query, Region};
 
 /// `node` and `nodes`: any object by its global id, within the actor's scope.
 #[derive(Default)]
@@ -84,7 +84,12 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
         "Programme" => core_node!(programme, Programme),
         "Activity" => core_node!(activity, Activity),
         "Person" => core_node!(person, Person),
-        "Family" => core_node!(family, Family),
+        "Family" => {
+            reader.allow::<family::Entity>().gql()?;
+            by_id::<family::Entity>(ctx, uuid)
+                .await?
+                .map(|m| Node::Family(Family::from(m)))
+        }
         "Household" => core_node!(household, Household),
         "CadreRole" => core_node!(cadre_role, CadreRole),
         other => match crate::domains::domain_node(ctx, other, uuid).await {

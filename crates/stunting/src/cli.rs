@@ -1,14 +1,12 @@
 //! The stunting domain's CLI subcommand: `import measurements FILE.csv [--scope CODE]`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Arg, ArgMatches, Command};
-use indicatif::{ProgressBar, ProgressStyle};
 use keluarga_core::{Actor, AppContext, Credential, Role, Scope};
 
-use crate::import::{self, Phase};
+use crate::import;
 
 /// `import measurements FILE [--scope CODE]`.
 pub fn import_command() -> Command {
@@ -53,53 +51,16 @@ async fn import_measurements(
     scope: &str,
 ) -> anyhow::Result<()> {
     let scope = Scope::new(scope).map_err(|e| anyhow::anyhow!("--scope: {e}"))?;
-    let reader =
-        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let actor = Actor::new("cli:import", Role::Admin, scope, Credential::Anonymous);
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} rows [{elapsed}] {wide_bar}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.set_message("checking");
-    let progress = |phase: Phase, done: u64, total: u64| {
-        match phase {
-            Phase::Checking => bar.set_message("checking"),
-            Phase::Writing => bar.set_message("writing"),
-        }
-        if total > 0 {
-            bar.set_length(total);
-        }
-        bar.set_position(done);
-    };
-    let started = std::time::Instant::now();
-    let result =
-        import::import_measurements(app, &actor, std::io::BufReader::new(reader), &progress).await;
-    bar.finish_and_clear();
-    match result {
-        Ok(s) => {
-            let mut out = std::io::stdout();
-            writeln!(
-                out,
-                "imported {} measurements of {} children from {} rows in {:.2} s ({} stored with a WHO flag)",
-                s.imported,
-                s.children,
-                s.rows,
-                started.elapsed().as_secs_f64(),
-                s.flagged
-            )?;
-            Ok(())
-        }
-        Err(crate::error::Error::Import { rows, total }) => {
-            let mut err = std::io::stderr();
-            for r in &rows {
-                writeln!(err, "{}: {r}", file.display())?;
-            }
-            anyhow::bail!(
-                "{} of {total} rows are invalid; nothing was imported",
-                rows.len()
-            )
-        }
-        Err(e) => Err(anyhow::anyhow!("{e}")),
-    }
+    let (cli, reader) = keluarga_core::import::CliImport::open(file)?;
+    let progress = |phase, done, total| cli.progress(phase, done, total);
+    let result = import::import_measurements(app, &actor, reader, &progress)
+        .await
+        .map_err(|crate::error::Error::Core(e)| e);
+    cli.finish(result, |s, secs| {
+        format!(
+            "imported {} measurements of {} children from {} rows in {secs:.2} s ({} stored with a WHO flag)",
+            s.imported, s.children, s.rows, s.flagged
+        )
+    })
 }

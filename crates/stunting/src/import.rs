@@ -16,7 +16,7 @@
 //! | `muac_mm` | one of the three measures | mid-upper-arm circumference, mm |
 //! | `posyandu_id` | no | the posyandu's global id |
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Read;
 
 use chrono::NaiveDate;
@@ -27,7 +27,7 @@ use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::entity::measurement;
-use crate::error::{Error, Result, RowError};
+use crate::error::{Result, RowError};
 use crate::kinds::{MeasurePosition, MeasurementSource};
 use crate::service::{Provenance, Values, check_values, measurement_row};
 use crate::store;
@@ -48,14 +48,8 @@ pub const COLUMNS: [&str; 9] = [
 /// Rows per INSERT (36 columns each stays under SQLite's and PostgreSQL's bind limits).
 const CHUNK: usize = 800;
 
-/// The phases an import reports progress in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Reading and checking rows.
-    Checking,
-    /// Writing rows.
-    Writing,
-}
+pub use keluarga_core::import::Phase;
+use keluarga_core::import::{Columns, csv_error, global_uuid, line_of, number, snake, yes_no as parse_bool};
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,13 +76,6 @@ struct Row {
     posyandu: Option<Uuid>,
 }
 
-fn number(s: &str) -> Option<f64> {
-    let t = s.trim();
-    if t.is_empty() {
-        return None;
-    }
-    t.replace(',', ".").parse::<f64>().ok().or(Some(f64::NAN))
-}
 
 fn parse_position(s: &str) -> Option<MeasurePosition> {
     match s.trim().to_ascii_uppercase().as_str() {
@@ -99,20 +86,7 @@ fn parse_position(s: &str) -> Option<MeasurePosition> {
     }
 }
 
-fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "" | "n" | "no" | "t" | "tidak" | "false" | "0" => Some(false),
-        "y" | "yes" | "ya" | "true" | "1" => Some(true),
-        _ => None,
-    }
-}
 
-fn global_uuid(s: &str, type_name: &str) -> Option<Uuid> {
-    let t = s.trim();
-    Uuid::parse_str(t)
-        .ok()
-        .or_else(|| keluarga_core::id::decode_uuid(t, type_name, "x").ok())
-}
 
 /// Imports measurements from `reader` for `actor` (ADMIN, OPERATOR, CADRE; children in scope only).
 pub async fn import_measurements<R: Read>(
@@ -122,53 +96,18 @@ pub async fn import_measurements<R: Read>(
     progress: &(dyn Fn(Phase, u64, u64) + Sync),
 ) -> Result<Summary> {
     actor.require_field_writer("import measurements")?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_reader(reader);
-    let headers = rdr
-        .headers()
-        .map_err(|e| CoreError::bad("file", format!("cannot read the header line: {e}")))?
-        .clone();
-    let mut col: HashMap<&'static str, usize> = HashMap::new();
+    let (mut rdr, file) = Columns::open(reader, &COLUMNS, &["measured_on"])?;
     let mut errors = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        let h = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
-        match COLUMNS.iter().find(|c| **c == h) {
-            Some(c) if col.contains_key(c) => errors.push(RowError {
+    if !file.has("child_id") && !file.has("nik") {
+        return Err(CoreError::Import {
+            rows: vec![RowError {
                 line: 1,
-                column: Some(h.clone()),
-                message: "appears twice".into(),
-            }),
-            Some(c) => {
-                col.insert(c, i);
-            }
-            None => errors.push(RowError {
-                line: 1,
-                column: Some(h.clone()),
-                message: format!("unknown column; the columns are {}", COLUMNS.join(", ")),
-            }),
-        }
-    }
-    if !col.contains_key("measured_on") {
-        errors.push(RowError {
-            line: 1,
-            column: Some("measured_on".into()),
-            message: "missing column".into(),
-        });
-    }
-    if !col.contains_key("child_id") && !col.contains_key("nik") {
-        errors.push(RowError {
-            line: 1,
-            column: Some("child_id".into()),
-            message: "missing column: give child_id or nik".into(),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(Error::Import {
-            rows: errors,
+                column: Some("child_id".into()),
+                message: "missing column: give child_id or nik".into(),
+            }],
             total: 0,
-        });
+        }
+        .into());
     }
 
     // 1. Parse every row, collecting every problem.
@@ -179,17 +118,12 @@ pub async fn import_measurements<R: Read>(
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(total + 1);
-                errors.push(RowError {
-                    line,
-                    column: None,
-                    message: format!("not a valid CSV row: {e}"),
-                });
+                errors.push(csv_error(&e, total + 1));
                 continue;
             }
         };
-        let line = rec.position().map(|p| p.line()).unwrap_or(total + 1);
-        let get = |name: &str| col.get(name).and_then(|i| rec.get(*i)).unwrap_or("");
+        let line = line_of(&rec, total + 1);
+        let get = |name: &str| file.get(&rec, name);
         let err = |column: &str, message: String| RowError {
             line,
             column: Some(column.to_owned()),
@@ -353,10 +287,11 @@ pub async fn import_measurements<R: Read>(
     progress(Phase::Checking, total, total);
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.line);
-        return Err(Error::Import {
+        return Err(CoreError::Import {
             rows: errors,
             total,
-        });
+        }
+        .into());
     }
 
     // 4. Score and write everything in one transaction.
@@ -415,37 +350,14 @@ pub async fn import_measurements<R: Read>(
     })
 }
 
-/// `weightKg` → `weight_kg`, `lengthCm` → `length_cm`: the file's column names.
-fn snake(field: &str) -> String {
-    let mut out = String::new();
-    for c in field.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn cells_parse_as_documented() {
-        assert_eq!(number("10,5"), Some(10.5));
-        assert_eq!(number(" 7.25 "), Some(7.25));
-        assert_eq!(number(""), None);
-        assert!(number("berat").is_some_and(f64::is_nan));
         assert_eq!(parse_position("h"), Some(MeasurePosition::Standing));
         assert_eq!(parse_position(""), Some(MeasurePosition::Unknown));
         assert_eq!(parse_position("duduk"), None);
-        assert_eq!(parse_bool("ya"), Some(true));
-        assert_eq!(parse_bool(""), Some(false));
-        assert_eq!(parse_bool("maybe"), None);
-        assert_eq!(snake("measuredOn"), "measured_on");
-        assert_eq!(snake("muacMm"), "muac_mm");
     }
 }

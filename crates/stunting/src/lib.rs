@@ -57,6 +57,7 @@ impl Domain for Stunting {
     type Query<R: RegionType> = graphql::query::StuntingQuery<R>;
     type Mutation<R: RegionType> = graphql::mutation::StuntingMutation<R>;
     type RegionPart<R: RegionType> = graphql::region::RegionStuntingPart<R>;
+    type FamilyPart<R: RegionType> = keluarga_core::NoFields;
     type Node<R: RegionType> = nodes::Node<R>;
 
     fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {

@@ -3,7 +3,7 @@
 //! the measures are rates and counts over it, and `AGE_GROUP` is the domain's own dimension.
 //! Core builds the grouped SQL, applies the scope, the period and the suppression.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use keluarga_core::stats::{
     self, Aggregate, Cell, Dimension, GroupPlan, Measure, Rate, Source, SourceArgs, Spec,
     StatisticsFilter, StatsDimension,
@@ -305,54 +305,4 @@ pub async fn by_regions<C: ConnectionTrait>(
         .collect())
 }
 
-/// A period written as `2026`, `2026-Q3` or `2026-08`: its first and last day.
-pub fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let s = s.trim();
-    let (y, rest) = s.split_at_checked(4)?;
-    let year: i32 = y.parse().ok()?;
-    if !(1900..=2200).contains(&year) {
-        return None;
-    }
-    let (m0, m1) = match rest {
-        "" => (1, 12),
-        r if r.starts_with("-Q") => {
-            let q: u32 = r.get(2..)?.parse().ok().filter(|q| (1..=4).contains(q))?;
-            (q * 3 - 2, q * 3)
-        }
-        r if r.starts_with('-') && r.len() == 3 => {
-            let m: u32 = r.get(1..)?.parse().ok().filter(|m| (1..=12).contains(m))?;
-            (m, m)
-        }
-        _ => return None,
-    };
-    let first = NaiveDate::from_ymd_opt(year, m0, 1)?;
-    let next = if m1 == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(year, m1 + 1, 1)?
-    };
-    Some((first, next.pred_opt()?))
-}
-
-/// The calendar year of `today` as a period label.
-pub fn year_of(today: NaiveDate) -> String {
-    today.year().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn periods_parse_to_their_first_and_last_day() {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
-        assert_eq!(parse_period("2026").map(|p| p.0), d(2026, 1, 1));
-        assert_eq!(parse_period("2026").map(|p| p.1), d(2026, 12, 31));
-        assert_eq!(parse_period("2026-Q1").map(|p| p.1), d(2026, 3, 31));
-        assert_eq!(parse_period("2024-02").map(|p| p.1), d(2024, 2, 29));
-        assert_eq!(parse_period("2026-12").map(|p| p.1), d(2026, 12, 31));
-        assert!(parse_period("2026-Q5").is_none());
-        assert!(parse_period("26").is_none());
-        assert!(parse_period("2026-13").is_none());
-    }
-}
+pub use keluarga_core::stats::{parse_period, year_of};

@@ -319,6 +319,7 @@ impl Domain for Example {
     type Query<R: RegionType> = ExampleQuery<R>;
     type Mutation<R: RegionType> = NoMutation;
     type RegionPart<R: RegionType> = RegionExamplePart<R>;
+    type FamilyPart<R: RegionType> = keluarga_core::NoFields;
     type Node<R: RegionType> = nodes::Node<R>;
 
     fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {

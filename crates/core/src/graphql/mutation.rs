@@ -97,11 +97,11 @@ impl<R: RegionType> RegistryMutation<R> {
         &self,
         ctx: &Context<'_>,
         input: CreateFamilyInput,
-    ) -> async_graphql::Result<Family<R>> {
+    ) -> async_graphql::Result<R::Family> {
         let (app, actor) = ctx2(ctx);
         service::create_family(app, actor, input)
             .await
-            .map(Family::new)
+            .map(R::Family::from)
             .gql()
     }
 

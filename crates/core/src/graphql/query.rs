@@ -169,7 +169,7 @@ impl<R: RegionType> RegistryQuery<R> {
         order_by: Option<RecordOrder>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Page<Family<R>>> {
+    ) -> async_graphql::Result<Page<R::Family>> {
         let (app, actor) = app_actor(ctx);
         actor.require_records().gql()?;
         let args = PageArgs::new(app, first, after).gql()?;
@@ -182,7 +182,7 @@ impl<R: RegionType> RegistryQuery<R> {
             order_by.unwrap_or_default(),
             &args,
             |m: &family::Model| (m.registered_on, m.id),
-            Family::new,
+            R::Family::from,
         )
         .await?;
         Ok(page)

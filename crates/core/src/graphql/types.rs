@@ -114,10 +114,16 @@ model_wrapper!(
     person::Model
 );
 model_wrapper!(
-    /// A family (keluarga, one Kartu Keluarga).
-    Family,
+    /// Core's part of a family (keluarga, one Kartu Keluarga).
+    FamilyCore,
     family::Model
 );
+
+impl<R> From<family::Model> for FamilyCore<R> {
+    fn from(model: family::Model) -> Self {
+        FamilyCore::new(model)
+    }
+}
 model_wrapper!(
     /// A household (rumah tangga): one dwelling, one or more families.
     Household,
@@ -541,8 +547,10 @@ fn personal(ctx: &Context<'_>) -> bool {
         .is_some_and(Actor::has_record_access)
 }
 
-#[Object(name = "Family")]
-impl<R: RegionType> Family<R> {
+/// Core's fields of `Family`; the gateway composes them with each domain's family part into
+/// the one `Family` type (`RegionType::Family`).
+#[Object]
+impl<R: RegionType> FamilyCore<R> {
     /// Opaque global id (the family's own stable id: KK numbers change when a card is re-issued).
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(crate::id::encode("Family", &self.model.id.to_string()))
@@ -610,10 +618,10 @@ impl<R: RegionType> FamilyMember<R> {
             .map(Person::new))
     }
     /// The family, if in scope.
-    async fn family(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Family<R>>> {
+    async fn family(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<R::Family>> {
         Ok(one::<Uuid, ById<family::Entity>>(ctx, self.model.family_id)
             .await?
-            .map(Family::new))
+            .map(R::Family::from))
     }
 }
 
@@ -648,11 +656,11 @@ impl<R: RegionType> Household<R> {
         self.model.address.as_deref().filter(|_| personal(ctx))
     }
     /// The families living in it.
-    async fn families(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Family<R>>> {
+    async fn families(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<R::Family>> {
         Ok(many::<family::Entity>(ctx, self.model.id)
             .await?
             .into_iter()
-            .map(Family::new)
+            .map(R::Family::from)
             .collect())
     }
     /// The day it was registered.

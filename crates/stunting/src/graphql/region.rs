@@ -4,14 +4,13 @@ use std::marker::PhantomData;
 
 use async_graphql::{Context, Object};
 use chrono::NaiveDate;
-use keluarga_core::error::{Error as CoreError, GqlResultExt};
+use keluarga_core::error::GqlResultExt;
 use keluarga_core::{Actor, AppContext, RegionRef, RegionType};
 
 use crate::graphql::loaders::{FacetFigures, FacetKey, FacetLoader};
 use keluarga_core::graphql::types::one;
 
 use crate::graphql::types::Rate;
-use crate::stats::{parse_period, year_of};
 
 /// The stunting domain's part of `Region`: one namespaced field.
 pub struct RegionStuntingPart<R> {
@@ -41,14 +40,7 @@ impl<R: RegionType> RegionStuntingPart<R> {
             .data_unchecked::<keluarga_core::AppContext>()
             .clock
             .today();
-        let label = period.unwrap_or_else(|| year_of(today));
-        let Some((from, to)) = parse_period(&label) else {
-            return Err(CoreError::bad(
-                "period",
-                format!("{label:?} is not a period (2026, 2026-Q3 or 2026-08)"),
-            ))
-            .gql();
-        };
+        let (label, from, to) = keluarga_core::stats::period(period, today).gql()?;
         let figures = one::<FacetKey, FacetLoader>(
             ctx,
             FacetKey {
