@@ -49,7 +49,7 @@ pub type Progress<'a> = &'a (dyn Fn(Phase, u64, u64) + Sync);
 
 /// The columns of a CSV file opened against a domain's columns.
 pub struct Columns {
-    columns: HashMap<&'static str, usize>,
+    columns: HashMap<String, usize>,
 }
 
 /// A CSV reader positioned after its checked header.
@@ -58,10 +58,10 @@ pub type CsvReader<R> = csv::Reader<R>;
 impl Columns {
     /// Opens `reader` and maps its header (any order, case-insensitive, a BOM ignored) onto
     /// `columns`; unknown or repeated columns, and missing `required` ones, are line-1 errors.
-    pub fn open<R: Read>(
+    pub fn open<R: Read, S: AsRef<str>>(
         reader: R,
-        columns: &[&'static str],
-        required: &[&'static str],
+        columns: &[S],
+        required: &[&str],
     ) -> Result<(CsvReader<R>, Columns), Error> {
         let mut rdr = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
@@ -71,7 +71,7 @@ impl Columns {
             .headers()
             .map_err(|e| Error::bad("file", format!("cannot read the header line: {e}")))?
             .clone();
-        let mut map: HashMap<&'static str, usize> = HashMap::new();
+        let mut map: HashMap<String, usize> = HashMap::new();
         let mut errors = Vec::new();
         let header_error = |column: &str, message: String| RowError {
             line: 1,
@@ -80,21 +80,24 @@ impl Columns {
         };
         for (i, h) in headers.iter().enumerate() {
             let h = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
-            match columns.iter().find(|c| **c == h) {
-                Some(c) if map.contains_key(c) => {
+            match columns.iter().find(|c| c.as_ref() == h) {
+                Some(_) if map.contains_key(&h) => {
                     errors.push(header_error(&h, "appears twice".into()))
                 }
-                Some(c) => {
-                    map.insert(c, i);
+                Some(_) => {
+                    map.insert(h, i);
                 }
                 None => errors.push(header_error(
                     &h,
-                    format!("unknown column; the columns are {}", columns.join(", ")),
+                    format!(
+                        "unknown column; the columns are {}",
+                        columns.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ")
+                    ),
                 )),
             }
         }
         for r in required {
-            if !map.contains_key(r) {
+            if !map.contains_key(*r) {
                 errors.push(header_error(r, "missing column".into()));
             }
         }

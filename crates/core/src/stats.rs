@@ -192,7 +192,7 @@ pub struct Source<'a> {
 }
 
 /// Writes a source's `FROM` item.
-pub type FromFn = dyn Fn(&mut Binder, &SourceArgs<'_>) -> String + Sync;
+pub type FromFn = dyn Fn(&mut Binder, &SourceArgs<'_>) -> String + Send + Sync;
 
 /// What a [`Source`] is given to write its `FROM` item.
 pub struct SourceArgs<'a> {
