@@ -1014,8 +1014,12 @@ async fn a_child_who_moves_is_seen_in_the_new_region_only() {
 #[tokio::test]
 async fn uploads_larger_than_the_limit_are_refused() {
     let mut cfg = config();
-    cfg.domains
-        .insert("stunting".into(), json!({ "upload_limit_bytes": 200 }));
+    // The HTTP layer refuses files above the largest domain limit with 413; each domain's own
+    // limit is checked again by its import (BAD_USER_INPUT on `file`).
+    for domain in keluarga_gateway::schema::DOMAINS {
+        cfg.domains
+            .insert((*domain).into(), json!({ "upload_limit_bytes": 200 }));
+    }
     let t = TestApp::with(cfg).await;
     let op = t.token(Role::Operator, "33.75");
     let big = format!(

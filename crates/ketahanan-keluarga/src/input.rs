@@ -162,7 +162,7 @@ pub struct AssessmentFilter {
 
 /// Filter of family visits.
 #[derive(Debug, Clone, Default, InputObject)]
-pub struct VisitFilter {
+pub struct FamilyVisitFilter {
     /// Only in this region (narrowed to your scope).
     pub region_code: Option<String>,
     /// Visited on or after.

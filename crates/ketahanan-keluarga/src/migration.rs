@@ -15,8 +15,14 @@ use migration::util::{
 };
 
 /// Creates the ketahanan-keluarga tables.
-#[derive(DeriveMigrationName)]
 pub struct Migration;
+
+/// Named explicitly: `DeriveMigrationName` takes the file's stem, and `migration` is taken.
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261125_000001_create_ketahanan_keluarga"
+    }
+}
 
 /// Tables in creation order; `down()` drops them in reverse.
 const TABLES: [&str; 9] = [

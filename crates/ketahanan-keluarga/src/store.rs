@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::entity::{
     family_visit, ketahanan_answer, ketahanan_assessment, krppa_indicator, lokus,
 };
-use crate::input::{AssessmentFilter, KrppaFilter, LokusFilter, VisitFilter};
+use crate::input::{AssessmentFilter, KrppaFilter, LokusFilter, FamilyVisitFilter};
 
 /// Assessments matching `f`, through the reader.
 pub fn assessments(r: &Reader, f: &AssessmentFilter) -> Result<Select<ketahanan_assessment::Entity>> {
@@ -67,7 +67,7 @@ pub fn assessments(r: &Reader, f: &AssessmentFilter) -> Result<Select<ketahanan_
 }
 
 /// Visits matching `f`, through the reader (violence visits only where the actor may see them).
-pub fn visits(r: &Reader, f: &VisitFilter) -> Result<Select<family_visit::Entity>> {
+pub fn visits(r: &Reader, f: &FamilyVisitFilter) -> Result<Select<family_visit::Entity>> {
     use family_visit::Column as C;
     check_range(f.from, f.to)?;
     let mut q = r.select::<family_visit::Entity>(f.region_code.as_deref())?;

@@ -89,7 +89,7 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn family_visits(
         &self,
         ctx: &Context<'_>,
-        filter: Option<VisitFilter>,
+        filter: Option<FamilyVisitFilter>,
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Page<FamilyVisit<R>>> {
