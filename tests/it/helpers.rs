@@ -85,6 +85,13 @@ impl TestApp {
         )
     }
 
+    /// A token of `subject` (a named cadre, say).
+    pub(crate) fn token_as(&self, subject: &str, role: Role, scope: &str) -> As {
+        As::Token(
+            auth::sign_token(&self.cfg, subject, role, &Scope::new(scope).unwrap(), 3600).unwrap(),
+        )
+    }
+
     pub(crate) async fn send(&self, req: Request<Body>) -> (StatusCode, Value, String) {
         let resp = router(self.state.clone()).oneshot(req).await.unwrap();
         let status = resp.status();
@@ -133,4 +140,24 @@ pub(crate) fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or("")
+}
+
+/// A GraphQL multipart request uploading `file` as the `$file` variable.
+pub(crate) fn multipart(who: &As, query: &str, file: &str) -> Request<Body> {
+    let boundary = "XkgBoundary42";
+    let ops = json!({ "query": query, "variables": { "file": null } });
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{ops}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.file\"]}}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"ukur.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n\
+         --{boundary}--\r\n"
+    );
+    let mut b = Request::post("/graphql").header(
+        "content-type",
+        format!("multipart/form-data; boundary={boundary}"),
+    );
+    if let As::Token(t) = who {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    b.body(Body::from(body)).unwrap()
 }

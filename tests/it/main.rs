@@ -10,6 +10,7 @@ mod access;
 mod auth;
 mod helpers;
 mod http;
+mod ketahanan;
 mod migrations;
 mod nplus1;
 mod personal;

@@ -3,8 +3,6 @@
 
 use std::sync::atomic::Ordering;
 
-use axum::body::Body;
-use axum::http::Request;
 use chrono::{Datelike, Days, NaiveDate};
 use keluarga_core::stats::Sex;
 use keluarga_core::{Actor, Role};
@@ -17,7 +15,7 @@ use keluarga_test_support::fixtures::PersonBuilder;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, code, config};
+use crate::helpers::{As, TestApp, code, config, multipart};
 
 const PRINGREJO: &str = "33.75.01.1012";
 const NOYONTAANSARI: &str = "33.75.02.1002";
@@ -502,25 +500,6 @@ async fn children_measurements_child_costs_the_same_for_more_rows() {
         costs.push(count.load(Ordering::SeqCst));
     }
     assert_eq!(costs[0], costs[1], "facet statements: {costs:?}");
-}
-
-fn multipart(who: &As, query: &str, file: &str) -> Request<Body> {
-    let boundary = "XkgBoundary42";
-    let ops = json!({ "query": query, "variables": { "file": null } });
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{ops}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.file\"]}}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"ukur.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n\
-         --{boundary}--\r\n"
-    );
-    let mut b = Request::post("/graphql").header(
-        "content-type",
-        format!("multipart/form-data; boundary={boundary}"),
-    );
-    if let As::Token(t) = who {
-        b = b.header("authorization", format!("Bearer {t}"));
-    }
-    b.body(Body::from(body)).unwrap()
 }
 
 #[tokio::test]

@@ -133,9 +133,8 @@ impl OutputType for NoFields {
     }
 
     fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
-        registry.create_output_type::<Self, _>(
-            async_graphql::registry::MetaTypeId::Object,
-            |_| async_graphql::registry::MetaType::Object {
+        registry.create_output_type::<Self, _>(async_graphql::registry::MetaTypeId::Object, |_| {
+            async_graphql::registry::MetaType::Object {
                 name: "NoFields".to_owned(),
                 description: None,
                 fields: Default::default(),
@@ -152,8 +151,8 @@ impl OutputType for NoFields {
                 rust_typename: Some(std::any::type_name::<Self>()),
                 directive_invocations: Default::default(),
                 requires_scopes: Default::default(),
-            },
-        )
+            }
+        })
     }
 
     async fn resolve(

@@ -91,7 +91,11 @@ impl Columns {
                     &h,
                     format!(
                         "unknown column; the columns are {}",
-                        columns.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ")
+                        columns
+                            .iter()
+                            .map(AsRef::as_ref)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )),
             }
@@ -274,11 +278,15 @@ mod tests {
     #[test]
     fn a_header_with_unknown_repeated_or_missing_columns_is_refused_on_line_1() {
         let file = "a,b,b,zz\n1,2,3,4\n";
-        let Err(Error::Import { rows, .. }) = Columns::open(file.as_bytes(), &["a", "b", "c"], &["c"])
+        let Err(Error::Import { rows, .. }) =
+            Columns::open(file.as_bytes(), &["a", "b", "c"], &["c"])
         else {
             panic!("expected an import error");
         };
-        let cols: Vec<_> = rows.iter().map(|r| r.column.clone().unwrap_or_default()).collect();
+        let cols: Vec<_> = rows
+            .iter()
+            .map(|r| r.column.clone().unwrap_or_default())
+            .collect();
         assert_eq!(cols, ["b", "zz", "c"]);
         assert!(rows.iter().all(|r| r.line == 1));
     }

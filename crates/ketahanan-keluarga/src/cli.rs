@@ -70,7 +70,12 @@ pub async fn run(app: &AppContext, name: &str, args: &ArgMatches) -> anyhow::Res
             let file = m.get_one::<PathBuf>("file").context("FILE is required")?;
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let actor = Actor::new("cli:framework", Role::Admin, Scope::all(), Credential::Anonymous);
+            let actor = Actor::new(
+                "cli:framework",
+                Role::Admin,
+                Scope::all(),
+                Credential::Anonymous,
+            );
             let row = service::publish_framework(app, &actor, &text)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -78,7 +83,8 @@ pub async fn run(app: &AppContext, name: &str, args: &ArgMatches) -> anyhow::Res
             writeln!(
                 std::io::stdout(),
                 "published framework version {}: {}",
-                row.version, row.name
+                row.version,
+                row.name
             )?;
             Ok(())
         }

@@ -237,7 +237,10 @@ impl Framework {
                 return Err(format!("{}: code appears twice", d.code));
             }
             if d.variables.is_empty() {
-                return Err(format!("{}: a dimension needs at least one variable", d.code));
+                return Err(format!(
+                    "{}: a dimension needs at least one variable",
+                    d.code
+                ));
             }
             for v in &d.variables {
                 positive(v.weight, &v.code)?;
@@ -245,7 +248,10 @@ impl Framework {
                     return Err(format!("{}: code appears twice", v.code));
                 }
                 if v.indicators.is_empty() {
-                    return Err(format!("{}: a variable needs at least one indicator", v.code));
+                    return Err(format!(
+                        "{}: a variable needs at least one indicator",
+                        v.code
+                    ));
                 }
                 for i in &v.indicators {
                     let what = format!("indicator {}", i.number);
@@ -268,8 +274,11 @@ impl Framework {
                 }
             }
         }
-        self.bands
-            .sort_by(|a, b| a.min.partial_cmp(&b.min).unwrap_or(std::cmp::Ordering::Equal));
+        self.bands.sort_by(|a, b| {
+            a.min
+                .partial_cmp(&b.min)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         match self.bands.first() {
             Some(b) if b.min <= 0.0 => {}
             _ => return Err("bands: the lowest band must start at 0".into()),
@@ -444,14 +453,20 @@ fn check_answer(ind: &Indicator, g: &Given) -> Result<Answer, (String, String)> 
             if g.value.is_some() {
                 return bad(
                     "value",
-                    format!("indicator {} is answered MET or NOT_MET, without a value", ind.number),
+                    format!(
+                        "indicator {} is answered MET or NOT_MET, without a value",
+                        ind.number
+                    ),
                 );
             }
             match g.answer {
                 Some(a) => Ok(a),
                 None => bad(
                     "answer",
-                    format!("indicator {} needs MET, NOT_MET or NOT_APPLICABLE", ind.number),
+                    format!(
+                        "indicator {} needs MET, NOT_MET or NOT_APPLICABLE",
+                        ind.number
+                    ),
                 ),
             }
         }
@@ -596,19 +611,34 @@ mod tests {
         );
         let mut g = all_met(&fw);
         g[0].indicator = 25;
-        assert_eq!(fw.score(&g).map(|_| ()).map_err(|e| e.0), Err("[0].indicator".into()));
+        assert_eq!(
+            fw.score(&g).map(|_| ()).map_err(|e| e.0),
+            Err("[0].indicator".into())
+        );
         let mut g = all_met(&fw);
         g[7].value = Some(11.0); // indicator 8: 0–10 meals
-        assert_eq!(fw.score(&g).map(|_| ()).map_err(|e| e.0), Err("[7].value".into()));
+        assert_eq!(
+            fw.score(&g).map(|_| ()).map_err(|e| e.0),
+            Err("[7].value".into())
+        );
         let mut g = all_met(&fw);
         g[3].answer = Some(Answer::NotApplicable); // indicator 4 applies to every family
-        assert_eq!(fw.score(&g).map(|_| ()).map_err(|e| e.0), Err("[3].answer".into()));
+        assert_eq!(
+            fw.score(&g).map(|_| ()).map_err(|e| e.0),
+            Err("[3].answer".into())
+        );
         let mut g = all_met(&fw);
         g[7].answer = Some(Answer::NotMet); // 2 meals meets the rule
-        assert_eq!(fw.score(&g).map(|_| ()).map_err(|e| e.0), Err("[7].answer".into()));
+        assert_eq!(
+            fw.score(&g).map(|_| ()).map_err(|e| e.0),
+            Err("[7].answer".into())
+        );
         let mut g = all_met(&fw);
         g[0].answer = None;
-        assert_eq!(fw.score(&g).map(|_| ()).map_err(|e| e.0), Err("[0].answer".into()));
+        assert_eq!(
+            fw.score(&g).map(|_| ()).map_err(|e| e.0),
+            Err("[0].answer".into())
+        );
     }
 
     #[test]

@@ -105,14 +105,46 @@ stored_enum! {
 
 /// The 10 KRPPA indicators (DOMAIN.md §2): number, group, name.
 pub const KRPPA_INDICATORS: [(i32, &str, &str); 10] = [
-    (1, "INSTITUTIONAL", "Women's and children's groups organised (forum anak, women's groups)"),
-    (2, "INSTITUTIONAL", "Village data include data pilah (sex- and age-disaggregated) on women and children"),
-    (3, "INSTITUTIONAL", "A regulation on KRPPA (Perwal or lurah decree; Perdes for a desa)"),
-    (4, "INSTITUTIONAL", "Funding and local assets for women's empowerment and child protection"),
-    (5, "INSTITUTIONAL", "Women represented in the village apparatus, LPM and other LKK"),
-    (6, "THEMATIC", "Women's entrepreneurship with a gender perspective (priority to women heads of household and survivors)"),
-    (7, "THEMATIC", "Mothers and families care for and educate every child, rights-based"),
-    (8, "THEMATIC", "No violence against women and children, no TPPO victims; victims get services"),
+    (
+        1,
+        "INSTITUTIONAL",
+        "Women's and children's groups organised (forum anak, women's groups)",
+    ),
+    (
+        2,
+        "INSTITUTIONAL",
+        "Village data include data pilah (sex- and age-disaggregated) on women and children",
+    ),
+    (
+        3,
+        "INSTITUTIONAL",
+        "A regulation on KRPPA (Perwal or lurah decree; Perdes for a desa)",
+    ),
+    (
+        4,
+        "INSTITUTIONAL",
+        "Funding and local assets for women's empowerment and child protection",
+    ),
+    (
+        5,
+        "INSTITUTIONAL",
+        "Women represented in the village apparatus, LPM and other LKK",
+    ),
+    (
+        6,
+        "THEMATIC",
+        "Women's entrepreneurship with a gender perspective (priority to women heads of household and survivors)",
+    ),
+    (
+        7,
+        "THEMATIC",
+        "Mothers and families care for and educate every child, rights-based",
+    ),
+    (
+        8,
+        "THEMATIC",
+        "No violence against women and children, no TPPO victims; victims get services",
+    ),
     (9, "THEMATIC", "No child labour"),
     (10, "THEMATIC", "No child marriage (under 19)"),
 ];

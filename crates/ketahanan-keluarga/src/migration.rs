@@ -69,10 +69,28 @@ impl MigrationTrait for Migration {
             .col(text("recorded_by"));
         bookkeeping(&mut t);
         fk(&mut t, "ketahanan_assessment", "family_id", "family", false);
-        fk(&mut t, "ketahanan_assessment", "assessor_id", "person", false);
+        fk(
+            &mut t,
+            "ketahanan_assessment",
+            "assessor_id",
+            "person",
+            false,
+        );
         m.create_table(t).await?;
-        index(m, "ketahanan_assessment", &["family_id", "assessed_on"], false).await?;
-        index(m, "ketahanan_assessment", &["region_code", "assessed_on"], false).await?;
+        index(
+            m,
+            "ketahanan_assessment",
+            &["family_id", "assessed_on"],
+            false,
+        )
+        .await?;
+        index(
+            m,
+            "ketahanan_assessment",
+            &["region_code", "assessed_on"],
+            false,
+        )
+        .await?;
 
         let mut t = Table::create();
         t.table("ketahanan_answer")
@@ -81,7 +99,13 @@ impl MigrationTrait for Migration {
             .col(int("indicator"))
             .col(text("answer"))
             .col(double_null("value"));
-        fk(&mut t, "ketahanan_answer", "assessment_id", "ketahanan_assessment", true);
+        fk(
+            &mut t,
+            "ketahanan_answer",
+            "assessment_id",
+            "ketahanan_assessment",
+            true,
+        );
         m.create_table(t).await?;
         index(m, "ketahanan_answer", &["assessment_id", "indicator"], true).await?;
 
@@ -92,9 +116,21 @@ impl MigrationTrait for Migration {
             .col(text("level"))
             .col(text("code"))
             .col(double_null("score"));
-        fk(&mut t, "ketahanan_score", "assessment_id", "ketahanan_assessment", true);
+        fk(
+            &mut t,
+            "ketahanan_score",
+            "assessment_id",
+            "ketahanan_assessment",
+            true,
+        );
         m.create_table(t).await?;
-        index(m, "ketahanan_score", &["assessment_id", "level", "code"], true).await?;
+        index(
+            m,
+            "ketahanan_score",
+            &["assessment_id", "level", "code"],
+            true,
+        )
+        .await?;
 
         let mut t = Table::create();
         t.table("ketahanan_assessment_revision")
@@ -113,7 +149,13 @@ impl MigrationTrait for Migration {
             true,
         );
         m.create_table(t).await?;
-        index(m, "ketahanan_assessment_revision", &["assessment_id"], false).await?;
+        index(
+            m,
+            "ketahanan_assessment_revision",
+            &["assessment_id"],
+            false,
+        )
+        .await?;
 
         let mut t = Table::create();
         t.table("cadre_training")
@@ -124,7 +166,13 @@ impl MigrationTrait for Migration {
             .col(date("trained_on"))
             .col(text_null("course"));
         bookkeeping(&mut t);
-        fk(&mut t, "cadre_training", "cadre_role_id", "cadre_role", true);
+        fk(
+            &mut t,
+            "cadre_training",
+            "cadre_role_id",
+            "cadre_role",
+            true,
+        );
         m.create_table(t).await?;
         index(m, "cadre_training", &["cadre_role_id", "stage"], true).await?;
         index(m, "cadre_training", &["region_code"], false).await?;
@@ -141,7 +189,13 @@ impl MigrationTrait for Migration {
             .col(text("assessed_by"));
         bookkeeping(&mut t);
         m.create_table(t).await?;
-        index(m, "krppa_indicator", &["region_code", "year", "indicator"], true).await?;
+        index(
+            m,
+            "krppa_indicator",
+            &["region_code", "year", "indicator"],
+            true,
+        )
+        .await?;
 
         let mut t = Table::create();
         t.table("lokus")
@@ -185,7 +239,13 @@ impl MigrationTrait for Migration {
         bookkeeping(&mut t);
         fk(&mut t, "family_visit", "family_id", "family", false);
         fk(&mut t, "family_visit", "visitor_id", "person", false);
-        fk(&mut t, "family_visit", "referral_organisation_id", "organisation", false);
+        fk(
+            &mut t,
+            "family_visit",
+            "referral_organisation_id",
+            "organisation",
+            false,
+        );
         m.create_table(t).await?;
         index(m, "family_visit", &["region_code", "visited_on"], false).await?;
         index(m, "family_visit", &["family_id"], false).await?;

@@ -8,7 +8,9 @@ use keluarga_core::graphql::loaders::ById;
 use keluarga_core::records::Record;
 use uuid::Uuid;
 
-use crate::entity::{family_visit, ketahanan_assessment, ketahanan_framework, krppa_indicator, lokus};
+use crate::entity::{
+    family_visit, ketahanan_assessment, ketahanan_framework, krppa_indicator, lokus,
+};
 pub use crate::graphql::types::{
     FamilyAssessment, FamilyVisit, KrppaIndicator, Lokus, ResilienceFramework,
 };

@@ -27,9 +27,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entity::{
-    cadre_training, family_visit, ketahanan_assessment, krppa_indicator, lokus,
-};
+use crate::entity::{cadre_training, family_visit, ketahanan_assessment, krppa_indicator, lokus};
 use crate::framework::{Answer, AnswerType, Given};
 use crate::kinds::{AssessmentSource, VisitOutcome};
 use crate::service;
@@ -50,8 +48,8 @@ pub const GUNTUNG_MANGGIS: &str = "63.72.02.1005";
 
 /// Base chance (in %) that a family of average resilience meets each indicator 1–24.
 const BASE: [f64; 24] = [
-    88.0, 82.0, 92.0, 80.0, 70.0, 72.0, 76.0, 90.0, 85.0, 78.0, 60.0, 75.0, 70.0, 62.0, 74.0,
-    90.0, 45.0, 72.0, 93.0, 88.0, 95.0, 90.0, 82.0, 86.0,
+    88.0, 82.0, 92.0, 80.0, 70.0, 72.0, 76.0, 90.0, 85.0, 78.0, 60.0, 75.0, 70.0, 62.0, 74.0, 90.0,
+    45.0, 72.0, 93.0, 88.0, 95.0, 90.0, 82.0, 86.0,
 ];
 
 struct Member {
@@ -129,11 +127,8 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
             });
         }
     }
-    let heads = service::head_sexes(
-        &app.db,
-        &families.iter().map(|f| f.id).collect::<Vec<_>>(),
-    )
-    .await?;
+    let heads =
+        service::head_sexes(&app.db, &families.iter().map(|f| f.id).collect::<Vec<_>>()).await?;
 
     // Assessors per city: the city's current cadres; Banjarbaru and Mojokerto get a few
     // synthetic family-resilience cadres (adults of the registry).
@@ -162,7 +157,9 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                 new_roles.push(cadre_role::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     person_id: Set(p.id),
-                    role: Set(CadreRoleKind::PendampingKetahananKeluarga.as_str().to_owned()),
+                    role: Set(CadreRoleKind::PendampingKetahananKeluarga
+                        .as_str()
+                        .to_owned()),
                     region_code: Set(p.region_code.clone()),
                     programme_id: Set(None),
                     started_on: Set(d(2024, 7, 1)),
@@ -212,7 +209,9 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
             if k == 1 && !second {
                 continue;
             }
-            let spouse = ms.iter().any(|m| m.relationship == Relationship::Spouse.as_str());
+            let spouse = ms
+                .iter()
+                .any(|m| m.relationship == Relationship::Spouse.as_str());
             let children: Vec<u32> = ms
                 .iter()
                 .filter(|m| m.relationship == Relationship::Child.as_str())
@@ -232,7 +231,8 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                     _ => false,
                 };
                 let base = BASE.get((n - 1) as usize).copied().unwrap_or(75.0) / 100.0;
-                let logit = (base / (1.0 - base)).ln() + 1.3 * (resilience + drift);
+                // Tuned so that about half land in MEDIUM, a sixth in LOW.
+                let logit = (base / (1.0 - base)).ln() - 0.5 + 0.6 * (resilience + drift);
                 let p = 1.0 / (1.0 + (-logit).exp());
                 let met = rng.unit() < p;
                 let g = if not_applicable {
@@ -279,9 +279,10 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                 };
                 given.push(g);
             }
-            let s = fw.framework.score(&given).map_err(|(f, m)| {
-                keluarga_core::error::Error::bad(format!("seed{f}"), m)
-            })?;
+            let s = fw
+                .framework
+                .score(&given)
+                .map_err(|(f, m)| keluarga_core::error::Error::bad(format!("seed{f}"), m))?;
             let id = Uuid::now_v7();
             let assessor = pool[rng.below(pool.len() as u64) as usize];
             assessments.push(ketahanan_assessment::ActiveModel {
@@ -413,7 +414,9 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
 
     let txn = keluarga_core::store::begin_write(&app.db).await?;
     for chunk in new_roles.chunks(500) {
-        cadre_role::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        cadre_role::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     for chunk in trainings.chunks(500) {
         cadre_training::Entity::insert_many(chunk.to_vec())
@@ -440,7 +443,9 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
             .exec(&txn)
             .await?;
     }
-    krppa_indicator::Entity::insert_many(krppa).exec(&txn).await?;
+    krppa_indicator::Entity::insert_many(krppa)
+        .exec(&txn)
+        .await?;
     if let Some(l) = lokus_row {
         lokus::Entity::insert(l).exec(&txn).await?;
     }

@@ -80,8 +80,8 @@ pub async fn publish_framework(
         return Err(Error::forbidden("publish a framework version"));
     }
     let fw = Framework::parse(definition).map_err(|m| Error::bad("input.definition", m))?;
-    let json = serde_json::to_string(&fw)
-        .map_err(|e| Error::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    let json =
+        serde_json::to_string(&fw).map_err(|e| Error::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     let txn = begin_write(&app.db).await?;
     let next = current_framework(&txn).await.map_or(1, |v| v.version + 1);
     let row = ketahanan_framework::ActiveModel {
@@ -205,7 +205,10 @@ pub fn score(fw: &Framework, answers: &[AnswerInput], field: &str) -> Result<Sco
 pub fn score_rows(
     assessment_id: Uuid,
     s: &Scores,
-) -> (Vec<ketahanan_answer::ActiveModel>, Vec<ketahanan_score::ActiveModel>) {
+) -> (
+    Vec<ketahanan_answer::ActiveModel>,
+    Vec<ketahanan_score::ActiveModel>,
+) {
     let answers = s
         .answers
         .iter()
@@ -235,8 +238,12 @@ pub fn score_rows(
 
 async fn insert_scores<C: ConnectionTrait>(db: &C, id: Uuid, s: &Scores) -> Result<()> {
     let (answers, scores) = score_rows(id, s);
-    ketahanan_answer::Entity::insert_many(answers).exec(db).await?;
-    ketahanan_score::Entity::insert_many(scores).exec(db).await?;
+    ketahanan_answer::Entity::insert_many(answers)
+        .exec(db)
+        .await?;
+    ketahanan_score::Entity::insert_many(scores)
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -467,13 +474,15 @@ pub async fn follow_up_visit(
 ) -> Result<family_visit::Model> {
     actor.require_field_writer("follow up family visits")?;
     let id = decode_uuid(&input.id, "FamilyVisit", "input.id")?;
-    not_future(app.clock.today(), input.followed_up_on, "input.followedUpOn")?;
+    not_future(
+        app.clock.today(),
+        input.followed_up_on,
+        "input.followedUpOn",
+    )?;
     let note = optional_text(input.outcome_note.as_deref(), "input.outcomeNote")?;
     let txn = begin_write(&app.db).await?;
-    let mut q = family_visit::Entity::find_by_id(id).filter(in_scope(
-        family_visit::Column::RegionCode,
-        &actor.scope,
-    ));
+    let mut q = family_visit::Entity::find_by_id(id)
+        .filter(in_scope(family_visit::Column::RegionCode, &actor.scope));
     if let Some(c) = crate::entity::violence_visible(actor) {
         q = q.filter(c);
     }
@@ -512,7 +521,10 @@ pub async fn follow_up_visit(
 
 fn village(actor: &Actor, code: &str, field: &str) -> Result<()> {
     if level_of(code) != RegionLevel::Village {
-        return Err(Error::bad(field, "must be a desa/kelurahan code (NN.NN.NN.NNNN)"));
+        return Err(Error::bad(
+            field,
+            "must be a desa/kelurahan code (NN.NN.NN.NNNN)",
+        ));
     }
     actor.require_write_in(code, field)
 }
@@ -564,7 +576,10 @@ pub async fn set_krppa_indicator(
                     krppa_indicator::Column::AssessedBy,
                     Expr::value(actor.subject.clone()),
                 )
-                .col_expr(krppa_indicator::Column::Version, Expr::value(row.version + 1))
+                .col_expr(
+                    krppa_indicator::Column::Version,
+                    Expr::value(row.version + 1),
+                )
                 .col_expr(krppa_indicator::Column::UpdatedAt, Expr::value(now))
                 .filter(krppa_indicator::Column::Id.eq(row.id))
                 .exec(&txn)
@@ -641,9 +656,9 @@ pub async fn designate_lokus(
     .insert(&txn)
     .await
     .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::Conflict(
-            "this village is already a locus of the programme in that year".into(),
-        ),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            Error::Conflict("this village is already a locus of the programme in that year".into())
+        }
         _ => e.into(),
     })?;
     txn.commit().await?;

@@ -198,7 +198,10 @@ pub const VISITS: Spec<'static> = Spec {
     measures: &[
         measure("families", Aggregate::CountDistinct("family_id")),
         measure("visits", Aggregate::Count),
-        measure("violence_against_women", Aggregate::CountIf("violence_against_women")),
+        measure(
+            "violence_against_women",
+            Aggregate::CountIf("violence_against_women"),
+        ),
         measure(
             "violence_against_children",
             Aggregate::CountIf("violence_against_children"),
@@ -224,10 +227,11 @@ fn cadre_rows(
     programme: Option<Uuid>,
 ) -> impl Fn(&mut Binder, &SourceArgs<'_>) -> String + Send + Sync {
     move |b, args| {
-        let role = b.bind(CadreRoleKind::PendampingKetahananKeluarga.as_str());
+        // Bound in the order they appear (SQLite's placeholders are positional).
         let end = args.to.unwrap_or(NaiveDate::MAX);
         let on = b.bind(end);
         let on2 = b.bind(end);
+        let role = b.bind(CadreRoleKind::PendampingKetahananKeluarga.as_str());
         let programme = programme
             .map(|p| format!(" AND r.programme_id = {}", b.bind(p)))
             .unwrap_or_default();
@@ -507,7 +511,13 @@ pub async fn grouped<C: ConnectionTrait>(
             let c = Cadres::new(None);
             stats::grouped(db, actor, threshold, &c.spec(), &cadre_plan).await?
         };
-        (visits, cadres.into_iter().map(|c| (key(&c), c)).collect::<HashMap<_, _>>())
+        (
+            visits,
+            cadres
+                .into_iter()
+                .map(|c| (key(&c), c))
+                .collect::<HashMap<_, _>>(),
+        )
     };
     let mut seen: Vec<Key> = Vec::new();
     for c in cells {
@@ -515,7 +525,11 @@ pub async fn grouped<C: ConnectionTrait>(
         let cat = if by_cat { label(&c, 0) } else { None };
         seen.push(k.clone());
         rows.push(Row {
-            r_ikk: if c.suppressed { None } else { r_ikk(&k, &cat, None) },
+            r_ikk: if c.suppressed {
+                None
+            } else {
+                r_ikk(&k, &cat, None)
+            },
             region: c.region.clone(),
             period: c.period.clone(),
             sex: c.sex.clone(),
@@ -571,7 +585,10 @@ pub async fn by_regions<C: ConnectionTrait>(
     let mut out: HashMap<String, (i64, Option<f64>, Option<f64>)> = HashMap::new();
     for c in stats::cells(db, &ASSESSMENTS, &plan).await? {
         if let Some(r) = c.region.clone() {
-            out.insert(r, (c.int("families").unwrap_or(0), c.number("mean_index"), None));
+            out.insert(
+                r,
+                (c.int("families").unwrap_or(0), c.number("mean_index"), None),
+            );
         }
     }
     let mut ind_plan = plan.clone();
@@ -592,7 +609,10 @@ pub async fn by_regions<C: ConnectionTrait>(
     }
     for (r, s) in shares {
         if let Some(e) = out.get_mut(&r) {
-            e.2 = fw.combine(|i| s.get(&i).copied()).index.map(|x| stats::round(x, 2));
+            e.2 = fw
+                .combine(|i| s.get(&i).copied())
+                .index
+                .map(|x| stats::round(x, 2));
         }
     }
     Ok(out)

@@ -15,13 +15,14 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Statement};
 use uuid::Uuid;
 
-use crate::entity::{
-    family_visit, ketahanan_answer, ketahanan_assessment, krppa_indicator, lokus,
-};
-use crate::input::{AssessmentFilter, KrppaFilter, LokusFilter, FamilyVisitFilter};
+use crate::entity::{family_visit, ketahanan_answer, ketahanan_assessment, krppa_indicator, lokus};
+use crate::input::{AssessmentFilter, FamilyVisitFilter, KrppaFilter, LokusFilter};
 
 /// Assessments matching `f`, through the reader.
-pub fn assessments(r: &Reader, f: &AssessmentFilter) -> Result<Select<ketahanan_assessment::Entity>> {
+pub fn assessments(
+    r: &Reader,
+    f: &AssessmentFilter,
+) -> Result<Select<ketahanan_assessment::Entity>> {
     use ketahanan_assessment::Column as C;
     check_range(f.from, f.to)?;
     let mut q = r.select::<ketahanan_assessment::Entity>(f.region_code.as_deref())?;
@@ -49,7 +50,10 @@ pub fn assessments(r: &Reader, f: &AssessmentFilter) -> Result<Select<ketahanan_
                     Query::select()
                         .column(ketahanan_answer::Column::AssessmentId)
                         .from(ketahanan_answer::Entity)
-                        .and_where(ExprTrait::eq(Expr::col(ketahanan_answer::Column::Indicator), n))
+                        .and_where(ExprTrait::eq(
+                            Expr::col(ketahanan_answer::Column::Indicator),
+                            n,
+                        ))
                         .and_where(Expr::col(ketahanan_answer::Column::Answer).is_in(answers))
                         .to_owned(),
                 ),

@@ -46,4 +46,3 @@ impl HasCode for Error {
 
 /// The result type of the stunting services.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-

@@ -49,7 +49,9 @@ pub const COLUMNS: [&str; 9] = [
 const CHUNK: usize = 800;
 
 pub use keluarga_core::import::Phase;
-use keluarga_core::import::{Columns, csv_error, global_uuid, line_of, number, snake, yes_no as parse_bool};
+use keluarga_core::import::{
+    Columns, csv_error, global_uuid, line_of, number, snake, yes_no as parse_bool,
+};
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +78,6 @@ struct Row {
     posyandu: Option<Uuid>,
 }
 
-
 fn parse_position(s: &str) -> Option<MeasurePosition> {
     match s.trim().to_ascii_uppercase().as_str() {
         "" | "UNKNOWN" => Some(MeasurePosition::Unknown),
@@ -85,8 +86,6 @@ fn parse_position(s: &str) -> Option<MeasurePosition> {
         _ => None,
     }
 }
-
-
 
 /// Imports measurements from `reader` for `actor` (ADMIN, OPERATOR, CADRE; children in scope only).
 pub async fn import_measurements<R: Read>(

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
+use keluarga_core::RegionType;
 use keluarga_core::entity::programme;
 use keluarga_core::error::{Error as CoreError, GqlResultExt};
 use keluarga_core::graphql::region::region_handles;
@@ -15,10 +16,11 @@ use keluarga_core::id::decode_uuid;
 use keluarga_core::pagination::{Page, PageArgs, SortDirection};
 use keluarga_core::region_code::{RegionLevel, level_of};
 use keluarga_core::stats::{GroupPlan, StatisticsFilter, StatsDimension};
-use keluarga_core::RegionType;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::entity::{family_visit, ketahanan_assessment, ketahanan_framework, krppa_indicator, lokus};
+use crate::entity::{
+    family_visit, ketahanan_assessment, ketahanan_framework, krppa_indicator, lokus,
+};
 use crate::graphql::types::*;
 use crate::input::*;
 use crate::kinds::{KRPPA_INDICATORS, KrppaStatus};
@@ -304,24 +306,34 @@ impl<R: RegionType> KetahananQuery<R> {
 
     /// The progress of a cadre programme (the 1001 pendamping ketahanan keluarga) against its
     /// target on a day (today by default): cadres recruited, active and trained per stage,
-    /// optionally by region and sex, counted in your scope.
+    /// optionally by region and sex, counted in your scope (narrowed to `regionCode`). Without
+    /// `programmeId`, every family-resilience cadre (PENDAMPING_KETAHANAN_KELUARGA), and no target.
     async fn cadre_progress(
         &self,
         ctx: &Context<'_>,
-        programme_id: ID,
+        programme_id: Option<ID>,
+        region_code: Option<String>,
         as_of: Option<NaiveDate>,
         #[graphql(default)] group_by: Vec<CadreProgressDimension>,
     ) -> async_graphql::Result<CadreProgress<R>> {
         let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
-        let pid = decode_uuid(&programme_id, "Programme", "programmeId").gql()?;
-        let prog = programme::Entity::find_by_id(pid)
-            .one(&app.db)
-            .await
-            .map_err(CoreError::from)
-            .gql()?
-            .ok_or_else(|| CoreError::NotFound("programme".into()))
-            .gql()?;
+        let prog = match &programme_id {
+            Some(id) => {
+                let pid = decode_uuid(id, "Programme", "programmeId").gql()?;
+                Some(
+                    programme::Entity::find_by_id(pid)
+                        .one(&app.db)
+                        .await
+                        .map_err(CoreError::from)
+                        .gql()?
+                        .ok_or_else(|| CoreError::NotFound("programme".into()))
+                        .gql()?,
+                )
+            }
+            None => None,
+        };
+        let pid = prog.as_ref().map(|p| p.id);
         let as_of = as_of.unwrap_or_else(|| app.clock.today());
         let groups: Vec<StatsDimension> = group_by
             .iter()
@@ -333,13 +345,13 @@ impl<R: RegionType> KetahananQuery<R> {
             })
             .collect();
         let filter = StatisticsFilter {
-            region_code: None,
+            region_code,
             from: None,
             to: Some(as_of),
         };
         let cells = match GroupPlan::new(actor, &filter, &groups, &[]).gql()? {
             Some(plan) => {
-                let c = stats::Cadres::new(Some(pid));
+                let c = stats::Cadres::new(pid);
                 keluarga_core::stats::grouped(
                     &app.db,
                     actor,
@@ -352,7 +364,10 @@ impl<R: RegionType> KetahananQuery<R> {
             }
             None => Vec::new(),
         };
-        let target = store::programme_target(&app.db, pid).await.gql()?;
+        let target = match pid {
+            Some(p) => store::programme_target(&app.db, p).await.gql()?,
+            None => None,
+        };
         let region =
             region_handles::<R>(ctx, cells.iter().filter_map(|c| c.region.clone()).collect())
                 .await?;

@@ -5,9 +5,7 @@ use chrono::NaiveDate;
 use keluarga_core::RegionType;
 use keluarga_core::entity::{activity, family, organisation, person, programme};
 use keluarga_core::graphql::loaders::ById;
-use keluarga_core::graphql::types::{
-    Activity, Organisation, Person, Programme, many, one, region,
-};
+use keluarga_core::graphql::types::{Activity, Organisation, Person, Programme, many, one, region};
 use keluarga_core::stats::{Rate, Sex};
 use uuid::Uuid;
 
@@ -168,9 +166,11 @@ impl<R: RegionType> FamilyAssessment<R> {
     }
     /// The assessor (a cadre).
     async fn assessor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
-        Ok(one::<Uuid, ById<person::Entity>>(ctx, self.model.assessor_id)
-            .await?
-            .map(Person::new))
+        Ok(
+            one::<Uuid, ById<person::Entity>>(ctx, self.model.assessor_id)
+                .await?
+                .map(Person::new),
+        )
     }
     /// The framework version it was scored with (its scores never change with a later one).
     async fn framework_version(&self) -> i32 {
@@ -197,7 +197,10 @@ impl<R: RegionType> FamilyAssessment<R> {
                 Ok(AssessmentAnswer {
                     indicator: a.indicator,
                     answer: Answer::parse(&a.answer).ok_or_else(|| {
-                        keluarga_core::error::internal(&format!("answer column holds {:?}", a.answer))
+                        keluarga_core::error::internal(&format!(
+                            "answer column holds {:?}",
+                            a.answer
+                        ))
                     })?,
                     value: a.value,
                 })
@@ -256,9 +259,11 @@ impl<R: RegionType> FamilyVisit<R> {
     }
     /// The visiting cadre.
     async fn visitor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
-        Ok(one::<Uuid, ById<person::Entity>>(ctx, self.model.visitor_id)
-            .await?
-            .map(Person::new))
+        Ok(
+            one::<Uuid, ById<person::Entity>>(ctx, self.model.visitor_id)
+                .await?
+                .map(Person::new),
+        )
     }
     /// What the visit found.
     async fn issues(&self) -> Vec<VisitIssue> {
@@ -385,9 +390,11 @@ impl<R: RegionType> Lokus<R> {
     }
     /// The programme.
     async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Programme<R>>> {
-        Ok(one::<Uuid, ById<programme::Entity>>(ctx, self.model.programme_id)
-            .await?
-            .map(Programme::new))
+        Ok(
+            one::<Uuid, ById<programme::Entity>>(ctx, self.model.programme_id)
+                .await?
+                .map(Programme::new),
+        )
     }
     /// The year.
     async fn year(&self) -> i32 {
@@ -598,7 +605,9 @@ impl<R: RegionType> KetahananStatisticsRow<R> {
     /// Family-resilience cadres recruited by the period's end, against the target of the
     /// region's programmes (not when grouped by a grain, DIMENSION, INDICATOR or CATEGORY).
     async fn cadres(&self) -> Option<CadreStatistics> {
-        self.row.cadres.map(|c| CadreStatistics::new(c, self.target))
+        self.row
+            .cadres
+            .map(|c| CadreStatistics::new(c, self.target))
     }
     /// True when fewer families than the disclosure threshold are counted and the figures are
     /// withheld.
@@ -609,8 +618,8 @@ impl<R: RegionType> KetahananStatisticsRow<R> {
 
 /// The progress of a cadre programme against its target.
 pub struct CadreProgress<R> {
-    /// The programme.
-    pub programme: programme::Model,
+    /// The programme, when one was asked for.
+    pub programme: Option<programme::Model>,
     /// Its cadre target.
     pub target: Option<i64>,
     /// The day counted at.
@@ -621,9 +630,9 @@ pub struct CadreProgress<R> {
 
 #[Object(name = "CadreProgress")]
 impl<R: RegionType> CadreProgress<R> {
-    /// The programme.
-    async fn programme(&self) -> Programme<R> {
-        Programme::new(self.programme.clone())
+    /// The programme, when one was asked for.
+    async fn programme(&self) -> Option<Programme<R>> {
+        self.programme.clone().map(Programme::new)
     }
     /// Its cadre target (the sum of its targets whose measure names cadres).
     async fn target(&self) -> Option<i64> {
