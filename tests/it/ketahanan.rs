@@ -970,6 +970,7 @@ async fn demo_data_holds_seeds_000_002_004() {
                    meeting { heldOn commitments { signatoryName statement } } programme { name } } } }
                  krppa(regionCode: "33.75.01.1012", year: 2026) { met designated indicators { indicator group status } }
                  region(code: "33.75") { ketahananKeluarga(period: "2026") { familiesAssessed meanIndex rIkk cadresActive cadreTarget } }
+                 cadres: ketahananStatistics(filter: { regionCode: "33.75" }, groupBy: [REGENCY]) { cadres { recruited active target trained { stage cadres } } }
                  dist: ketahananStatistics(filter: { from: "2026-01-01", to: "2026-12-31" }, groupBy: [CATEGORY]) { category familiesAssessed } }"#,
             json!({ "p": p1001 }),
         )
@@ -992,6 +993,12 @@ async fn demo_data_holds_seeds_000_002_004() {
             .to_string()
             .contains("Guntung Manggis"),
         "{lokus:#}"
+    );
+    // Statistics without an end date count every cadre and training so far.
+    assert_eq!(
+        data["cadres"][0]["cadres"],
+        json!({ "recruited": 420, "active": 420, "target": 1001,
+                "trained": [{ "stage": 1, "cadres": 150 }, { "stage": 2, "cadres": 0 }, { "stage": 3, "cadres": 0 }] })
     );
     assert_eq!(data["krppa"]["met"], 10);
     assert_eq!(data["krppa"]["designated"], true);

@@ -228,7 +228,11 @@ fn cadre_rows(
 ) -> impl Fn(&mut Binder, &SourceArgs<'_>) -> String + Send + Sync {
     move |b, args| {
         // Bound in the order they appear (SQLite's placeholders are positional).
-        let end = args.to.unwrap_or(NaiveDate::MAX);
+        // No end: every role and training so far (a far date both backends compare as a date).
+        let end = args
+            .to
+            .or(NaiveDate::from_ymd_opt(9999, 12, 31))
+            .unwrap_or_default();
         let on = b.bind(end);
         let on2 = b.bind(end);
         let role = b.bind(CadreRoleKind::PendampingKetahananKeluarga.as_str());

@@ -173,6 +173,9 @@ pub async fn cadres_active<C: ConnectionTrait>(
     codes: &[String],
     on: NaiveDate,
 ) -> Result<HashMap<String, i64>> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
     let len = codes.first().map_or(0, String::len);
     let mut b = Binder::new(db.get_database_backend());
     let role = b.bind(CadreRoleKind::PendampingKetahananKeluarga.as_str());
@@ -196,6 +199,9 @@ pub async fn cadre_targets<C: ConnectionTrait>(
     scope: &Scope,
     codes: &[String],
 ) -> Result<HashMap<String, i64>> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
     let mut b = Binder::new(db.get_database_backend());
     let scope_sql = b.in_scope("p.region_code", scope);
     let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
@@ -216,6 +222,9 @@ pub async fn krppa_met<C: ConnectionTrait>(
     codes: &[String],
     year: i32,
 ) -> Result<HashMap<String, i64>> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
     let mut b = Binder::new(db.get_database_backend());
     let y = b.bind(year);
     let scope_sql = b.in_scope("region_code", scope);
@@ -236,6 +245,9 @@ pub async fn lokus_count<C: ConnectionTrait>(
     codes: &[String],
     year: i32,
 ) -> Result<HashMap<String, i64>> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
     let len = codes.first().map_or(0, String::len);
     let mut b = Binder::new(db.get_database_backend());
     let y = b.bind(year);
