@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Throughput and latency (p50, p99) under 32 concurrent connections (wrk), on SQLite and on
-# PostgreSQL, of two queries, with the gateway's peak RSS (audit log on, as in production):
-#   list page:      an OPERATOR of Jakarta Pusat reads 50 children with names and latest measurement
-#   nested regions: an ANALYST of Jawa Tengah reads its regencies and their districts (611 regions)
+# PostgreSQL, of four queries, with the gateway's peak RSS (audit log on, as in production):
+#   list page:       an OPERATOR of Jakarta Pusat reads 50 children with names and latest measurement
+#   nested regions:  an ANALYST of Jawa Tengah reads its regencies and their districts (611 regions)
+#   ketahanan facet: a DASHBOARD of Kota Pekalongan reads the city's and its 4 kecamatan's
+#                    ketahananKeluarga facet (families, mean index, R-IKK, cadres, lokus)
+#   ketahanan stats: a national ANALYST reads ketahananStatistics by district with visits and cadres
+# (QUERIES="nested list facet kstats" by default)
 # Usage: bash bench/load.sh   (BIN=path/to/keluarga-gateway to measure another build,
 # DURATION=60s for longer runs, NO_BUILD=1 to skip the release build, QUERIES="list" for one query;
 # the nested query runs first so that the list page's audit backlog cannot slow it)
@@ -20,7 +24,11 @@ DIR=$(mktemp -d)
 PORT=18081
 NESTED='{ region(code: \"33\") { children(first: 50) { edges { node { code name children(first: 50) { edges { node { code name } } } } } } } }'
 LIST='{ children(first: 50) { edges { node { id person { fullName } latestMeasurement { measuredOn heightForAge { z } } } } } }'
+FACET='{ region(code: \"33.75\") { ketahananKeluarga(period: \"2026\") { familiesAssessed meanIndex rIkk cadresActive cadreTarget } children(first: 50) { edges { node { name ketahananKeluarga(period: \"2026\") { familiesAssessed meanIndex rIkk cadresActive lokusVillages suppressed } } } } } }'
+KSTATS='{ ketahananStatistics(filter: { from: \"2026-01-01\", to: \"2026-12-31\" }, groupBy: [DISTRICT]) { region { code } familiesAssessed meanIndex rIkk visits { visits byIssue { issue visits } } cadres { recruited active } suppressed } }'
 ANALYST=$("$BIN" token --role ANALYST --scope 33 2>/dev/null)
+NATIONAL=$("$BIN" token --role ANALYST --scope "" 2>/dev/null)
+DASHBOARD=$("$BIN" token --role DASHBOARD --scope 33.75 2>/dev/null)
 OPERATOR=$("$BIN" token --role OPERATOR --scope 31.71 2>/dev/null)
 script() { # name query token
   cat >"$DIR/$1.lua" <<LUA
@@ -38,6 +46,8 @@ LUA
 }
 script nested "$NESTED" "$ANALYST"
 script list "$LIST" "$OPERATOR"
+script facet "$FACET" "$DASHBOARD"
+script kstats "$KSTATS" "$NATIONAL"
 check() { # query token expected-substring
   curl -sf -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
     -d "{\"query\":\"$1\"}" "127.0.0.1:$PORT/graphql" | grep -q "$3"
@@ -49,8 +59,14 @@ bench() {
   until curl -sf "127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
   check "$NESTED" "$ANALYST" '"code":"33.01.01"' || { echo "nested query failed" >&2; kill $pid; exit 1; }
   check "$LIST" "$OPERATOR" '"fullName"' || { echo "list query failed" >&2; kill $pid; exit 1; }
-  for q in ${QUERIES:-nested list}; do
-    printf '%s, %s: ' "$label" "$( [ "$q" = list ] && echo 'list page' || echo 'nested regions')"
+  check "$FACET" "$DASHBOARD" '"rIkk"' || { echo "facet query failed" >&2; kill $pid; exit 1; }
+  check "$KSTATS" "$NATIONAL" '"familiesAssessed"' || { echo "statistics query failed" >&2; kill $pid; exit 1; }
+  for q in ${QUERIES:-nested list facet kstats}; do
+    case $q in
+      list) name='list page' ;; nested) name='nested regions' ;;
+      facet) name='ketahanan facet' ;; kstats) name='ketahanan stats' ;;
+    esac
+    printf '%s, %s: ' "$label" "$name"
     wrk -t2 -c32 -d"$DURATION" -s "$DIR/$q.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1
   done
   printf '%s: peak RSS %s MB\n' "$label" "$(awk '/VmHWM/ {printf "%.1f", $2/1024}' /proc/$pid/status)"
