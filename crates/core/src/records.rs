@@ -262,6 +262,54 @@ impl Reader {
         Ok(page)
     }
 
+    /// The latest row of `E` per parent among `keys` (`parent` and `date` are column names of
+    /// `E`'s table; ties broken by the highest id), in the actor's scope, audited: one statement
+    /// for a whole batch. Nothing when the actor may not read `E`. Records with a per-row
+    /// restriction are refused (their condition is not written into this SQL).
+    pub async fn latest<E: Record>(
+        &self,
+        parent: &str,
+        date: &str,
+        keys: &[Uuid],
+    ) -> Result<Vec<E::Model>> {
+        if keys.is_empty() || !E::ACCESS.allows(&self.actor) {
+            return Ok(Vec::new());
+        }
+        if E::restrict(&self.actor).is_some() {
+            return Err(Error::Db(sea_orm::DbErr::Custom(format!(
+                "Reader::latest does not apply the restriction of {}",
+                E::TYPE
+            ))));
+        }
+        let table = E::default().table_name().to_owned();
+        let backend = sea_orm::ConnectionTrait::get_database_backend(&self.db);
+        let mut b = crate::store::Binder::new(backend);
+        let list: Vec<String> = keys.iter().map(|k| b.bind(*k)).collect();
+        let scope = match E::region_col() {
+            Some(col) => b.in_scope(
+                &format!("t.{}", sea_orm::IdenStatic::as_str(&col)),
+                &self.actor.scope,
+            ),
+            None => "1 = 1".to_owned(),
+        };
+        // Rows numbered per parent, newest first, after the scope filter: one pass on both
+        // backends (a correlated NOT EXISTS re-applied the scope per row on PostgreSQL).
+        let sql = format!(
+            "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{parent} \
+             ORDER BY t.{date} DESC, t.id DESC) AS rn FROM {table} t \
+             WHERE t.{parent} IN ({}) AND {scope}) ranked WHERE rn = 1",
+            list.join(", ")
+        );
+        let rows = E::find()
+            .from_raw_sql(sea_orm::Statement::from_sql_and_values(
+                backend, sql, b.values,
+            ))
+            .all(&self.db)
+            .await?;
+        self.audit::<E>(rows.iter().map(E::id_of)).await?;
+        Ok(rows)
+    }
+
     /// Rows of `E` by id, in the actor's scope; nothing when the actor may not read `E`.
     pub async fn by_ids<E: Record>(&self, ids: &[Uuid]) -> Result<Vec<E::Model>> {
         if !E::ACCESS.allows(&self.actor) {

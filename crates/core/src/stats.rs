@@ -213,6 +213,32 @@ impl SourceArgs<'_> {
     pub fn grain_of(&self, col: &str) -> Option<String> {
         self.grain.and_then(|g| period_sql(self.backend, col, g))
     }
+
+    /// A subquery (parenthesised, without alias) of the latest row of `table` per `parent` in
+    /// the scope and period, per period bucket when grouped by a grain: "each child counts once,
+    /// by its latest measurement". `table` needs `id` and `region_code`; ties go to the highest
+    /// id.
+    pub fn latest(&self, b: &mut Binder, table: &str, parent: &str, date: &str) -> String {
+        let mut wheres = vec![b.in_scope("t.region_code", self.scope)];
+        if let Some(f) = self.from {
+            let p = b.bind(f);
+            wheres.push(format!("t.{date} >= {p}"));
+        }
+        if let Some(t) = self.to {
+            let p = b.bind(t);
+            wheres.push(format!("t.{date} <= {p}"));
+        }
+        let part = self
+            .grain_of(&format!("t.{date}"))
+            .map(|g| format!(", {g}"))
+            .unwrap_or_default();
+        format!(
+            "(SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{parent}{part} \
+             ORDER BY t.{date} DESC, t.id DESC) AS rn FROM {table} t WHERE {}) ranked \
+             WHERE rn = 1)",
+            wheres.join(" AND ")
+        )
+    }
 }
 
 /// A domain's statistic: its source, its measures, and which measure counts the people a

@@ -6,11 +6,11 @@ use keluarga_core::entity::{
     activity, cadre_role, family, household, organisation, person, programme,
 };
 use keluarga_core::error::{Error, GqlResultExt, internal};
-use keluarga_core::graphql::loaders::{ById, RegionLoader};
+use keluarga_core::graphql::loaders::RegionLoader;
 use keluarga_core::graphql::types::{
     Activity, CadreRole, Household, Organisation, Person, Programme,
 };
-use keluarga_core::{Actor, AppContext, Record, RegionRef};
+use keluarga_core::{Actor, AppContext, RegionRef};
 use uuid::Uuid;
 
 pub use crate::domains::{DOMAINS, DomainConfigs, Family, Mutation, Node, Query, Region};
@@ -46,13 +46,6 @@ impl NodeQuery {
     }
 }
 
-async fn by_id<E: Record>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<E::Model>> {
-    ctx.data_unchecked::<async_graphql::dataloader::DataLoader<ById<E>>>()
-        .load_one(id)
-        .await
-        .map_err(|e| internal(&e))
-}
-
 async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
     let actor = ctx.data_unchecked::<Actor>();
     actor.require_read().gql()?;
@@ -70,11 +63,9 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
     let Ok(uuid) = Uuid::parse_str(&key) else {
         return Err(Error::bad("id", "not a valid global id")).gql();
     };
-    let reader = keluarga_core::graphql::reader(ctx);
     macro_rules! core_node {
         ($m:ident, $variant:ident) => {{
-            reader.allow::<$m::Entity>().gql()?;
-            by_id::<$m::Entity>(ctx, uuid)
+            keluarga_core::graphql::loaders::node::<$m::Entity>(ctx, uuid)
                 .await?
                 .map(|m| Node::$variant($variant::new(m)))
         }};
@@ -84,12 +75,9 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
         "Programme" => core_node!(programme, Programme),
         "Activity" => core_node!(activity, Activity),
         "Person" => core_node!(person, Person),
-        "Family" => {
-            reader.allow::<family::Entity>().gql()?;
-            by_id::<family::Entity>(ctx, uuid)
-                .await?
-                .map(|m| Node::Family(Family::from(m)))
-        }
+        "Family" => keluarga_core::graphql::loaders::node::<family::Entity>(ctx, uuid)
+            .await?
+            .map(|m| Node::Family(Family::from(m))),
         "Household" => core_node!(household, Household),
         "CadreRole" => core_node!(cadre_role, CadreRole),
         other => match crate::domains::domain_node(ctx, other, uuid).await {

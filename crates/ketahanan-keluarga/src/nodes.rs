@@ -1,11 +1,8 @@
 //! The ketahanan-keluarga domain's `Node` types, resolved by `node(id:)` through the `Reader`.
 
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
 use keluarga_core::RegionType;
-use keluarga_core::error::{GqlResultExt, internal};
-use keluarga_core::graphql::loaders::ById;
-use keluarga_core::records::Record;
+use keluarga_core::graphql::loaders::node;
 use uuid::Uuid;
 
 use crate::entity::{
@@ -29,14 +26,6 @@ pub enum Node<R> {
     Lokus(Lokus<R>),
 }
 
-async fn by_id<E: Record>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<E::Model>> {
-    keluarga_core::graphql::reader(ctx).allow::<E>().gql()?;
-    ctx.data_unchecked::<DataLoader<ById<E>>>()
-        .load_one(id)
-        .await
-        .map_err(|e| internal(&e))
-}
-
 /// The node of type `kind` with key `id` (scope, access rule, restriction and audit applied by
 /// the loader).
 pub async fn load<R: RegionType>(
@@ -45,19 +34,19 @@ pub async fn load<R: RegionType>(
     id: Uuid,
 ) -> async_graphql::Result<Option<Node<R>>> {
     Ok(match kind {
-        "ResilienceFramework" => by_id::<ketahanan_framework::Entity>(ctx, id)
+        "ResilienceFramework" => node::<ketahanan_framework::Entity>(ctx, id)
             .await?
             .map(|m| Node::ResilienceFramework(ResilienceFramework::new(m))),
-        "FamilyAssessment" => by_id::<ketahanan_assessment::Entity>(ctx, id)
+        "FamilyAssessment" => node::<ketahanan_assessment::Entity>(ctx, id)
             .await?
             .map(|m| Node::FamilyAssessment(FamilyAssessment::new(m))),
-        "FamilyVisit" => by_id::<family_visit::Entity>(ctx, id)
+        "FamilyVisit" => node::<family_visit::Entity>(ctx, id)
             .await?
             .map(|m| Node::FamilyVisit(FamilyVisit::new(m))),
-        "KrppaIndicator" => by_id::<krppa_indicator::Entity>(ctx, id)
+        "KrppaIndicator" => node::<krppa_indicator::Entity>(ctx, id)
             .await?
             .map(|m| Node::KrppaIndicator(KrppaIndicator::new(m))),
-        "Lokus" => by_id::<lokus::Entity>(ctx, id)
+        "Lokus" => node::<lokus::Entity>(ctx, id)
             .await?
             .map(|m| Node::Lokus(Lokus::new(m))),
         _ => None,

@@ -85,25 +85,7 @@ pub const DIMENSION: Dimension = Dimension {
 
 /// Each family's latest assessment in the scope and period (per period bucket).
 fn latest_sql(b: &mut Binder, args: &SourceArgs<'_>) -> String {
-    let mut wheres = vec![b.in_scope("a.region_code", args.scope)];
-    if let Some(f) = args.from {
-        let p = b.bind(f);
-        wheres.push(format!("a.assessed_on >= {p}"));
-    }
-    if let Some(t) = args.to {
-        let p = b.bind(t);
-        wheres.push(format!("a.assessed_on <= {p}"));
-    }
-    let part = args
-        .grain_of("a.assessed_on")
-        .map(|g| format!(", {g}"))
-        .unwrap_or_default();
-    format!(
-        "(SELECT * FROM (SELECT a.*, ROW_NUMBER() OVER (PARTITION BY a.family_id{part} \
-         ORDER BY a.assessed_on DESC, a.id DESC) AS rn FROM ketahanan_assessment a WHERE {}) \
-         ranked WHERE rn = 1)",
-        wheres.join(" AND ")
-    )
+    args.latest(b, "ketahanan_assessment", "family_id", "assessed_on")
 }
 
 fn latest(b: &mut Binder, args: &SourceArgs<'_>) -> String {

@@ -124,26 +124,9 @@ pub async fn latest_assessments(
     reader: &Reader,
     families: &[Uuid],
 ) -> Result<Vec<ketahanan_assessment::Model>> {
-    if families.is_empty() || reader.allow::<ketahanan_assessment::Entity>().is_err() {
-        return Ok(Vec::new());
-    }
-    let mut b = Binder::new(reader.db().get_database_backend());
-    let list: Vec<String> = families.iter().map(|c| b.bind(*c)).collect();
-    let in_scope = b.in_scope("a.region_code", &reader.actor().scope);
-    let sql = format!(
-        "SELECT * FROM (SELECT a.*, ROW_NUMBER() OVER (PARTITION BY a.family_id \
-         ORDER BY a.assessed_on DESC, a.id DESC) AS rn FROM ketahanan_assessment a \
-         WHERE a.family_id IN ({}) AND {in_scope}) ranked WHERE rn = 1",
-        list.join(", ")
-    );
-    let rows = ketahanan_assessment::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(b.backend, sql, b.values))
-        .all(reader.db())
-        .await?;
     reader
-        .audit::<ketahanan_assessment::Entity>(rows.iter().map(|m| m.id))
-        .await?;
-    Ok(rows)
+        .latest::<ketahanan_assessment::Entity>("family_id", "assessed_on", families)
+        .await
 }
 
 /// Per region (codes of one length) : a count from `sql`, which selects `k` (the region prefix)

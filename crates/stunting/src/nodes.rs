@@ -1,11 +1,8 @@
 //! The stunting domain's `Node` types, resolved by `node(id:)` through the request's `Reader`.
 
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
 use keluarga_core::RegionType;
-use keluarga_core::error::{GqlResultExt, internal};
-use keluarga_core::graphql::loaders::ById;
-use keluarga_core::records::Record;
+use keluarga_core::graphql::loaders::node;
 use uuid::Uuid;
 
 use crate::entity::{child, foster_parent, measurement, pendampingan, posyandu, tpk_team};
@@ -33,14 +30,6 @@ pub enum Node<R> {
     Pendampingan(Pendampingan<R>),
 }
 
-async fn by_id<E: Record>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<E::Model>> {
-    keluarga_core::graphql::reader(ctx).allow::<E>().gql()?;
-    ctx.data_unchecked::<DataLoader<ById<E>>>()
-        .load_one(id)
-        .await
-        .map_err(|e| internal(&e))
-}
-
 /// The node of type `kind` with key `id` (scope, access rule and audit applied by the loader).
 pub async fn load<R: RegionType>(
     ctx: &Context<'_>,
@@ -48,22 +37,22 @@ pub async fn load<R: RegionType>(
     id: Uuid,
 ) -> async_graphql::Result<Option<Node<R>>> {
     Ok(match kind {
-        "Posyandu" => by_id::<posyandu::Entity>(ctx, id)
+        "Posyandu" => node::<posyandu::Entity>(ctx, id)
             .await?
             .map(|m| Node::Posyandu(Posyandu::new(m))),
-        "Child" => by_id::<child::Entity>(ctx, id)
+        "Child" => node::<child::Entity>(ctx, id)
             .await?
             .map(|m| Node::Child(Child::new(m))),
-        "Measurement" => by_id::<measurement::Entity>(ctx, id)
+        "Measurement" => node::<measurement::Entity>(ctx, id)
             .await?
             .map(|m| Node::Measurement(Measurement::new(m))),
-        "TpkTeam" => by_id::<tpk_team::Entity>(ctx, id)
+        "TpkTeam" => node::<tpk_team::Entity>(ctx, id)
             .await?
             .map(|m| Node::TpkTeam(TpkTeam::new(m))),
-        "FosterParent" => by_id::<foster_parent::Entity>(ctx, id)
+        "FosterParent" => node::<foster_parent::Entity>(ctx, id)
             .await?
             .map(|m| Node::FosterParent(FosterParent::new(m))),
-        "Pendampingan" => by_id::<pendampingan::Entity>(ctx, id)
+        "Pendampingan" => node::<pendampingan::Entity>(ctx, id)
             .await?
             .map(|m| Node::Pendampingan(Pendampingan::new(m))),
         _ => None,

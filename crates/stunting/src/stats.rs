@@ -230,24 +230,9 @@ pub const AGE_GROUP: Dimension = Dimension {
 /// Each child's latest measurement in the scope and period (per period bucket when grouped by
 /// a grain): the rows every stunting measure counts.
 fn latest(b: &mut Binder, args: &SourceArgs<'_>) -> String {
-    let mut wheres = vec![b.in_scope("m.region_code", args.scope)];
-    if let Some(f) = args.from {
-        let p = b.bind(f);
-        wheres.push(format!("m.measured_on >= {p}"));
-    }
-    if let Some(t) = args.to {
-        let p = b.bind(t);
-        wheres.push(format!("m.measured_on <= {p}"));
-    }
-    let part = args
-        .grain_of("m.measured_on")
-        .map(|g| format!(", {g}"))
-        .unwrap_or_default();
     format!(
-        "(SELECT * FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.child_id{part} \
-         ORDER BY m.measured_on DESC, m.id DESC) AS rn FROM measurement m WHERE {}) ranked \
-         WHERE rn = 1) latest",
-        wheres.join(" AND ")
+        "{} latest",
+        args.latest(b, "measurement", "child_id", "measured_on")
     )
 }
 

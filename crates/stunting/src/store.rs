@@ -403,27 +403,7 @@ pub async fn latest_measurements(
     reader: &Reader,
     children: &[Uuid],
 ) -> CoreResult<Vec<measurement::Model>> {
-    if children.is_empty() || reader.allow::<measurement::Entity>().is_err() {
-        return Ok(Vec::new());
-    }
-    let scope = &reader.actor().scope;
-    let mut b = Binder::new(reader.db().get_database_backend());
-    let list: Vec<String> = children.iter().map(|c| b.bind(*c)).collect();
-    let in_scope = b.in_scope("m.region_code", scope);
-    // Rows numbered per child, newest first, after the scope filter: one pass over the children's
-    // rows on both backends (a correlated NOT EXISTS re-applied the scope per row on PostgreSQL).
-    let sql = format!(
-        "SELECT * FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.child_id \
-         ORDER BY m.measured_on DESC, m.id DESC) AS rn FROM measurement m \
-         WHERE m.child_id IN ({}) AND {in_scope}) ranked WHERE rn = 1",
-        list.join(", ")
-    );
-    let rows = measurement::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(b.backend, sql, b.values))
-        .all(reader.db())
-        .await?;
     reader
-        .audit::<measurement::Entity>(rows.iter().map(|m| m.id))
-        .await?;
-    Ok(rows)
+        .latest::<measurement::Entity>("child_id", "measured_on", children)
+        .await
 }

@@ -12,7 +12,7 @@ use async_graphql::{
     Context, ID, Object, ObjectType, SchemaBuilder, SimpleObject, SubscriptionType,
 };
 use keluarga_core::error::{GqlResultExt, internal};
-use keluarga_core::graphql::loaders::{ById, LoadError, by_id};
+use keluarga_core::graphql::loaders::{LoadError, by_id};
 use keluarga_core::graphql::{app_actor, reader};
 use keluarga_core::pagination::{Page, PageArgs, SortDirection};
 use keluarga_core::stats::{
@@ -363,13 +363,11 @@ impl Domain for Example {
         _kind: &str,
         id: Uuid,
     ) -> async_graphql::Result<Option<nodes::Node<R>>> {
-        reader(ctx).allow::<entity::Entity>().gql()?;
-        Ok(ctx
-            .data_unchecked::<DataLoader<ById<entity::Entity>>>()
-            .load_one(id)
-            .await
-            .map_err(|e| internal(&e))?
-            .map(|m| nodes::Node::ExampleVisit(ExampleVisit::new(m))))
+        Ok(
+            keluarga_core::graphql::loaders::node::<entity::Entity>(ctx, id)
+                .await?
+                .map(|m| nodes::Node::ExampleVisit(ExampleVisit::new(m))),
+        )
     }
 
     async fn seed_demo(_: &AppContext) -> Result<(), keluarga_core::error::Error> {

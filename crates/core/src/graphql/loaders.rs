@@ -156,6 +156,20 @@ pub fn by_id<E: Record>(reader: &Reader) -> DataLoader<ById<E>> {
     DataLoader::new(ById::new(reader.clone()), tokio::spawn)
 }
 
+/// The row of `E` with key `id` for `node(id:)`: FORBIDDEN when the actor may not read `E`,
+/// `None` outside its scope or restriction; through the request's `ById<E>` loader (so ids of
+/// one type share a batch, and the read is audited).
+pub async fn node<E: Record>(
+    ctx: &async_graphql::Context<'_>,
+    id: Uuid,
+) -> async_graphql::Result<Option<E::Model>> {
+    crate::error::GqlResultExt::gql(crate::graphql::reader(ctx).allow::<E>())?;
+    ctx.data_unchecked::<DataLoader<ById<E>>>()
+        .load_one(id)
+        .await
+        .map_err(|e| crate::error::internal(&e))
+}
+
 /// Every loader of the core registry for one request.
 pub struct CoreLoaders;
 
