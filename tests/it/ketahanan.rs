@@ -360,7 +360,7 @@ async fn a_new_framework_version_leaves_old_scores_unchanged() {
         .unwrap()
         .to_owned();
     // Version 2: the physical dimension (D2) weighs 3 and the bands move.
-    let mut v2 = keluarga_ketahanan::framework::Framework::v1();
+    let mut v2 = keluarga_ketahanan::framework::Framework::v1().unwrap();
     v2.name = "Uji bobot".into();
     v2.dimensions[1].weight = 3.0;
     v2.bands[1].min = 65.0;
@@ -740,7 +740,8 @@ async fn another_city_sees_and_changes_nothing_of_pekalongan() {
             r#"{ familyAssessments { totalCount } familyVisits { totalCount } krppaIndicators { totalCount }
                  lokus { totalCount }
                  ketahananStatistics(groupBy: [REGENCY]) { familiesAssessed }
-                 asked: ketahananStatistics(filter: { regionCode: "33.75" }) { familiesAssessed } }"#,
+                 asked: ketahananStatistics(filter: { regionCode: "33.75" }) { familiesAssessed }
+                 cadres: cadreProgress(regionCode: "33.75") { rows { cadres { recruited } } } }"#,
             json!({}),
         )
         .await;
@@ -748,7 +749,7 @@ async fn another_city_sees_and_changes_nothing_of_pekalongan() {
         data,
         json!({ "familyAssessments": { "totalCount": 0 }, "familyVisits": { "totalCount": 0 },
                 "krppaIndicators": { "totalCount": 0 }, "lokus": { "totalCount": 0 },
-                "ketahananStatistics": [], "asked": [] })
+                "ketahananStatistics": [], "asked": [], "cadres": { "rows": [] } })
     );
     let data = t
         .ok(

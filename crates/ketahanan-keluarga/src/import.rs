@@ -401,7 +401,7 @@ mod tests {
         assert_eq!(cell_answer("NA"), Some(Some(Answer::NotApplicable)));
         assert_eq!(cell_answer(""), Some(None));
         assert_eq!(cell_answer("mungkin"), None);
-        let cols = columns(&Framework::v1());
+        let cols = columns(&Framework::v1().unwrap());
         assert_eq!(cols.len(), 28);
         assert_eq!(cols[4], "i1");
     }

@@ -252,7 +252,8 @@ impl MigrationTrait for Migration {
 
         // Version 1 of the framework is part of the schema: every database can score from the
         // start.
-        let v1 = crate::framework::Framework::v1();
+        let v1 = crate::framework::Framework::v1()
+            .map_err(|e| DbErr::Custom(format!("framework version 1: {e}")))?;
         let definition = serde_json::to_string(&v1)
             .map_err(|e| DbErr::Custom(format!("framework version 1: {e}")))?;
         let insert = Query::insert()
@@ -266,7 +267,7 @@ impl MigrationTrait for Migration {
                 "published_by",
                 "created_at",
             ])
-            .values_panic([
+            .values([
                 uuid::Uuid::from_u128(0x6b65_7461_6861_6e61_6e00_0000_0000_0001).into(),
                 1.into(),
                 v1.name.clone().into(),
@@ -275,6 +276,7 @@ impl MigrationTrait for Migration {
                 "system".into(),
                 chrono::DateTime::<chrono::Utc>::from_timestamp(1_480_550_400, 0).into(),
             ])
+            .map_err(|e| DbErr::Custom(format!("framework version 1: {e}")))?
             .to_owned();
         m.exec_stmt(insert).await?;
         Ok(())

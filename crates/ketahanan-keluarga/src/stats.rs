@@ -415,14 +415,13 @@ pub async fn grouped<C: ConnectionTrait>(
     for c in &shares {
         let ind = c.dim(n).and_then(|s| s.parse::<i32>().ok());
         if let (Some(ind), Some(rate)) = (ind, c.rate("met"))
-            && let Some(p) = rate.percent
+            && rate.denominator > 0
         {
             let cat = if by_cat { label(c, 0) } else { None };
             by_group
                 .entry((key(c), cat))
                 .or_default()
                 .insert(ind, 100.0 * rate.numerator as f64 / rate.denominator as f64);
-            let _ = p;
         }
     }
     let r_ikk = |k: &Key, cat: &Option<String>, dim: Option<&str>| -> Option<f64> {
