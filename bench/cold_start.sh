@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Cold start to a ready /readyz on SQLite: the first run (migrations incl. 91,599 regions + demo seed)
-# and a later run on the same file. Usage: bash bench/cold_start.sh
+# and a later run on the same file. Usage: bash bench/cold_start.sh (BIN=... NO_BUILD=1 for another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -n "${NO_BUILD:-}" ] || cargo build --release -q
-BIN=target/release/keluarga-gateway
+BIN=${BIN:-target/release/keluarga-gateway}
 DIR=$(mktemp -d)
 PORT=18080
 run() {
