@@ -326,3 +326,91 @@ async fn every_aggregate_matches_a_hand_count() {
     assert!(!cells[0].suppressed && cells[0].int("people") == Some(26));
     assert!(cells[1].suppressed && cells[1].values.is_empty());
 }
+
+/// The rows of one statistics answer as (key without the region, region, count, suppressed).
+fn rows(data: &Value, field: &str, count: &str) -> Vec<(String, String, Option<i64>)> {
+    data[field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let key = format!("{}|{}", r["sex"], r["period"]);
+            (
+                key,
+                r["region"]["code"].as_str().unwrap_or("").to_owned(),
+                r[count].as_i64(),
+            )
+        })
+        .collect()
+}
+
+/// A total grouping, its breakdown, and how a breakdown row's region maps to its total's.
+type Pair = (&'static str, &'static str, fn(&str) -> String);
+
+/// Differencing attacks a DASHBOARD could try on the demo data: ask a total (a parent region, or
+/// no split by sex) and its breakdown, subtract the visible parts. Wherever the breakdown withholds
+/// anything, what the subtraction leaves must be at least two withheld cells counting at least the
+/// threshold together, so no single withheld cell is recovered.
+#[tokio::test]
+async fn a_dashboard_cannot_recover_a_withheld_cell_by_subtraction() {
+    let t = TestApp::new().await;
+    keluarga_gateway::startup::seed_demo(&t.app())
+        .await
+        .unwrap();
+    let dash = t.token(Role::Dashboard, "33.75");
+    let threshold = 5;
+    let year = r#"{ from: "2026-01-01", to: "2026-12-31" }"#;
+    let stunting = |g: &str| {
+        format!(
+            "{{ stuntingStatistics(filter: {year}, groupBy: [{g}]) {{ region {{ code }} sex period childrenMeasured suppressed }} }}"
+        )
+    };
+    let ketahanan = |g: &str| {
+        format!(
+            "{{ ketahananStatistics(filter: {year}, groupBy: [{g}]) {{ region {{ code }} sex period familiesAssessed suppressed }} }}"
+        )
+    };
+    let mut withheld_seen = 0;
+    for (field, count, query) in [
+        (
+            "stuntingStatistics",
+            "childrenMeasured",
+            &stunting as &dyn Fn(&str) -> String,
+        ),
+        ("ketahananStatistics", "familiesAssessed", &ketahanan),
+    ] {
+        let pairs: [Pair; 4] = [
+            ("DISTRICT", "VILLAGE", |r| r[..8].to_owned()),
+            ("REGENCY", "DISTRICT", |r| r[..5].to_owned()),
+            ("DISTRICT, SEX", "VILLAGE, SEX", |r| r[..8].to_owned()),
+            ("VILLAGE", "VILLAGE, SEX", |r| r.to_owned()),
+        ];
+        for (total_g, parts_g, parent) in pairs {
+            let totals = rows(&t.ok(&dash, &query(total_g), json!({})).await, field, count);
+            let parts = rows(&t.ok(&dash, &query(parts_g), json!({})).await, field, count);
+            let by_sex = total_g.contains("SEX") == parts_g.contains("SEX");
+            for (tkey, tregion, tcount) in &totals {
+                let Some(total) = tcount else { continue };
+                let members: Vec<&Option<i64>> = parts
+                    .iter()
+                    .filter(|(k, r, _)| parent(r) == *tregion && (!by_sex || k == tkey))
+                    .map(|(_, _, c)| c)
+                    .collect();
+                let hidden = members.iter().filter(|c| c.is_none()).count();
+                if hidden == 0 {
+                    continue;
+                }
+                withheld_seen += hidden;
+                let visible: i64 = members.iter().filter_map(|c| **c).sum();
+                assert!(
+                    hidden >= 2 && total - visible >= threshold,
+                    "{field} {parts_g} under {tregion} {tkey}: total {total}, visible {visible}, {hidden} withheld"
+                );
+            }
+        }
+    }
+    assert!(
+        withheld_seen > 0,
+        "the demo data withholds something to attack"
+    );
+}

@@ -351,6 +351,8 @@ pub struct GroupPlan {
     pub dims: Vec<Dimension>,
     /// Only these regions (all of one level), each a group: the region facets' batched form.
     pub regions: Option<Vec<String>>,
+    /// Only rows under these regions (all of one level): the siblings of a facet's regions.
+    pub under: Option<Vec<String>>,
 }
 
 impl GroupPlan {
@@ -395,6 +397,7 @@ impl GroupPlan {
             by_sex: groups.contains(&StatsDimension::Sex),
             dims: dims.to_vec(),
             regions: None,
+            under: None,
         }))
     }
 
@@ -415,6 +418,36 @@ impl GroupPlan {
             by_sex: false,
             dims: Vec::new(),
             regions: Some(codes),
+            under: None,
+        }
+    }
+
+    /// The plan of a region facet's disclosure check: every region of the level of `codes`
+    /// (all of one level) under the same parents, each a group, so that withholding is decided
+    /// over whole sets of siblings, whichever of them a request asks for.
+    pub fn siblings(
+        scope: crate::actor::Scope,
+        codes: &[String],
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> GroupPlan {
+        let level = codes
+            .first()
+            .map_or(RegionLevel::Province, |c| crate::region_code::level_of(c));
+        let parents: std::collections::BTreeSet<String> = codes
+            .iter()
+            .filter_map(|c| crate::region_code::ancestors_of(c).pop())
+            .collect();
+        GroupPlan {
+            scope,
+            from,
+            to,
+            level: Some(level),
+            grain: None,
+            by_sex: false,
+            dims: Vec::new(),
+            regions: None,
+            under: (!parents.is_empty()).then(|| parents.into_iter().collect()),
         }
     }
 }
@@ -457,15 +490,138 @@ pub async fn grouped<C: ConnectionTrait>(
         ));
     }
     let mut cells = cells(db, spec, plan).await?;
-    let access = actor.has_record_access();
-    for c in &mut cells {
-        let people = c.int(spec.people).unwrap_or(0);
-        if suppressed(access, threshold, people) {
+    if actor.has_record_access() {
+        return Ok(cells);
+    }
+    let people: Vec<i64> = cells
+        .iter()
+        .map(|c| c.int(spec.people).unwrap_or(0))
+        .collect();
+    let hidden = protect(&cells, &people, threshold);
+    for (c, h) in cells.iter_mut().zip(hidden) {
+        if h {
             c.suppressed = true;
             c.values.clear();
         }
     }
     Ok(cells)
+}
+
+/// The cells of a region facet's `codes` (all of one level) with `suppressed` decided over all
+/// their siblings by [`protect`] (for a role without record access; never for one with it): a
+/// page that shows some siblings cannot be subtracted from the parent's figure to recover one it
+/// withholds. Values are kept: the facet withholds what it must. One statement.
+pub async fn region_cells<C: ConnectionTrait>(
+    db: &C,
+    spec: &Spec<'_>,
+    scope: &crate::actor::Scope,
+    codes: &[String],
+    dates: (Option<NaiveDate>, Option<NaiveDate>),
+    access: bool,
+    threshold: i64,
+) -> Result<std::collections::HashMap<String, Cell>> {
+    if codes.is_empty() {
+        return Ok(Default::default());
+    }
+    let plan = GroupPlan::siblings(scope.clone(), codes, dates.0, dates.1);
+    let mut all = cells(db, spec, &plan).await?;
+    if !access {
+        let people: Vec<i64> = all
+            .iter()
+            .map(|c| c.int(spec.people).unwrap_or(0))
+            .collect();
+        let hidden = protect(&all, &people, threshold);
+        for (c, h) in all.iter_mut().zip(hidden) {
+            c.suppressed = h;
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter_map(|c| {
+            let code = c.region.clone()?;
+            codes.contains(&code).then_some((code, c))
+        })
+        .collect())
+}
+
+/// Which cells to withhold from a role without record access: every cell counting fewer people
+/// than `threshold` ([`suppressed`], primary suppression), and then, so that no withheld cell can
+/// be recovered by subtracting the visible cells from a total the caller can also ask for,
+/// complementary cells. A total over one grouping dimension is always askable (drop that
+/// dimension from `groupBy`; for regions, ask for the parent region), so along each dimension the
+/// cells that share every other key (regions: the same parent) form a margin; in a margin that
+/// withholds anything, the withheld cells must be at least two and count at least `threshold`
+/// people together, else its smallest visible cell is withheld too, until every margin holds.
+/// Deterministic: the same cells give the same answer.
+pub fn protect(cells: &[Cell], people: &[i64], threshold: i64) -> Vec<bool> {
+    let mut hidden: Vec<bool> = people
+        .iter()
+        .map(|p| suppressed(false, threshold, *p))
+        .collect();
+    if !hidden.iter().any(|h| *h) {
+        return hidden;
+    }
+    // The key of cell `i` with dimension `k` taken out (0 region, 1 period, 2 sex, 3.. domain).
+    let margin = |i: usize, k: usize| -> Vec<Option<String>> {
+        let c = &cells[i];
+        let mut key: Vec<Option<String>> = vec![c.region.clone(), c.period.clone(), c.sex.clone()];
+        key.extend(c.dims.iter().cloned());
+        if let Some(slot) = key.get_mut(k) {
+            *slot = if k == 0 {
+                slot.as_deref().map(|code| {
+                    crate::region_code::ancestors_of(code)
+                        .pop()
+                        .unwrap_or_default()
+                })
+            } else {
+                None
+            };
+        }
+        key
+    };
+    let width = 3 + cells.first().map_or(0, |c| c.dims.len());
+    let grouped_by = |k: usize| {
+        cells.iter().any(|c| match k {
+            0 => c.region.is_some(),
+            1 => c.period.is_some(),
+            2 => c.sex.is_some(),
+            _ => c.dims.get(k - 3).is_some_and(Option::is_some),
+        })
+    };
+    let dims: Vec<usize> = (0..width).filter(|k| grouped_by(*k)).collect();
+    loop {
+        let mut changed = false;
+        for &k in &dims {
+            let mut margins: std::collections::BTreeMap<Vec<Option<String>>, Vec<usize>> =
+                Default::default();
+            for i in 0..cells.len() {
+                margins.entry(margin(i, k)).or_default().push(i);
+            }
+            for members in margins.values() {
+                let withheld: Vec<usize> = members.iter().copied().filter(|i| hidden[*i]).collect();
+                if withheld.is_empty() {
+                    continue;
+                }
+                let total: i64 = withheld.iter().map(|i| people[*i]).sum();
+                if withheld.len() >= 2 && total >= threshold {
+                    continue;
+                }
+                // The smallest visible cell of the margin (first in key order on a tie).
+                if let Some(next) = members
+                    .iter()
+                    .copied()
+                    .filter(|i| !hidden[*i])
+                    .min_by_key(|i| (people[*i], *i))
+                {
+                    hidden[next] = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return hidden;
+        }
+    }
 }
 
 /// The group keys of a plan as SQL expressions: region, period, sex, then domain dimensions.
@@ -511,6 +667,15 @@ fn from_where(b: &mut Binder, spec: &Spec<'_>, plan: &GroupPlan) -> String {
     if let Some(d) = plan.to {
         let p = b.bind(d);
         wheres.push(format!("{} <= {p}", src.date));
+    }
+    if let Some(parents) = &plan.under {
+        let len = parents.first().map_or(0, String::len);
+        let list: Vec<String> = parents.iter().map(|c| b.bind(c.clone())).collect();
+        wheres.push(format!(
+            "substr({}, 1, {len}) IN ({})",
+            src.region,
+            list.join(", ")
+        ));
     }
     if let Some(codes) = &plan.regions {
         let len = codes.first().map_or(0, String::len);
@@ -706,6 +871,63 @@ pub fn period(label: Option<String>, today: NaiveDate) -> Result<(String, NaiveD
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cell(region: &str, sex: Option<&str>) -> Cell {
+        Cell {
+            region: Some(region.to_owned()),
+            period: None,
+            sex: sex.map(str::to_owned),
+            dims: Vec::new(),
+            values: Vec::new(),
+            suppressed: false,
+        }
+    }
+
+    #[test]
+    fn a_lone_small_cell_takes_the_smallest_sibling_with_it() {
+        // Four villages of one district: 3 people is below 5; total − the visible three would
+        // give it away, so the smallest other village (6) is withheld too.
+        let cells: Vec<Cell> = [
+            "33.75.01.1001",
+            "33.75.01.1002",
+            "33.75.01.1003",
+            "33.75.01.1004",
+        ]
+        .iter()
+        .map(|r| cell(r, None))
+        .collect();
+        let hidden = protect(&cells, &[3, 9, 6, 12], 5);
+        assert_eq!(hidden, [true, false, true, false]);
+        // Two small cells that together reach the threshold protect each other.
+        assert_eq!(
+            protect(&cells, &[3, 9, 2, 12], 5),
+            [true, false, true, false]
+        );
+        // Two small cells below the threshold together take a third.
+        assert_eq!(
+            protect(&cells, &[1, 9, 2, 12], 5),
+            [true, true, true, false]
+        );
+        // Nothing small, nothing withheld.
+        assert_eq!(protect(&cells, &[5, 9, 6, 12], 5), [false; 4]);
+    }
+
+    #[test]
+    fn margins_hold_along_every_dimension_and_within_each_parent() {
+        // Two districts' villages by sex. (1001, P) = 2 is small: along sex its village pair
+        // (1001 L = 7) and along region its district's other village (1002 P = 8) are withheld,
+        // and then 1002 L, to protect 1002 P along sex. The other district is untouched.
+        let cells = vec![
+            cell("33.75.01.1001", Some("L")),
+            cell("33.75.01.1001", Some("P")),
+            cell("33.75.01.1002", Some("L")),
+            cell("33.75.01.1002", Some("P")),
+            cell("33.75.02.1001", Some("L")),
+            cell("33.75.02.1001", Some("P")),
+        ];
+        let hidden = protect(&cells, &[7, 2, 9, 8, 6, 6], 5);
+        assert_eq!(hidden, [true, true, true, true, false, false]);
+    }
 
     #[test]
     fn periods_parse_to_their_first_and_last_day() {

@@ -543,7 +543,8 @@ pub async fn grouped<C: ConnectionTrait>(
             region: k.0.clone(),
             period: k.1.clone(),
             sex: k.2.clone(),
-            families: if suppressed { None } else { Some(0) },
+            // No family was assessed in this group: zero discloses nothing.
+            families: Some(0),
             visits: v.and_then(VisitCounts::of),
             cadres: cd.and_then(CadreCounts::of),
             suppressed,
@@ -553,29 +554,46 @@ pub async fn grouped<C: ConnectionTrait>(
     Ok(rows)
 }
 
-/// The headline figures of many regions (one level) for one period, unsuppressed (the facet
-/// applies the disclosure rule): families assessed, mean index, R-IKK.
+/// A region's headline figures: families assessed, mean index, R-IKK, and whether the facet
+/// withholds them from this actor.
+pub type Headline = (i64, Option<f64>, Option<f64>, bool);
+
+/// The headline figures of many regions (one level) for one period, with the withholding
+/// decided over all their siblings for a role without record access (`stats::region_cells`).
 pub async fn by_regions<C: ConnectionTrait>(
     db: &C,
     fw: &Framework,
     scope: &Scope,
     codes: &[String],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<HashMap<String, (i64, Option<f64>, Option<f64>)>> {
+    (from, to): (NaiveDate, NaiveDate),
+    (access, threshold): (bool, i64),
+) -> Result<HashMap<String, Headline>> {
     if codes.is_empty() {
         return Ok(HashMap::new());
     }
-    let plan = GroupPlan::regions(scope.clone(), codes.to_vec(), Some(from), Some(to));
-    let mut out: HashMap<String, (i64, Option<f64>, Option<f64>)> = HashMap::new();
-    for c in stats::cells(db, &ASSESSMENTS, &plan).await? {
-        if let Some(r) = c.region.clone() {
-            out.insert(
-                r,
-                (c.int("families").unwrap_or(0), c.number("mean_index"), None),
-            );
-        }
+    let mut out: HashMap<String, Headline> = HashMap::new();
+    let cells = stats::region_cells(
+        db,
+        &ASSESSMENTS,
+        scope,
+        codes,
+        (Some(from), Some(to)),
+        access,
+        threshold,
+    )
+    .await?;
+    for (code, c) in cells {
+        out.insert(
+            code,
+            (
+                c.int("families").unwrap_or(0),
+                c.number("mean_index"),
+                None,
+                c.suppressed,
+            ),
+        );
     }
+    let plan = GroupPlan::regions(scope.clone(), codes.to_vec(), Some(from), Some(to));
     let mut ind_plan = plan.clone();
     ind_plan.dims.push(INDICATOR);
     let mut shares: HashMap<String, HashMap<i32, f64>> = HashMap::new();

@@ -271,22 +271,33 @@ pub async fn grouped<C: ConnectionTrait>(
 }
 
 /// The headline figures of many regions (all of one level) for one period, in one query,
-/// counted inside `scope` (not suppressed: the facet applies the disclosure rule).
+/// counted inside `scope`, each with whether the facet withholds it from a role without record
+/// access (`access` false): decided over all the regions' siblings (`stats::region_cells`).
 pub async fn by_regions<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     codes: &[String],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<(String, Counts)>> {
-    if codes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let plan = GroupPlan::regions(scope.clone(), codes.to_vec(), Some(from), Some(to));
-    let cells = stats::cells(db, &SPEC, &plan).await?;
+    (from, to): (NaiveDate, NaiveDate),
+    access: bool,
+    threshold: i64,
+) -> Result<Vec<(String, Counts, bool)>> {
+    let cells = stats::region_cells(
+        db,
+        &SPEC,
+        scope,
+        codes,
+        (Some(from), Some(to)),
+        access,
+        threshold,
+    )
+    .await?;
     Ok(cells
-        .iter()
-        .filter_map(|c| Some((c.region.clone()?, Counts::of(c)?)))
+        .into_iter()
+        .filter_map(|(code, mut c)| {
+            let withheld = c.suppressed;
+            c.suppressed = false;
+            Some((code, Counts::of(&c)?, withheld))
+        })
         .collect())
 }
 

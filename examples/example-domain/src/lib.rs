@@ -236,31 +236,39 @@ impl<R: RegionType> ExampleQuery<R> {
     }
 }
 
-/// Visitors per region code, all of one level, counted in a scope: the facet's batch.
+/// Visitors per region code, all of one level, counted in a scope, and whether they are withheld
+/// (decided over all siblings, `stats::region_cells`): the facet's batch.
 pub struct FacetLoader {
     db: sea_orm::DatabaseConnection,
     scope: Scope,
+    access: bool,
+    threshold: i64,
 }
 
 impl Loader<String> for FacetLoader {
-    type Value = i64;
+    type Value = (i64, bool);
     type Error = LoadError;
 
-    async fn load(&self, keys: &[String]) -> Result<HashMap<String, i64>, LoadError> {
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, (i64, bool)>, LoadError> {
         let mut out = HashMap::new();
         let mut by_len: HashMap<usize, Vec<String>> = HashMap::new();
         for k in keys {
             by_len.entry(k.len()).or_default().push(k.clone());
         }
         for (_, codes) in by_len {
-            let plan = GroupPlan::regions(self.scope.clone(), codes, None, None);
-            let cells = stats::cells(&self.db, &SPEC, &plan)
-                .await
-                .map_err(|e| std::sync::Arc::new(DbErr::Custom(e.to_string())))?;
-            for c in cells {
-                if let (Some(code), Some(v)) = (c.region.clone(), c.int("visitors")) {
-                    out.insert(code, v);
-                }
+            let cells = stats::region_cells(
+                &self.db,
+                &SPEC,
+                &self.scope,
+                &codes,
+                (None, None),
+                self.access,
+                self.threshold,
+            )
+            .await
+            .map_err(|e| std::sync::Arc::new(DbErr::Custom(e.to_string())))?;
+            for (code, c) in cells {
+                out.insert(code, (c.int("visitors").unwrap_or(0), c.suppressed));
             }
         }
         Ok(out)
@@ -292,17 +300,18 @@ impl<R: RegionType> RegionExamplePart<R> {
     async fn example(&self, ctx: &Context<'_>) -> async_graphql::Result<RegionExample> {
         let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
-        let visitors = ctx
+        let (visitors, withheld) = ctx
             .data_unchecked::<DataLoader<FacetLoader>>()
             .load_one(self.r.code.clone())
             .await
             .map_err(|e| internal(&e))?
-            .unwrap_or(0);
-        let hidden = stats::suppressed(
-            actor.has_record_access(),
-            app.settings.suppression_threshold,
-            visitors,
-        );
+            .unwrap_or((0, false));
+        let hidden = withheld
+            || stats::suppressed(
+                actor.has_record_access(),
+                app.settings.suppression_threshold,
+                visitors,
+            );
         Ok(RegionExample {
             visitors: (!hidden).then_some(visitors),
         })
@@ -353,6 +362,8 @@ impl Domain for Example {
             FacetLoader {
                 db: app.db.clone(),
                 scope: actor.scope.clone(),
+                access: actor.has_record_access(),
+                threshold: app.settings.suppression_threshold,
             },
             tokio::spawn,
         ))

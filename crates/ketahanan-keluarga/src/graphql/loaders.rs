@@ -93,6 +93,9 @@ pub struct FacetFigures {
     pub krppa_met: Option<i64>,
     /// Villages designated as lokus in the period's last year.
     pub lokus: i64,
+    /// True when the family figures are withheld from this actor (small, or protecting a small
+    /// sibling: `stats::region_cells`).
+    pub withheld: bool,
 }
 
 /// The `Region.ketahananKeluarga` figures of many regions: per period and level, a fixed
@@ -100,6 +103,8 @@ pub struct FacetFigures {
 pub struct FacetLoader {
     db: DatabaseConnection,
     scope: Scope,
+    access: bool,
+    threshold: i64,
 }
 
 impl Loader<FacetKey> for FacetLoader {
@@ -121,9 +126,16 @@ impl Loader<FacetKey> for FacetLoader {
         let mut out = HashMap::new();
         for ((from, to, len), codes) in groups {
             let year = to.year();
-            let heads = stats::by_regions(&self.db, &fw, &self.scope, &codes, from, to)
-                .await
-                .map_err(db_err)?;
+            let heads = stats::by_regions(
+                &self.db,
+                &fw,
+                &self.scope,
+                &codes,
+                (from, to),
+                (self.access, self.threshold),
+            )
+            .await
+            .map_err(db_err)?;
             let cadres = store::cadres_active(&self.db, &self.scope, &codes, to)
                 .await
                 .map_err(db_err)?;
@@ -141,8 +153,8 @@ impl Loader<FacetKey> for FacetLoader {
                 .await
                 .map_err(db_err)?;
             for code in codes {
-                let (families, mean_index, r_ikk) =
-                    heads.get(&code).copied().unwrap_or((0, None, None));
+                let (families, mean_index, r_ikk, withheld) =
+                    heads.get(&code).copied().unwrap_or((0, None, None, false));
                 let figures = FacetFigures {
                     families,
                     mean_index,
@@ -151,6 +163,7 @@ impl Loader<FacetKey> for FacetLoader {
                     cadre_target: targets.get(&code).copied(),
                     krppa_met: (len == 13).then(|| krppa.get(&code).copied().unwrap_or(0)),
                     lokus: lokus.get(&code).copied().unwrap_or(0),
+                    withheld,
                 };
                 out.insert(FacetKey { code, from, to }, figures);
             }
@@ -206,6 +219,8 @@ pub fn attach(
             FacetLoader {
                 db: app.db.clone(),
                 scope: actor.scope.clone(),
+                access: actor.has_record_access(),
+                threshold: app.settings.suppression_threshold,
             },
             tokio::spawn,
         ))

@@ -46,11 +46,12 @@ impl<R: RegionType> RegionKetahananPart<R> {
         )
         .await?
         .unwrap_or_default();
-        let suppressed = keluarga_core::stats::suppressed(
-            actor.has_record_access(),
-            app.settings.suppression_threshold,
-            figures.families,
-        );
+        let suppressed = figures.withheld
+            || keluarga_core::stats::suppressed(
+                actor.has_record_access(),
+                app.settings.suppression_threshold,
+                figures.families,
+            );
         Ok(RegionKetahanan {
             period: label,
             from,

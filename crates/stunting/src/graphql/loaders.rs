@@ -91,6 +91,9 @@ pub struct FacetFigures {
     pub actions_done: Option<i64>,
     /// Foster parents active at some time in the period.
     pub foster_parents: i64,
+    /// True when the child counts are withheld from this actor (small, or protecting a small
+    /// sibling: `stats::region_cells`).
+    pub withheld: bool,
 }
 
 /// The `Region.stunting` figures of many regions: per period and level, one query for the
@@ -98,6 +101,8 @@ pub struct FacetFigures {
 pub struct FacetLoader {
     db: DatabaseConnection,
     scope: Scope,
+    access: bool,
+    threshold: i64,
 }
 
 impl Loader<FacetKey> for FacetLoader {
@@ -114,12 +119,19 @@ impl Loader<FacetKey> for FacetLoader {
         }
         let mut out = HashMap::new();
         for ((from, to, len), codes) in groups {
-            let counts: HashMap<String, Counts> =
-                stats::by_regions(&self.db, &self.scope, &codes, from, to)
-                    .await
-                    .map_err(db_err)?
-                    .into_iter()
-                    .collect();
+            let counts: HashMap<String, (Counts, bool)> = stats::by_regions(
+                &self.db,
+                &self.scope,
+                &codes,
+                (from, to),
+                self.access,
+                self.threshold,
+            )
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .map(|(code, c, w)| (code, (c, w)))
+            .collect();
             // Convergence actions belong to the regency/city (code length 5).
             let actions = if len >= 5 {
                 let regencies: Vec<String> = codes
@@ -141,8 +153,10 @@ impl Loader<FacetKey> for FacetLoader {
                 .await
                 .map_err(db_err)?;
             for code in codes {
+                let (region_counts, withheld) = counts.get(&code).copied().unwrap_or_default();
                 let figures = FacetFigures {
-                    counts: counts.get(&code).copied().unwrap_or_default(),
+                    counts: region_counts,
+                    withheld,
                     actions_done: (len >= 5).then(|| {
                         code.get(..5)
                             .and_then(|r| actions.get(r).copied())
@@ -210,6 +224,8 @@ pub fn attach(
             FacetLoader {
                 db: db.clone(),
                 scope,
+                access: actor.has_record_access(),
+                threshold: app.settings.suppression_threshold,
             },
             tokio::spawn,
         ))

@@ -55,11 +55,12 @@ impl<R: RegionType> RegionStuntingPart<R> {
             .data_unchecked::<AppContext>()
             .settings
             .suppression_threshold;
-        let suppressed = keluarga_core::stats::suppressed(
-            actor.has_record_access(),
-            threshold,
-            figures.counts.measured,
-        );
+        let suppressed = figures.withheld
+            || keluarga_core::stats::suppressed(
+                actor.has_record_access(),
+                threshold,
+                figures.counts.measured,
+            );
         Ok(RegionStunting {
             period: label,
             from,
