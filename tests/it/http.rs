@@ -23,10 +23,26 @@ async fn accept_header_is_negotiated() {
     let t = TestApp::new().await;
     let tok = t.token(Role::Admin, "");
     let q = r#"{"query":"{ me { role } }"}"#;
+    // No Accept, or one that takes anything, is answered as application/json (the spec's advice
+    // for clients that predate application/graphql-response+json).
     let (s, body, ct) = t.send(post(&tok, None, q)).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(ct.starts_with("application/graphql-response+json"), "{ct}");
+    assert!(ct.starts_with("application/json"), "{ct}");
     assert_eq!(body["data"]["me"]["role"], "ADMIN");
+    let (_, _, ct) = t.send(post(&tok, Some("*/*"), q)).await;
+    assert!(ct.starts_with("application/json"), "{ct}");
+    let (_, _, ct) = t
+        .send(post(&tok, Some("application/graphql-response+json"), q))
+        .await;
+    assert!(ct.starts_with("application/graphql-response+json"), "{ct}");
+    let (_, _, ct) = t
+        .send(post(
+            &tok,
+            Some("*/*, application/graphql-response+json"),
+            q,
+        ))
+        .await;
+    assert!(ct.starts_with("application/graphql-response+json"), "{ct}");
     let (_, _, ct) = t.send(post(&tok, Some("application/json"), q)).await;
     assert!(ct.starts_with("application/json"), "{ct}");
     let (_, _, ct) = t
@@ -45,16 +61,21 @@ async fn accept_header_is_negotiated() {
 async fn parse_and_validation_errors_are_400_with_graphql_response_json() {
     let t = TestApp::new().await;
     let tok = t.token(Role::Admin, "");
-    let (s, body, _) = t
-        .send(post(&tok, None, r#"{"query":"{ me { role "}"#))
-        .await;
+    const GQL: Option<&str> = Some("application/graphql-response+json");
+    let (s, body, _) = t.send(post(&tok, GQL, r#"{"query":"{ me { role "}"#)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(code(&body), "GRAPHQL_PARSE_FAILED");
     let (s, body, _) = t
-        .send(post(&tok, None, r#"{"query":"{ noSuchField }"}"#))
+        .send(post(&tok, GQL, r#"{"query":"{ noSuchField }"}"#))
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED");
+    // With application/json (or no Accept), a document that does not parse is 200 too.
+    let (s, body, _) = t
+        .send(post(&tok, None, r#"{"query":"{ me { role "}"#))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(code(&body), "GRAPHQL_PARSE_FAILED");
     // With the legacy application/json the spec asks for 200 and the errors in the body.
     let (s, body, _) = t
         .send(post(
@@ -164,4 +185,69 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[tokio::test]
+async fn batches_large_bodies_and_field_order_answer_as_graphql() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let t = TestApp::new().await;
+    let tok = t.token(Role::Admin, "");
+    // A batch (JSON array) is refused with a GraphQL error, not a parser message.
+    let (s, body, _) = t
+        .send(post(&tok, None, r#"[{"query":"{ me { role } }"}]"#))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body:#}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("batched")
+    );
+    // A body over the limit is a GraphQL error with a code (413), not plain text.
+    let big = format!(
+        r#"{{"query":"{{ me {{ role }} }}","variables":{{"x":"{}"}}}}"#,
+        "a".repeat(30 * 1024 * 1024)
+    );
+    let (s, body, ct) = t.send(post(&tok, None, &big)).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(ct.starts_with("application/json"), "{ct}");
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body:#}");
+    // Fields come back in the order the query selected them.
+    let resp = keluarga_gateway::router(t.state.clone())
+        .oneshot(post(&tok, None, r#"{"query":"{ me { scope role } }"}"#))
+        .await
+        .unwrap();
+    let raw = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    let (scope, role) = (
+        raw.find("\"scope\"").unwrap(),
+        raw.find("\"role\"").unwrap(),
+    );
+    assert!(scope < role, "{raw}");
+    let resp = keluarga_gateway::router(t.state.clone())
+        .oneshot(post(&tok, None, r#"{"query":"{ me { role scope } }"}"#))
+        .await
+        .unwrap();
+    let raw = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        raw.find("\"role\"").unwrap() < raw.find("\"scope\"").unwrap(),
+        "{raw}"
+    );
 }

@@ -49,7 +49,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+        // The body limit is enforced by the `Bytes` extractor, so that the refusal is a GraphQL
+        // error with a code rather than a plain-text 413.
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
@@ -68,9 +70,12 @@ enum Media {
     Json,
 }
 
+/// No `Accept`, or one that takes anything (`*/*`, `application/*`), is answered as
+/// `application/json`, as the spec advises for clients that predate
+/// `application/graphql-response+json`; a client that names the new type gets it.
 fn negotiate(headers: &HeaderMap) -> Option<Media> {
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Some(Media::GraphqlResponse);
+        return Some(Media::Json);
     };
     let mut best: Option<(Media, f32)> = None;
     for part in accept.split(',') {
@@ -81,11 +86,15 @@ fn negotiate(headers: &HeaderMap) -> Option<Media> {
             .find_map(|q| q.parse::<f32>().ok())
             .unwrap_or(1.0);
         let media = match mt.as_str() {
-            GQL_RESPONSE | "application/*" | "*/*" => Media::GraphqlResponse,
-            JSON => Media::Json,
+            GQL_RESPONSE => Media::GraphqlResponse,
+            JSON | "application/*" | "*/*" => Media::Json,
             _ => continue,
         };
-        if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
+        // On equal q the named new type wins over a wildcard.
+        let better = |bm: Media, bq: f32| {
+            q > bq || (q >= bq && media == Media::GraphqlResponse && bm == Media::Json)
+        };
+        if q > 0.0 && best.is_none_or(|(bm, bq)| better(bm, bq)) {
             best = Some((media, q));
         }
     }
@@ -123,9 +132,39 @@ fn not_acceptable() -> Response {
     )
 }
 
-async fn graphql_post(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphql_post(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return respond(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                &error_body(
+                    ErrorCode::BadUserInput,
+                    &format!(
+                        "the request body is larger than {} bytes (uploads: {} bytes)",
+                        s.body_limit, s.upload_limit
+                    ),
+                ),
+            );
+        }
+        Err(rej) => {
+            return respond(
+                StatusCode::BAD_REQUEST,
+                media,
+                &error_body(
+                    ErrorCode::GraphqlParseFailed,
+                    &format!("cannot read the request body: {rej}"),
+                ),
+            );
+        }
     };
     let ct = headers
         .get(header::CONTENT_TYPE)
@@ -174,6 +213,16 @@ async fn graphql_post(State(s): State<AppState>, headers: HeaderMap, body: Bytes
             &error_body(
                 ErrorCode::GraphqlParseFailed,
                 "Content-Type must be application/json",
+            ),
+        );
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            media,
+            &error_body(
+                ErrorCode::BadUserInput,
+                "batched requests (a JSON array) are not supported: send one operation per request",
             ),
         );
     }
@@ -266,7 +315,7 @@ async fn execute(
             return finish(
                 started,
                 respond(
-                    StatusCode::BAD_REQUEST,
+                    document_error_status(media),
                     media,
                     &error_body(ErrorCode::GraphqlParseFailed, &e.to_string()),
                 ),
@@ -290,7 +339,7 @@ async fn execute(
         return finish(
             started,
             respond(
-                StatusCode::BAD_REQUEST,
+                document_error_status(media),
                 media,
                 &error_body(
                     ErrorCode::QueryTooComplex,
@@ -345,12 +394,22 @@ async fn execute(
     for e in &mut resp.errors {
         classify(e, pre_execution);
     }
-    let status = if pre_execution && media == Media::GraphqlResponse {
-        StatusCode::BAD_REQUEST
+    let status = if pre_execution {
+        document_error_status(media)
     } else {
         StatusCode::OK
     };
     finish(started, respond(status, media, &resp))
+}
+
+/// The status of a request whose document does not parse or validate: 400 with
+/// `application/graphql-response+json`, 200 with `application/json` (the errors are in the body;
+/// legacy clients read them there).
+fn document_error_status(media: Media) -> StatusCode {
+    match media {
+        Media::GraphqlResponse => StatusCode::BAD_REQUEST,
+        Media::Json => StatusCode::OK,
+    }
 }
 
 /// Gives every error a catalogue code: limit errors are QUERY_TOO_COMPLEX, other errors raised
