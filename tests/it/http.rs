@@ -251,3 +251,94 @@ async fn batches_large_bodies_and_field_order_answer_as_graphql() {
         "{raw}"
     );
 }
+
+#[tokio::test]
+async fn every_response_has_security_headers_and_a_request_id() {
+    use tower::ServiceExt;
+    let t = TestApp::new().await;
+    let tok = t.token(Role::Admin, "");
+    for req in [
+        post(&tok, None, r#"{"query":"{ me { role } }"}"#),
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+        post(&tok, None, "{not json"),
+    ] {
+        let resp = keluarga_gateway::router(t.state.clone())
+            .oneshot(req)
+            .await
+            .unwrap();
+        let h = resp.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["cache-control"], "no-store");
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'none'")
+        );
+        let id = h["x-request-id"].to_str().unwrap();
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+    }
+    // A caller's own id is kept when it is a safe token, replaced when not.
+    let mut req = post(&tok, None, r#"{"query":"{ me { role } }"}"#);
+    req.headers_mut()
+        .insert("x-request-id", "dash-42_a".parse().unwrap());
+    let resp = keluarga_gateway::router(t.state.clone())
+        .oneshot(req)
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["x-request-id"], "dash-42_a");
+    let mut req = post(&tok, None, r#"{"query":"{ me { role } }"}"#);
+    req.headers_mut()
+        .insert("x-request-id", "<script>".parse().unwrap());
+    let resp = keluarga_gateway::router(t.state.clone())
+        .oneshot(req)
+        .await
+        .unwrap();
+    assert_ne!(resp.headers()["x-request-id"], "<script>");
+}
+
+#[tokio::test]
+async fn cors_answers_only_the_configured_origins() {
+    use tower::ServiceExt;
+    let mut cfg = crate::helpers::config();
+    cfg.server.cors_allowed_origins = vec!["https://dasbor.example.go.id".into()];
+    let t = TestApp::with(cfg).await;
+    let preflight = |origin: &str| {
+        Request::options("/graphql")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
+            .body(Body::empty())
+            .unwrap()
+    };
+    let resp = keluarga_gateway::router(t.state.clone())
+        .oneshot(preflight("https://dasbor.example.go.id"))
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "https://dasbor.example.go.id"
+    );
+    let allowed = resp.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(allowed.contains("authorization"), "{allowed}");
+    let resp = keluarga_gateway::router(t.state.clone())
+        .oneshot(preflight("https://evil.example.com"))
+        .await
+        .unwrap();
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+    // Without configured origins (the default), no CORS headers at all.
+    let t = TestApp::new().await;
+    let resp = keluarga_gateway::router(t.state.clone())
+        .oneshot(preflight("https://dasbor.example.go.id"))
+        .await
+        .unwrap();
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+}

@@ -45,6 +45,10 @@ pub struct Server {
     pub body_limit_bytes: usize,
     /// Requests taking longer are cut off, in seconds.
     pub request_timeout_secs: u64,
+    /// Browser origins allowed to call the API cross-origin (CORS), e.g.
+    /// `["https://dashboard.pekalongankota.go.id"]`; empty (the default) sends no CORS headers,
+    /// so browsers allow same-origin calls only.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Default for Server {
@@ -53,6 +57,7 @@ impl Default for Server {
             listen: "127.0.0.1:8000".to_owned(),
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
+            cors_allowed_origins: Vec::new(),
         }
     }
 }

@@ -38,6 +38,8 @@ pub struct AppState {
     pub upload_limit: usize,
     /// Request timeout.
     pub timeout: Duration,
+    /// Origins allowed cross-origin (CORS); empty for none.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// The router of the gateway (used by `serve` and driven directly by the tests).
@@ -56,8 +58,86 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
+        .layer(cors(&state.cors_allowed_origins))
+        .layer(axum::middleware::map_response(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(request_id))
         .with_state(state)
+}
+
+/// CORS for the configured origins only (none: no CORS headers, same-origin only).
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(list))
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            axum::http::HeaderName::from_static("x-api-key"),
+        ])
+        .expose_headers([axum::http::HeaderName::from_static(REQUEST_ID)])
+        .max_age(Duration::from_secs(3600))
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// Every request gets an id: the caller's `X-Request-Id` when it is a short token of safe
+/// characters, else a fresh UUID. It is in the span of every log line of the request and in the
+/// response's `X-Request-Id`.
+async fn request_id(mut req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use tracing::Instrument;
+    let given = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned);
+    let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
+    req.headers_mut().insert(REQUEST_ID, value.clone());
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut resp = next.run(req).instrument(span).await;
+    resp.headers_mut().insert(REQUEST_ID, value);
+    resp
+}
+
+/// Security headers on every response: no MIME sniffing, no framing, no referrer, no caching of
+/// answers that may hold personal data; a strict content policy except on the GraphiQL page.
+async fn security_headers(mut resp: Response) -> Response {
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !html {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
+    resp
 }
 
 const GQL_RESPONSE: &str = "application/graphql-response+json";

@@ -112,6 +112,7 @@ pub fn state_at(
         max_aliases: cfg.graphql.max_aliases,
         body_limit: cfg.server.body_limit_bytes,
         timeout: Duration::from_secs(cfg.server.request_timeout_secs),
+        cors_allowed_origins: cfg.server.cors_allowed_origins.clone(),
     })
 }
 
