@@ -129,3 +129,44 @@ async fn api_keys_are_created_used_and_revoked() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_api_key_over_its_rate_is_refused_with_retry_after() {
+    let mut cfg = crate::helpers::config();
+    cfg.auth.api_key_requests_per_minute = 2;
+    let t = TestApp::with(cfg).await;
+    let admin = t.token(Role::Admin, "");
+    let data = t
+        .ok(
+            &admin,
+            r#"mutation { createApiKey(input: { name: "Dasbor", role: DASHBOARD, scope: "33" }) { secret } }"#,
+            json!({}),
+        )
+        .await;
+    let key = As::Key(data["createApiKey"]["secret"].as_str().unwrap().to_owned());
+    // Two requests a minute pass; the third is refused (within five, even across a minute's end).
+    let mut refused = None;
+    for _ in 0..5 {
+        let req = crate::helpers::TestApp::post(&key, &json!({ "query": "{ me { role } }" }));
+        let resp = tower::ServiceExt::oneshot(keluarga_gateway::router(t.state.clone()), req)
+            .await
+            .unwrap();
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(resp);
+            break;
+        }
+    }
+    let resp = refused.expect("a request over the rate is refused");
+    let retry: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let bytes = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(code(&body), "RATE_LIMITED", "{body:#}");
+}

@@ -39,8 +39,8 @@ pub enum AuthError {
     #[error("{0}")]
     Unauthenticated(String),
     /// The key exceeded its rate limit.
-    #[error("rate limit exceeded for this API key; retry in a minute")]
-    RateLimited,
+    #[error("rate limit exceeded for this API key; retry in {0} s")]
+    RateLimited(u64),
     /// The key store could not be read.
     #[error("internal error")]
     Internal(#[from] keluarga_core::error::Error),
@@ -172,7 +172,8 @@ impl Authenticator {
         if self.per_minute == 0 {
             return Ok(());
         }
-        let minute = chrono::Utc::now().timestamp() as u64 / 60;
+        let now = chrono::Utc::now().timestamp() as u64;
+        let minute = now / 60;
         let mut w = self
             .windows
             .lock()
@@ -183,7 +184,8 @@ impl Authenticator {
         }
         entry.1 += 1;
         if entry.1 > self.per_minute {
-            return Err(AuthError::RateLimited);
+            // The window ends at the next full minute.
+            return Err(AuthError::RateLimited(60 - now % 60));
         }
         Ok(())
     }

@@ -445,15 +445,16 @@ async fn execute(
             );
             return finish(started, resp);
         }
-        Err(AuthError::RateLimited) => {
-            return finish(
-                started,
-                respond(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    media,
-                    &error_body(ErrorCode::RateLimited, &AuthError::RateLimited.to_string()),
-                ),
+        Err(e @ AuthError::RateLimited(secs)) => {
+            let mut resp = respond(
+                StatusCode::TOO_MANY_REQUESTS,
+                media,
+                &error_body(ErrorCode::RateLimited, &e.to_string()),
             );
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return finish(started, resp);
         }
         Err(e @ AuthError::Internal(_)) => {
             let err = keluarga_core::error::internal(&e);
