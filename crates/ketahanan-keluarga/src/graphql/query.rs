@@ -158,11 +158,6 @@ impl<R: RegionType> KetahananQuery<R> {
             ))
             .gql();
         }
-        let q = reader(ctx)
-            .select::<krppa_indicator::Entity>(Some(&region_code))
-            .gql()?
-            .filter(krppa_indicator::Column::RegionCode.eq(&region_code))
-            .filter(krppa_indicator::Column::Year.eq(year));
         if actor
             .scope_for(Some(&region_code), "regionCode")
             .gql()?
@@ -170,6 +165,11 @@ impl<R: RegionType> KetahananQuery<R> {
         {
             return Err(CoreError::NotFound(format!("region {region_code}"))).gql();
         }
+        let q = reader(ctx)
+            .select::<krppa_indicator::Entity>(Some(&region_code))
+            .gql()?
+            .filter(krppa_indicator::Column::RegionCode.eq(&region_code))
+            .filter(krppa_indicator::Column::Year.eq(year));
         let rows = reader(ctx).all(q).await.gql()?;
         let indicators: Vec<KrppaIndicatorState> = KRPPA_INDICATORS
             .iter()
