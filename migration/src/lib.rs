@@ -16,6 +16,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_region;
 mod m20261123_000002_create_registry;
 mod m20261123_000003_create_access;
+mod m20261201_000004_create_region_population;
 pub mod util;
 
 /// Core's migrations, in order.
@@ -24,6 +25,7 @@ pub fn core_migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000001_create_region::Migration),
         Box::new(m20261123_000002_create_registry::Migration),
         Box::new(m20261123_000003_create_access::Migration),
+        Box::new(m20261201_000004_create_region_population::Migration),
     ]
 }
 

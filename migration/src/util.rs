@@ -137,3 +137,17 @@ pub fn double_null(name: &'static str) -> ColumnDef {
     col.double().null();
     col
 }
+
+/// A 64-bit integer column (rupiah amounts, populations).
+pub fn big(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.big_integer().not_null();
+    col
+}
+
+/// A nullable 64-bit integer column.
+pub fn big_null(name: &'static str) -> ColumnDef {
+    let mut col = ColumnDef::new(name);
+    col.big_integer().null();
+    col
+}

@@ -8,6 +8,7 @@
 
 mod access;
 mod auth;
+mod ekonomi;
 mod helpers;
 mod http;
 mod ketahanan;

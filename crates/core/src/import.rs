@@ -168,6 +168,89 @@ pub fn global_uuid(s: &str, type_name: &str) -> Option<Uuid> {
         .or_else(|| crate::id::decode_uuid(t, type_name, "x").ok())
 }
 
+/// A family named by an import row: its id (a global id or UUID, column `family_id`) or its KK
+/// number (column `kk`, matched by its keyed hash; never stored in clear).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FamilyRef {
+    /// By id.
+    Id(Uuid),
+    /// By the keyed hash of its KK number.
+    Kk(String),
+}
+
+impl FamilyRef {
+    /// Reads the `family_id` or `kk` cell of a row: the column at fault and why on failure.
+    pub fn parse(
+        pii: &crate::pii::PiiKey,
+        id: &str,
+        kk: &str,
+    ) -> Result<FamilyRef, (&'static str, String)> {
+        match (id.trim(), kk.trim()) {
+            (id, _) if !id.is_empty() => global_uuid(id, "Family")
+                .map(FamilyRef::Id)
+                .ok_or(("family_id", "not a valid family id".to_owned())),
+            (_, kk) if !kk.is_empty() => pii
+                .kk(kk, "kk")
+                .map(|h| FamilyRef::Kk(h.hash))
+                .map_err(|e| ("kk", e.to_string().replace("kk: ", ""))),
+            _ => Err(("family_id", "give family_id or kk".to_owned())),
+        }
+    }
+
+    /// The column this reference came from.
+    pub fn column(&self) -> &'static str {
+        match self {
+            FamilyRef::Id(_) => "family_id",
+            FamilyRef::Kk(_) => "kk",
+        }
+    }
+}
+
+/// The families of many [`FamilyRef`]s inside `scope`, read in batches.
+pub async fn resolve_families<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    scope: &crate::actor::Scope,
+    refs: impl IntoIterator<Item = FamilyRef>,
+) -> Result<HashMap<FamilyRef, crate::entity::family::Model>, Error> {
+    use crate::entity::family;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (mut ids, mut hashes) = (Vec::new(), Vec::new());
+    for r in refs {
+        match r {
+            FamilyRef::Id(u) => ids.push(u),
+            FamilyRef::Kk(h) => hashes.push(h),
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    hashes.sort();
+    hashes.dedup();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(5_000) {
+        for f in family::Entity::find()
+            .filter(family::Column::Id.is_in(chunk.iter().copied()))
+            .filter(crate::store::in_scope(family::Column::RegionCode, scope))
+            .all(db)
+            .await?
+        {
+            out.insert(FamilyRef::Id(f.id), f);
+        }
+    }
+    for chunk in hashes.chunks(5_000) {
+        for f in family::Entity::find()
+            .filter(family::Column::KkHash.is_in(chunk.iter().cloned()))
+            .filter(crate::store::in_scope(family::Column::RegionCode, scope))
+            .all(db)
+            .await?
+        {
+            if let Some(h) = f.kk_hash.clone() {
+                out.insert(FamilyRef::Kk(h), f);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// `weightKg` → `weight_kg`: an input field's name as a file column.
 pub fn snake(field: &str) -> String {
     let mut out = String::new();

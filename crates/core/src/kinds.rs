@@ -3,9 +3,10 @@
 /// Declares an enumeration that is a GraphQL enum and is stored as its SCREAMING name.
 #[macro_export]
 macro_rules! stored_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident $(as $gql:literal)? { $($(#[$vm:meta])* $v:ident = $s:literal),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+        $(#[graphql(name = $gql)])?
         pub enum $name { $($(#[$vm])* $v),* }
 
         impl $name {

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -559,6 +560,18 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         organiser(o("pkk_mjk")?, OrganiserRole::CoOrganiser),
     ];
     service::create_activity(app, &a, up).await?;
+
+    // Seed 003: "170 kepala keluarga perempuan di Kota Mojokerto dari total penduduk 142.000
+    // jiwa" (Wali Kota Ika Puspitasari, 7 October 2025).
+    crate::entity::region_population::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        region_code: Set("35.76".to_owned()),
+        year: Set(2025),
+        population: Set(142_000),
+        source: Set("Wali Kota Mojokerto, fasilitasi UP2K, 7 Oktober 2025 (seed 003)".to_owned()),
+    }
+    .insert(&app.db)
+    .await?;
 
     population(app, p1001.id).await?;
     Ok(true)

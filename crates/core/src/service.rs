@@ -59,7 +59,7 @@ pub fn optional_text(s: Option<&str>, field: &str) -> Result<Option<String>> {
 }
 
 /// RW/RT numbers are 1–3 digits, stored zero-padded to 3 (`003`).
-fn rt_rw(s: Option<&str>, field: &str) -> Result<Option<String>> {
+pub fn rt_rw(s: Option<&str>, field: &str) -> Result<Option<String>> {
     match s.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) if t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()) => {
@@ -140,7 +140,9 @@ pub async fn person_in_scope<C: ConnectionTrait>(
         .ok_or_else(|| Error::bad(field, "no such person in your scope"))
 }
 
-async fn programme_ref<C: ConnectionTrait>(
+/// The programme with global id `id`, or BAD_USER_INPUT on `field` (programmes are reference
+/// data: one of another region may be named).
+pub async fn programme_ref<C: ConnectionTrait>(
     db: &C,
     id: &async_graphql::ID,
     field: &str,

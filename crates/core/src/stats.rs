@@ -135,7 +135,7 @@ pub struct Dimension {
 }
 
 /// A rate: numerator, denominator and percentage.
-#[derive(Debug, Clone, Copy, PartialEq, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, async_graphql::SimpleObject)]
 pub struct Rate {
     /// Records meeting the condition.
     pub numerator: i64,

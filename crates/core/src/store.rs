@@ -118,6 +118,36 @@ pub async fn regions_by_code<C: ConnectionTrait>(
         .await?)
 }
 
+/// The latest population recorded for each of `codes` (in a year up to `year`, when given):
+/// region reference data, visible to every role.
+pub async fn latest_populations<C: ConnectionTrait>(
+    db: &C,
+    codes: &[String],
+    year: Option<i32>,
+) -> Result<Vec<crate::entity::region_population::Model>> {
+    use crate::entity::region_population as rp;
+    use sea_orm::QueryOrder;
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = rp::Entity::find().filter(rp::Column::RegionCode.is_in(codes.iter().cloned()));
+    if let Some(y) = year {
+        q = q.filter(rp::Column::Year.lte(y));
+    }
+    let rows = q
+        .order_by_asc(rp::Column::RegionCode)
+        .order_by_desc(rp::Column::Year)
+        .all(db)
+        .await?;
+    let mut out: Vec<crate::entity::region_population::Model> = Vec::new();
+    for r in rows {
+        if out.last().is_none_or(|l| l.region_code != r.region_code) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
 /// A region that must exist and be at one of `levels` (for validating input).
 pub async fn require_region<C: ConnectionTrait>(
     db: &C,

@@ -24,6 +24,10 @@ compose_domains! {
         // The 24-indicator family-resilience index, the 1001 cadres, KRPPA, lokus, family visits.
         #[cfg(feature = "ketahanan-keluarga")]
         ketahanan_keluarga: keluarga_ketahanan::Ketahanan [ResilienceFramework, FamilyAssessment, FamilyVisit, KrppaIndicator, Lokus],
+        // PEKKA, welfare deciles, UP2K groups and members, assistance, income reports, the
+        // priority list.
+        #[cfg(feature = "ekonomi-keluarga")]
+        ekonomi_keluarga: keluarga_ekonomi::Ekonomi [Pekka, WelfareRanking, Up2kGroup, Up2kMember, Assistance, IncomeReport],
         // The minimal example of docs/architecture.md.
         #[cfg(feature = "example-domain")]
         example: keluarga_example_domain::Example [ExampleVisit],

@@ -16,6 +16,7 @@ pub mod person;
 pub mod programme;
 pub mod programme_target;
 pub mod region;
+pub mod region_population;
 
 // The access rule of every table the API returns (see `crate::records`).
 crate::record!(

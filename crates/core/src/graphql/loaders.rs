@@ -38,6 +38,29 @@ impl Loader<String> for RegionLoader {
     }
 }
 
+/// Each region's latest recorded population (region reference data).
+pub struct PopulationLoader {
+    db: DatabaseConnection,
+}
+
+impl Loader<String> for PopulationLoader {
+    type Value = crate::entity::region_population::Model;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[String],
+    ) -> Result<HashMap<String, crate::entity::region_population::Model>, LoadError> {
+        let rows = store::latest_populations(&self.db, keys, None)
+            .await
+            .map_err(|e| Arc::new(DbErr::Custom(e.to_string())))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.region_code.clone(), r))
+            .collect())
+    }
+}
+
 /// One page of a region's children: parent code, the code to start after, and page size + 1.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChildrenKey {
@@ -189,6 +212,10 @@ impl CoreLoaders {
                 db: db.clone(),
                 scope: scope.clone(),
             },
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            PopulationLoader { db: db.clone() },
             tokio::spawn,
         ))
         .data(DataLoader::new(

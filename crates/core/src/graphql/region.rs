@@ -9,7 +9,7 @@ use crate::actor::Actor;
 use crate::domain::{AppContext, RegionRef, RegionType};
 use crate::entity::region;
 use crate::error::{Error, GqlResultExt, internal};
-use crate::graphql::loaders::{ChildrenKey, ChildrenLoader, RegionLoader};
+use crate::graphql::loaders::{ChildrenKey, ChildrenLoader, PopulationLoader, RegionLoader};
 use crate::pagination::{Page, PageArgs, SortDirection, TotalCount, encode_cursor, keyset_page};
 use crate::region_code::{RegionCode, RegionKind, RegionLevel, ancestors_of, kind_of, level_of};
 use crate::store;
@@ -95,6 +95,24 @@ impl<R: RegionType> RegionCore<R> {
         Ok(self.model(ctx).await?.decree)
     }
 
+    /// The latest recorded population of this region (region reference data, with its year and
+    /// source); null when none is recorded.
+    async fn population(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<RegionPopulation>> {
+        Ok(ctx
+            .data_unchecked::<DataLoader<PopulationLoader>>()
+            .load_one(self.r.code.clone())
+            .await
+            .map_err(|e| internal(&e))?
+            .map(|m| RegionPopulation {
+                year: m.year,
+                population: m.population,
+                source: m.source,
+            }))
+    }
+
     /// The region one level up; null for a province.
     async fn parent(&self) -> Option<R> {
         self.r
@@ -155,6 +173,17 @@ impl<R: RegionType> RegionCore<R> {
         }
         Ok(page)
     }
+}
+
+/// A region's population in a year, with the source of the figure.
+#[derive(Debug, Clone, async_graphql::SimpleObject)]
+pub struct RegionPopulation {
+    /// The year of the figure.
+    pub year: i32,
+    /// People living in the region.
+    pub population: i64,
+    /// Where the figure comes from.
+    pub source: String,
 }
 
 /// Which regions to list.

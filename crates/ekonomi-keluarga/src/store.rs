@@ -1,0 +1,141 @@
+//! sea-orm queries of the ekonomi-keluarga tables. List queries start from the request's
+//! `Reader` (scope, access rule and the audit); the facet and priority queries take the scope.
+
+use chrono::NaiveDate;
+use keluarga_core::Reader;
+use keluarga_core::error::{Error, Result};
+use keluarga_core::id::decode_uuid;
+use keluarga_core::store::{check_range, name_contains};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, Select};
+
+use crate::entity::{assistance, income_report, pekka, up2k_group, up2k_member, welfare_ranking};
+use crate::input::*;
+use crate::service;
+
+/// PEKKA records matching `f`.
+pub fn pekka(r: &Reader, f: &PekkaFilter) -> Result<Select<pekka::Entity>> {
+    use pekka::Column as C;
+    let mut q = r.select::<pekka::Entity>(f.region_code.as_deref())?;
+    if let Some(c) = f.category {
+        q = q.filter(C::Category.eq(c.as_str()));
+    }
+    if let Some(d) = f.active_on {
+        q = q.filter(C::RecordedOn.lte(d)).filter(
+            Condition::any()
+                .add(C::EndedOn.is_null())
+                .add(C::EndedOn.gte(d)),
+        );
+    }
+    if let Some(s) = &f.source {
+        q = q.filter(C::Source.eq(s.trim()));
+    }
+    Ok(q)
+}
+
+/// Welfare rankings matching `f`.
+pub fn rankings(r: &Reader, f: &WelfareRankingFilter) -> Result<Select<welfare_ranking::Entity>> {
+    use welfare_ranking::Column as C;
+    check_range(f.from, f.to)?;
+    let mut q = r.select::<welfare_ranking::Entity>(f.region_code.as_deref())?;
+    if let Some(s) = f.source {
+        q = q.filter(C::Source.eq(s.as_str()));
+    }
+    if let Some(d) = f.max_decile {
+        q = q.filter(C::Decile.lte(service::decile(d, "filter.maxDecile")?));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(C::AsOf.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(C::AsOf.lte(d));
+    }
+    Ok(q)
+}
+
+/// UP2K groups matching `f`.
+pub fn groups(r: &Reader, f: &Up2kGroupFilter) -> Result<Select<up2k_group::Entity>> {
+    use up2k_group::Column as C;
+    let mut q = r.select::<up2k_group::Entity>(f.region_code.as_deref())?;
+    if let Some(l) = f.level {
+        q = q.filter(C::Level.eq(l.as_str()));
+    }
+    if let Some(b) = f.business_type {
+        q = q.filter(C::BusinessType.eq(b.as_str()));
+    }
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(name_contains(C::Name, s));
+    }
+    Ok(q)
+}
+
+/// UP2K memberships matching `f`.
+pub fn members(r: &Reader, f: &Up2kMemberFilter) -> Result<Select<up2k_member::Entity>> {
+    use up2k_member::Column as C;
+    let mut q = r.select::<up2k_member::Entity>(f.region_code.as_deref())?;
+    if let Some(g) = &f.group_id {
+        q = q.filter(C::GroupId.eq(decode_uuid(g, "Up2kGroup", "filter.groupId")?));
+    }
+    if let Some(d) = f.active_on {
+        q = q.filter(service::current_on(d));
+    }
+    if let Some(role) = f.role {
+        q = q.filter(C::Role.eq(role.as_str()));
+    }
+    Ok(q)
+}
+
+/// Assistance matching `f`.
+pub fn assistance(r: &Reader, f: &AssistanceFilter) -> Result<Select<assistance::Entity>> {
+    use assistance::Column as C;
+    check_range(f.from, f.to)?;
+    let mut q = r.select::<assistance::Entity>(f.region_code.as_deref())?;
+    if let Some(g) = &f.group_id {
+        q = q.filter(C::GroupId.eq(decode_uuid(g, "Up2kGroup", "filter.groupId")?));
+    }
+    if let Some(p) = &f.provider_id {
+        q = q.filter(C::ProviderId.eq(decode_uuid(p, "Organisation", "filter.providerId")?));
+    }
+    if let Some(k) = f.kind {
+        q = q.filter(C::Kind.eq(k.as_str()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(C::GivenOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(C::GivenOn.lte(d));
+    }
+    Ok(q)
+}
+
+/// Income reports matching `f`.
+pub fn income(r: &Reader, f: &IncomeReportFilter) -> Result<Select<income_report::Entity>> {
+    use income_report::Column as C;
+    let from: Option<NaiveDate> = f
+        .from
+        .as_deref()
+        .map(|m| service::month(m, "filter.from"))
+        .transpose()?;
+    let to: Option<NaiveDate> =
+        f.to.as_deref()
+            .map(|m| service::month(m, "filter.to"))
+            .transpose()?;
+    if let (Some(a), Some(b)) = (from, to)
+        && a > b
+    {
+        return Err(Error::bad("filter.to", "must not be before filter.from"));
+    }
+    let mut q = r.select::<income_report::Entity>(f.region_code.as_deref())?;
+    if let Some(g) = &f.group_id {
+        q = q.filter(C::GroupId.eq(decode_uuid(g, "Up2kGroup", "filter.groupId")?));
+    }
+    if let Some(m) = &f.member_id {
+        q = q.filter(C::MemberId.eq(decode_uuid(m, "Up2kMember", "filter.memberId")?));
+    }
+    if let Some(d) = from {
+        q = q.filter(C::Month.gte(d));
+    }
+    if let Some(d) = to {
+        q = q.filter(C::Month.lte(d));
+    }
+    Ok(q)
+}
