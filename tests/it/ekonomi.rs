@@ -1072,3 +1072,168 @@ async fn the_readme_queries_run_on_the_demo_data() {
         assert!(body["data"].to_string().len() > 50, "{q}: {body:#}");
     }
 }
+
+type Part = (Value, String, Option<i64>);
+
+fn cells(data: &Value, section: &str) -> Vec<Part> {
+    data["ekonomiStatistics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["pekkaCategory"].clone(),
+                r["region"]["code"].as_str().unwrap_or("").to_owned(),
+                r[section]["count"]
+                    .as_i64()
+                    .or_else(|| r[section]["members"].as_i64()),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_dashboard_cannot_recover_a_withheld_cell_by_subtraction() {
+    let t = TestApp::new().await;
+    keluarga_gateway::startup::seed_demo(&t.app())
+        .await
+        .unwrap();
+    let threshold = 5;
+    let mut withheld_seen = 0;
+    for city in ["33.75", "35.76"] {
+        let dash = t.token(Role::Dashboard, city);
+        let query = |g: &str| {
+            format!(
+                r#"{{ ekonomiStatistics(filter: {{ to: "2026-10-31" }}, groupBy: [{g}]) {{ region {{ code }} pekkaCategory
+                   pekka {{ count suppressed }} members {{ members suppressed }} }} }}"#
+            )
+        };
+        type Parent = fn(&str) -> String;
+        let pairs: [(&str, &str, Parent, &str); 5] = [
+            ("DISTRICT", "VILLAGE", |r| r[..8].to_owned(), "pekka"),
+            ("REGENCY", "DISTRICT", |r| r[..5].to_owned(), "pekka"),
+            (
+                "VILLAGE",
+                "VILLAGE, PEKKA_CATEGORY",
+                |r| r.to_owned(),
+                "pekka",
+            ),
+            (
+                "DISTRICT, PEKKA_CATEGORY",
+                "VILLAGE, PEKKA_CATEGORY",
+                |r| r[..8].to_owned(),
+                "pekka",
+            ),
+            ("DISTRICT", "VILLAGE", |r| r[..8].to_owned(), "members"),
+        ];
+        for (total_g, parts_g, parent, section) in pairs {
+            let totals = cells(&t.ok(&dash, &query(total_g), json!({})).await, section);
+            let parts = cells(&t.ok(&dash, &query(parts_g), json!({})).await, section);
+            let same_cat = total_g.contains("CATEGORY") == parts_g.contains("CATEGORY");
+            for (tcat, tregion, tcount) in &totals {
+                let Some(total) = tcount else { continue };
+                let members: Vec<&Option<i64>> = parts
+                    .iter()
+                    .filter(|(c, r, _)| parent(r) == *tregion && (!same_cat || c == tcat))
+                    .map(|(_, _, n)| n)
+                    .collect();
+                let hidden = members.iter().filter(|n| n.is_none()).count();
+                if hidden == 0 {
+                    continue;
+                }
+                withheld_seen += hidden;
+                let visible: i64 = members.iter().filter_map(|n| **n).sum();
+                assert!(
+                    hidden >= 2 && total - visible >= threshold,
+                    "{section} {parts_g} under {tregion} {tcat}: total {total}, visible {visible}, {hidden} withheld"
+                );
+            }
+        }
+        // The facet: a kecamatan's figure against its kelurahan's, however many a page shows.
+        for n in [2, 50] {
+            let q = format!(
+                r#"{{ regions(filter: {{ within: "{city}", level: DISTRICT }}) {{ edges {{ node {{ code
+                     ekonomiKeluarga(period: "2026") {{ pekka }}
+                     children(first: {n}) {{ edges {{ node {{ ekonomiKeluarga(period: "2026") {{ pekka }} }} }} }} }} }} }} }}"#
+            );
+            let data = t.ok(&dash, &q, json!({})).await;
+            for d in data["regions"]["edges"].as_array().unwrap() {
+                let Some(total) = d["node"]["ekonomiKeluarga"]["pekka"].as_i64() else {
+                    continue;
+                };
+                let kids: Vec<Option<i64>> = d["node"]["children"]["edges"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["node"]["ekonomiKeluarga"]["pekka"].as_i64())
+                    .collect();
+                let hidden = kids.iter().filter(|k| k.is_none()).count();
+                if n == 50 && hidden > 0 {
+                    withheld_seen += hidden;
+                    let visible: i64 = kids.iter().flatten().sum();
+                    assert!(
+                        hidden >= 2 && total - visible >= threshold,
+                        "facet under {}: {kids:?} of {total}",
+                        d["node"]["code"]
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        withheld_seen > 0,
+        "the demo data withholds something to attack"
+    );
+}
+
+#[tokio::test]
+async fn a_lone_small_village_is_not_given_away_by_its_district() {
+    // Kauman has 6 PEKKA, Mentikan 2: withholding Mentikan alone would let a dashboard read it
+    // off as the district's 8 minus Kauman's 6.
+    let t = TestApp::new().await;
+    let op = t.token(Role::Operator, "35.76");
+    for (village, n) in [(KAUMAN, 6), (MENTIKAN, 2)] {
+        for _ in 0..n {
+            let f = family(&t, village, Sex::Female, 1).await;
+            register_pekka(&t, &op, &f.0, "2025-10-01").await;
+        }
+    }
+    let dash = t.token(Role::Dashboard, "35.76");
+    let q = |g: &str| {
+        format!(
+            r#"{{ ekonomiStatistics(groupBy: [{g}]) {{ region {{ code }} pekka {{ count suppressed }} }} }}"#
+        )
+    };
+    let district = t.ok(&dash, &q("DISTRICT"), json!({})).await;
+    assert_eq!(district["ekonomiStatistics"][0]["pekka"]["count"], 8);
+    let villages = t.ok(&dash, &q("VILLAGE"), json!({})).await;
+    let counts: Vec<Value> = villages["ekonomiStatistics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["pekka"]["count"].clone())
+        .collect();
+    assert_eq!(
+        counts,
+        [Value::Null, Value::Null],
+        "Mentikan and, to protect it, Kauman"
+    );
+    let facet = t
+        .ok(
+            &dash,
+            r#"{ region(code: "35.76.01") { ekonomiKeluarga { pekka }
+                 children(first: 20) { edges { node { code ekonomiKeluarga { pekka suppressed } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(facet["region"]["ekonomiKeluarga"]["pekka"], 8);
+    for c in facet["region"]["children"]["edges"].as_array().unwrap() {
+        let code = c["node"]["code"].as_str().unwrap();
+        if code == KAUMAN || code == MENTIKAN {
+            assert_eq!(c["node"]["ekonomiKeluarga"]["pekka"], Value::Null, "{code}");
+        }
+    }
+    // With record access, everything.
+    let villages = t.ok(&op, &q("VILLAGE"), json!({})).await;
+    assert_eq!(villages["ekonomiStatistics"][0]["pekka"]["count"], 2, "Mentikan comes first");
+}
