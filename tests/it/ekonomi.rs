@@ -16,7 +16,7 @@ use keluarga_test_support::fixtures::PersonBuilder;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, code, config, multipart};
+use crate::helpers::{As, TestApp, code, config, multipart, readme_queries};
 
 const KAUMAN: &str = "35.76.01.1004";
 const MENTIKAN: &str = "35.76.01.1003";
@@ -252,7 +252,7 @@ fn rules(node: &Value) -> Vec<String> {
 async fn the_priority_list_orders_by_the_configured_rules_and_says_why() {
     let t = TestApp::new().await;
     let ids = priority_fixture(&t).await;
-    let (a, b, c, dd, f) = (&ids[0], &ids[1], &ids[2], &ids[3], &ids[5]);
+    let (a, b, c, dd, e, f) = (&ids[0], &ids[1], &ids[2], &ids[3], &ids[4], &ids[5]);
     let op = t.token(Role::Operator, "35.76");
     // Two rows a page: A, F | D, B | C, with stable cursors.
     let mut seen = Vec::new();
@@ -351,6 +351,30 @@ async fn the_priority_list_orders_by_the_configured_rules_and_says_why() {
         );
         assert!(body.get("errors").is_some(), "{role:?}: {body:#}");
     }
+    // The facts follow every write: E's newer decile 2 makes it a candidate, and B's PEKKA status
+    // ends (B stays for its decile 1, without the PEKKA record).
+    rank(&t, &op, e, "DTSEN", 2, "2026-10-01").await;
+    let b_pekka = t
+        .ok(&op, r#"query($id: ID!) { node(id: $id) { ... on Family { ekonomi { pekka { id version } } } } }"#, json!({ "id": b }))
+        .await["node"]["ekonomi"]["pekka"]
+        .clone();
+    t.ok(
+        &op,
+        r#"mutation($i: EndPekkaInput!) { endPekka(input: $i) { current } }"#,
+        json!({ "i": { "id": b_pekka["id"], "version": b_pekka["version"], "endedOn": "2026-11-01", "reason": "remarried" } }),
+    )
+    .await;
+    let data = t.ok(&op, PRIORITY, json!({})).await;
+    assert_eq!(data["priorityList"]["totalCount"], 6);
+    let b_row = entries(&data)
+        .into_iter()
+        .find(|n| n["family"]["id"] == b.as_str())
+        .unwrap();
+    assert_eq!(b_row["pekka"], Value::Null);
+    assert_eq!(
+        rules(&b_row),
+        ["LOWEST_DECILE", "NOT_IN_UP2K", "NOT_ASSISTED"]
+    );
     // The families listed are audited.
     let log = t.audit_log().await;
     assert!(
@@ -1036,34 +1060,13 @@ async fn demo_data_holds_seed_003() {
     assert_eq!(data["cities"].as_array().unwrap().len(), 4);
 }
 
-/// The graphql blocks of the README's "Ekonomi keluarga" section.
-fn readme_queries() -> Vec<String> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-    let start = readme.find("## Ekonomi keluarga").expect("README section");
-    let section = &readme[start..];
-    let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
-    let section = &section[..end];
-    let mut out = Vec::new();
-    for block in section.split("```graphql").skip(1) {
-        let body = block.split("```").next().unwrap();
-        for q in body.split("\n# ").map(str::trim).filter(|q| !q.is_empty()) {
-            let q = q.split_once('\n').map_or("", |x| x.1).trim();
-            if !q.is_empty() && !q.starts_with("mutation") {
-                out.push(q.to_owned());
-            }
-        }
-    }
-    out
-}
-
 #[tokio::test]
 async fn the_readme_queries_run_on_the_demo_data() {
     let t = TestApp::new().await;
     keluarga_gateway::startup::seed_demo(&t.app())
         .await
         .unwrap();
-    let queries = readme_queries();
+    let queries = readme_queries("Ekonomi keluarga");
     assert!(queries.len() >= 4, "{queries:?}");
     let op = t.token(Role::Operator, "35.76");
     for q in queries {
@@ -1235,5 +1238,8 @@ async fn a_lone_small_village_is_not_given_away_by_its_district() {
     }
     // With record access, everything.
     let villages = t.ok(&op, &q("VILLAGE"), json!({})).await;
-    assert_eq!(villages["ekonomiStatistics"][0]["pekka"]["count"], 2, "Mentikan comes first");
+    assert_eq!(
+        villages["ekonomiStatistics"][0]["pekka"]["count"], 2,
+        "Mentikan comes first"
+    );
 }

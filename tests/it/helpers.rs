@@ -161,3 +161,25 @@ pub(crate) fn multipart(who: &As, query: &str, file: &str) -> Request<Body> {
     }
     b.body(Body::from(body)).unwrap()
 }
+
+/// The graphql blocks of the README section headed `## {title}`: each query starts at a comment
+/// line; mutations are left out (they need ids).
+pub(crate) fn readme_queries(title: &str) -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let start = readme.find(&format!("## {title}")).expect("README section");
+    let section = &readme[start..];
+    let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
+    let section = &section[..end];
+    let mut out = Vec::new();
+    for block in section.split("```graphql").skip(1) {
+        let body = block.split("```").next().unwrap();
+        for q in body.split("\n# ").map(str::trim).filter(|q| !q.is_empty()) {
+            let q = q.split_once('\n').map_or("", |x| x.1).trim();
+            if !q.is_empty() && !q.starts_with("mutation") {
+                out.push(q.to_owned());
+            }
+        }
+    }
+    out
+}

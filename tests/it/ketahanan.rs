@@ -16,7 +16,7 @@ use keluarga_test_support::fixtures::PersonBuilder;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, code, config, multipart};
+use crate::helpers::{As, TestApp, code, config, multipart, readme_queries};
 
 const PRINGREJO: &str = "33.75.01.1012";
 const NOYONTAANSARI: &str = "33.75.02.1002";
@@ -1034,37 +1034,13 @@ async fn demo_data_holds_seeds_000_002_004() {
     );
 }
 
-/// The graphql blocks of the README's "Ketahanan keluarga" section marked `# runs on the demo data`.
-fn readme_queries() -> Vec<String> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-    let start = readme
-        .find("## Ketahanan keluarga")
-        .expect("README section");
-    let section = &readme[start..];
-    let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
-    let section = &section[..end];
-    let mut out = Vec::new();
-    for block in section.split("```graphql").skip(1) {
-        let body = block.split("```").next().unwrap();
-        // Each query starts at a comment line.
-        for q in body.split("\n# ").map(str::trim).filter(|q| !q.is_empty()) {
-            let q = q.split_once('\n').map_or("", |x| x.1).trim();
-            if !q.is_empty() && !q.starts_with("mutation") {
-                out.push(q.to_owned());
-            }
-        }
-    }
-    out
-}
-
 #[tokio::test]
 async fn the_readme_queries_run_on_the_demo_data() {
     let t = TestApp::new().await;
     keluarga_gateway::startup::seed_demo(&t.app())
         .await
         .unwrap();
-    let queries = readme_queries();
+    let queries = readme_queries("Ketahanan keluarga");
     assert!(queries.len() >= 4, "{queries:?}");
     let admin = t.token(Role::Admin, "");
     for q in queries {

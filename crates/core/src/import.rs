@@ -206,6 +206,21 @@ impl FamilyRef {
     }
 }
 
+/// A file that names families must have a `family_id` or a `kk` column (a line-1 error otherwise).
+pub fn require_family_column(file: &Columns) -> Result<(), Error> {
+    if file.has("family_id") || file.has("kk") {
+        return Ok(());
+    }
+    Err(Error::Import {
+        rows: vec![RowError {
+            line: 1,
+            column: Some("family_id".into()),
+            message: "missing column: give family_id or kk".into(),
+        }],
+        total: 0,
+    })
+}
+
 /// The families of many [`FamilyRef`]s inside `scope`, read in batches.
 pub async fn resolve_families<C: sea_orm::ConnectionTrait>(
     db: &C,

@@ -101,6 +101,22 @@ where
         .ok_or_else(|| Error::NotFound(what.to_owned()))
 }
 
+/// The family with global id `id` inside the actor's scope (NOT_FOUND otherwise, the same for
+/// an unknown family and one elsewhere): what a domain's write about a family starts from.
+pub async fn family_in_scope<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &async_graphql::ID,
+    field: &str,
+) -> Result<family::Model> {
+    let id = decode_uuid(id, "Family", field)?;
+    family::Entity::find_by_id(id)
+        .filter(store::in_scope(family::Column::RegionCode, &actor.scope))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound("family".into()))
+}
+
 /// Organisations are reference data: one outside the actor's scope may be named (a provincial
 /// body organising a city activity), but it must exist.
 pub async fn organisation_ref<C: ConnectionTrait>(

@@ -64,16 +64,7 @@ pub async fn import_rankings<R: Read>(
 ) -> Result<Summary> {
     actor.require_registry_writer("import welfare rankings")?;
     let (mut rdr, file) = Columns::open(reader, &COLUMNS, &["source", "decile", "as_of"])?;
-    if !file.has("family_id") && !file.has("kk") {
-        return Err(Error::Import {
-            rows: vec![RowError {
-                line: 1,
-                column: Some("family_id".into()),
-                message: "missing column: give family_id or kk".into(),
-            }],
-            total: 0,
-        });
-    }
+    keluarga_core::import::require_family_column(&file)?;
     let today = app.clock.today();
     let mut errors = Vec::new();
     let mut rows = Vec::new();
@@ -214,6 +205,8 @@ pub async fn import_rankings<R: Read>(
         .await?;
         progress(Phase::Writing, done, n);
     }
+    let ranked: Vec<Uuid> = seen.iter().copied().collect();
+    crate::facts::refresh(&txn, &ranked).await?;
     txn.commit().await?;
     Ok(Summary {
         rows: total,

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod entity;
+pub mod facts;
 pub mod graphql;
 pub mod import;
 pub mod input;

@@ -10,7 +10,8 @@
 use sea_orm_migration::prelude::*;
 
 use migration::util::{
-    big, bookkeeping, code, date, date_null, fk, id, index, int, text, text_null, uuid, uuid_null,
+    big, bookkeeping, code, date, date_null, fk, id, index, int, int_null, text, text_null, uuid,
+    uuid_null,
 };
 
 /// Creates the ekonomi-keluarga tables.
@@ -24,13 +25,14 @@ impl MigrationName for Migration {
 }
 
 /// Tables in creation order; `down()` drops them in reverse.
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
     "pekka",
     "welfare_ranking",
     "up2k_group",
     "up2k_member",
     "assistance",
     "income_report",
+    "ekonomi_family_fact",
 ];
 
 #[async_trait::async_trait]
@@ -164,6 +166,18 @@ impl MigrationTrait for Migration {
         index(m, "income_report", &["group_id", "month"], false).await?;
         index(m, "income_report", &["member_id", "month"], false).await?;
         index(m, "income_report", &["region_code", "month"], false).await?;
+
+        // Derived: the priority list's facts per family (`crate::facts`).
+        let mut t = Table::create();
+        t.table("ekonomi_family_fact")
+            .col(ColumnDef::new("family_id").uuid().not_null().primary_key())
+            .col(uuid_null("pekka_id"))
+            .col(text_null("pekka_category"))
+            .col(int_null("decile"))
+            .col(int("memberships"))
+            .col(int("assisted"));
+        fk(&mut t, "ekonomi_family_fact", "family_id", "family", true);
+        m.create_table(t).await?;
         Ok(())
     }
 

@@ -134,7 +134,9 @@ impl Candidate {
     }
 }
 
-/// The candidates' SQL (`FROM` item `c` with the facts), binding in order.
+/// The candidates' SQL (`FROM` item `c` with the facts), binding in order: the stored facts of
+/// the families in scope (`crate::facts`), and, for PEKKA families only (what the rules need),
+/// their children under 18 today.
 fn candidates_sql(b: &mut Binder, scope: &Scope, today: NaiveDate, max_decile: i32) -> String {
     let adult = today
         .checked_sub_months(Months::new(18 * 12))
@@ -142,35 +144,18 @@ fn candidates_sql(b: &mut Binder, scope: &Scope, today: NaiveDate, max_decile: i
     // Bound in the order they appear (SQLite's placeholders are positional).
     let child = b.bind(Relationship::Child.as_str());
     let adult = b.bind(adult);
-    let t3 = b.bind(today);
-    let t4 = b.bind(today);
-    let t5 = b.bind(today);
-    let t6 = b.bind(today);
-    let t7 = b.bind(today);
-    let t1 = b.bind(today);
-    let t2 = b.bind(today);
     let scope_sql = b.in_scope("f.region_code", scope);
     let max = b.bind(max_decile);
     format!(
-        "(SELECT * FROM (SELECT f.id AS family_id, f.region_code, pk.id AS pekka_id, \
-           pk.category AS pekka_category, \
-           (SELECT COUNT(*) FROM family_member fm JOIN person p ON p.id = fm.person_id \
-             WHERE fm.family_id = f.id AND fm.relationship = {child} \
-             AND (p.birth_date IS NULL OR p.birth_date > {adult})) AS children, \
-           (SELECT CAST(MIN(w.decile) AS BIGINT) FROM welfare_ranking w WHERE w.family_id = f.id \
-             AND w.as_of <= {t3} AND NOT EXISTS (SELECT 1 FROM welfare_ranking w2 \
-             WHERE w2.family_id = w.family_id AND w2.source = w.source AND w2.as_of <= {t4} \
-             AND w2.as_of > w.as_of)) AS decile, \
-           (SELECT COUNT(*) FROM up2k_member m WHERE m.family_id = f.id \
-             AND m.joined_on <= {t5} AND (m.left_on IS NULL OR m.left_on > {t6})) AS memberships, \
-           (SELECT COUNT(*) FROM assistance a WHERE a.given_on <= {t7} AND (a.family_id = f.id \
-             OR (a.member_id IS NULL AND EXISTS (SELECT 1 FROM up2k_member gm \
-               WHERE gm.group_id = a.group_id AND gm.family_id = f.id \
-               AND gm.joined_on <= a.given_on \
-               AND (gm.left_on IS NULL OR gm.left_on >= a.given_on))))) AS assisted \
-         FROM family f LEFT JOIN pekka pk ON pk.family_id = f.id AND pk.recorded_on <= {t1} \
-           AND (pk.ended_on IS NULL OR pk.ended_on >= {t2}) \
-         WHERE {scope_sql}) facts WHERE pekka_id IS NOT NULL OR decile <= {max}) c"
+        "(SELECT x.family_id, f.region_code, x.pekka_id, x.pekka_category, \
+           CAST(x.decile AS BIGINT) AS decile, CAST(x.memberships AS BIGINT) AS memberships, \
+           CAST(x.assisted AS BIGINT) AS assisted, \
+           CASE WHEN x.pekka_id IS NULL THEN 0 ELSE \
+             (SELECT COUNT(*) FROM family_member fm JOIN person p ON p.id = fm.person_id \
+              WHERE fm.family_id = x.family_id AND fm.relationship = {child} \
+              AND (p.birth_date IS NULL OR p.birth_date > {adult})) END AS children \
+         FROM ekonomi_family_fact x JOIN family f ON f.id = x.family_id \
+         WHERE {scope_sql} AND (x.pekka_id IS NOT NULL OR x.decile <= {max})) c"
     )
 }
 
@@ -205,6 +190,13 @@ pub async fn page<C: ConnectionTrait>(
 ) -> Result<(Vec<Candidate>, bool)> {
     let backend = db.get_database_backend();
     let mut b = Binder::new(backend);
+    // Every row of the page shows its children, PEKKA or not (the rules count them for PEKKA).
+    let child = b.bind(Relationship::Child.as_str());
+    let adult = b.bind(
+        today
+            .checked_sub_months(Months::new(18 * 12))
+            .unwrap_or(today),
+    );
     let from = candidates_sql(&mut b, scope, today, max_decile);
     let keys: Vec<String> = rules
         .iter()
@@ -232,8 +224,12 @@ pub async fn page<C: ConnectionTrait>(
         format!(", {}", keys.join(", "))
     };
     let sql = format!(
-        "SELECT * FROM (SELECT s.*, ROW_NUMBER() OVER (ORDER BY {order}) AS rnk FROM \
-           (SELECT c.*{select_keys} FROM {from}) s) ranked {wheres} ORDER BY {order} LIMIT {limit}"
+        "SELECT page.*, (SELECT COUNT(*) FROM family_member fm JOIN person p ON p.id = fm.person_id \
+           WHERE fm.family_id = page.family_id AND fm.relationship = {child} \
+           AND (p.birth_date IS NULL OR p.birth_date > {adult})) AS all_children \
+         FROM (SELECT * FROM (SELECT s.*, ROW_NUMBER() OVER (ORDER BY {order}) AS rnk FROM \
+           (SELECT c.*{select_keys} FROM {from}) s) ranked {wheres} ORDER BY {order} \
+           LIMIT {limit}) page ORDER BY {order}"
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, b.values))
@@ -251,7 +247,7 @@ pub async fn page<C: ConnectionTrait>(
             region_code: row.try_get("", "region_code")?,
             pekka_id: row.try_get("", "pekka_id")?,
             pekka_category: row.try_get("", "pekka_category")?,
-            children: int("children")?,
+            children: int("all_children")?,
             decile: row
                 .try_get::<Option<i64>>("", "decile")?
                 .and_then(|d| i32::try_from(d).ok()),

@@ -537,6 +537,7 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
             .exec(&txn)
             .await?;
     }
+    crate::facts::refresh_all(&txn).await?;
     txn.commit().await?;
     Ok(true)
 }

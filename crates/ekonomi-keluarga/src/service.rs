@@ -24,21 +24,7 @@ use crate::entity::{assistance, income_report, pekka, up2k_group, up2k_member, w
 use crate::input::*;
 use crate::kinds::*;
 
-/// The family with global id `id` inside the actor's scope (NOT_FOUND otherwise, the same for
-/// an unknown family and one elsewhere).
-pub async fn family_in_scope<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    id: &async_graphql::ID,
-    field: &str,
-) -> Result<family::Model> {
-    let id = decode_uuid(id, "Family", field)?;
-    family::Entity::find_by_id(id)
-        .filter(in_scope(family::Column::RegionCode, &actor.scope))
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::NotFound("family".into()))
-}
+pub use keluarga_core::service::family_in_scope;
 
 /// The head of a family (its member with relationship HEAD), if recorded.
 pub async fn head_of<C: ConnectionTrait>(db: &C, family_id: Uuid) -> Result<Option<person::Model>> {
@@ -105,6 +91,7 @@ pub async fn register_pekka(
     .insert(&txn)
     .await?;
     audit_write::<pekka::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
+    crate::facts::refresh(&txn, &[fam.id]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -150,6 +137,7 @@ pub async fn end_pekka(
     )
     .await?;
     audit_write::<pekka::Entity, _>(&txn, actor, "UPDATE", [id]).await?;
+    crate::facts::refresh(&txn, &[current.family_id]).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -208,6 +196,7 @@ pub async fn record_welfare_ranking(
             _ => e.into(),
         })?;
     audit_write::<welfare_ranking::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
+    crate::facts::refresh(&txn, &[fam.id]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -392,6 +381,9 @@ pub async fn add_member(
     .insert(&txn)
     .await?;
     audit_write::<up2k_member::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
+    if let Some(f) = model.family_id {
+        crate::facts::refresh(&txn, &[f]).await?;
+    }
     txn.commit().await?;
     Ok(model)
 }
@@ -448,6 +440,9 @@ pub async fn update_member(
     )
     .await?;
     audit_write::<up2k_member::Entity, _>(&txn, actor, "UPDATE", [m.id]).await?;
+    if let Some(f) = m.family_id {
+        crate::facts::refresh(&txn, &[f]).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }
@@ -511,6 +506,12 @@ pub async fn record_assistance(
     .insert(&txn)
     .await?;
     audit_write::<assistance::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
+    let reached = match model.family_id {
+        Some(f) => vec![f],
+        None if model.member_id.is_none() => crate::facts::families_of_group(&txn, g.id).await?,
+        None => Vec::new(),
+    };
+    crate::facts::refresh(&txn, &reached).await?;
     txn.commit().await?;
     Ok(model)
 }

@@ -19,7 +19,10 @@ use chrono::NaiveDate;
 use keluarga_core::entity::{cadre_role, family};
 use keluarga_core::error::{Error, Result};
 pub use keluarga_core::import::Phase;
-use keluarga_core::import::{Columns, Progress, RowError, csv_error, global_uuid, line_of, number};
+use keluarga_core::import::{
+    Columns, FamilyRef, Progress, RowError, csv_error, global_uuid, line_of, number,
+    resolve_families,
+};
 use keluarga_core::service::stamp;
 use keluarga_core::store::in_scope;
 use keluarga_core::{Actor, AppContext};
@@ -45,14 +48,9 @@ pub struct Summary {
     pub families: u64,
 }
 
-enum FamilyKey {
-    Id(Uuid),
-    Kk(String),
-}
-
 struct Row {
     line: u64,
-    family: FamilyKey,
+    family: FamilyRef,
     assessed_on: NaiveDate,
     assessor: Uuid,
     given: Vec<Given>,
@@ -91,16 +89,7 @@ pub async fn import_assessments<R: Read>(
     let mut required: Vec<&str> = vec!["assessed_on", "assessor_id"];
     required.extend(cols[4..].iter().map(String::as_str));
     let (mut rdr, file) = Columns::open(reader, &cols, &required)?;
-    if !file.has("family_id") && !file.has("kk") {
-        return Err(Error::Import {
-            rows: vec![RowError {
-                line: 1,
-                column: Some("family_id".into()),
-                message: "missing column: give family_id or kk".into(),
-            }],
-            total: 0,
-        });
-    }
+    keluarga_core::import::require_family_column(&file)?;
     let today = app.clock.today();
     let mut errors = Vec::new();
     let mut rows = Vec::new();
@@ -121,23 +110,10 @@ pub async fn import_assessments<R: Read>(
             column: Some(column.to_owned()),
             message,
         };
-        let family = match (get("family_id"), get("kk")) {
-            (id, _) if !id.is_empty() => match global_uuid(id, "Family") {
-                Some(u) => FamilyKey::Id(u),
-                None => {
-                    errors.push(err("family_id", "not a valid family id".into()));
-                    continue;
-                }
-            },
-            (_, kk) if !kk.is_empty() => match app.pii.kk(kk, "kk") {
-                Ok(h) => FamilyKey::Kk(h.hash),
-                Err(e) => {
-                    errors.push(err("kk", e.to_string().replace("kk: ", "")));
-                    continue;
-                }
-            },
-            _ => {
-                errors.push(err("family_id", "give family_id or kk".into()));
+        let family = match FamilyRef::parse(&app.pii, get("family_id"), get("kk")) {
+            Ok(f) => f,
+            Err((c, m)) => {
+                errors.push(err(c, m));
                 continue;
             }
         };
@@ -225,47 +201,8 @@ pub async fn import_assessments<R: Read>(
     }
 
     // Families and assessors in scope, in batches.
-    let ids: HashSet<Uuid> = rows
-        .iter()
-        .filter_map(|r| match r.family {
-            FamilyKey::Id(u) => Some(u),
-            FamilyKey::Kk(_) => None,
-        })
-        .collect();
-    let hashes: HashSet<String> = rows
-        .iter()
-        .filter_map(|r| match &r.family {
-            FamilyKey::Kk(h) => Some(h.clone()),
-            FamilyKey::Id(_) => None,
-        })
-        .collect();
-    let mut families: HashMap<Uuid, family::Model> = HashMap::new();
-    let mut by_kk: HashMap<String, Uuid> = HashMap::new();
-    let id_list: Vec<Uuid> = ids.into_iter().collect();
-    for chunk in id_list.chunks(5_000) {
-        for f in family::Entity::find()
-            .filter(family::Column::Id.is_in(chunk.iter().copied()))
-            .filter(in_scope(family::Column::RegionCode, &actor.scope))
-            .all(&app.db)
-            .await?
-        {
-            families.insert(f.id, f);
-        }
-    }
-    let hash_list: Vec<String> = hashes.into_iter().collect();
-    for chunk in hash_list.chunks(5_000) {
-        for f in family::Entity::find()
-            .filter(family::Column::KkHash.is_in(chunk.iter().cloned()))
-            .filter(in_scope(family::Column::RegionCode, &actor.scope))
-            .all(&app.db)
-            .await?
-        {
-            if let Some(h) = &f.kk_hash {
-                by_kk.insert(h.clone(), f.id);
-            }
-            families.insert(f.id, f);
-        }
-    }
+    let families =
+        resolve_families(&app.db, &actor.scope, rows.iter().map(|r| r.family.clone())).await?;
     let assessors: Vec<Uuid> = rows
         .iter()
         .map(|r| r.assessor)
@@ -285,14 +222,10 @@ pub async fn import_assessments<R: Read>(
     }
     let mut checked: Vec<(&Row, &family::Model)> = Vec::with_capacity(rows.len());
     for r in &rows {
-        let (column, fam) = match &r.family {
-            FamilyKey::Id(u) => ("family_id", families.get(u)),
-            FamilyKey::Kk(h) => ("kk", by_kk.get(h).and_then(|u| families.get(u))),
-        };
-        let Some(fam) = fam else {
+        let Some(fam) = families.get(&r.family) else {
             errors.push(RowError {
                 line: r.line,
-                column: Some(column.into()),
+                column: Some(r.family.column().into()),
                 message: "no registered family with this id in your scope".into(),
             });
             continue;

@@ -2,7 +2,7 @@
 //! write. Every mutation checks all of its input before it writes anything.
 
 use chrono::NaiveDate;
-use keluarga_core::entity::{activity, cadre_role, family, family_member, person, programme};
+use keluarga_core::entity::{activity, cadre_role, family_member, person, programme};
 use keluarga_core::error::{Error, Result};
 use keluarga_core::id::decode_uuid;
 use keluarga_core::kinds::Relationship;
@@ -99,21 +99,7 @@ pub async fn publish_framework(
     Ok(row)
 }
 
-/// The family with global id `id` inside the actor's scope (NOT_FOUND otherwise, the same for
-/// an unknown family and one elsewhere).
-pub async fn family_in_scope<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    id: &async_graphql::ID,
-    field: &str,
-) -> Result<family::Model> {
-    let id = decode_uuid(id, "Family", field)?;
-    family::Entity::find_by_id(id)
-        .filter(in_scope(family::Column::RegionCode, &actor.scope))
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::NotFound("family".into()))
-}
+pub use keluarga_core::service::family_in_scope;
 
 /// A person in scope holding a cadre role in scope on `on` (BAD_USER_INPUT on `field`
 /// otherwise).

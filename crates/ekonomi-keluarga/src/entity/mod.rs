@@ -1,6 +1,7 @@
 //! sea-orm entities of the ekonomi-keluarga tables (created by `crate::migration`).
 
 pub mod assistance;
+pub mod ekonomi_family_fact;
 pub mod income_report;
 pub mod pekka;
 pub mod up2k_group;
