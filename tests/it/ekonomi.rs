@@ -155,15 +155,13 @@ async fn provider(t: &TestApp) -> String {
     gid("Organisation", o.id)
 }
 
+/// Records assistance to `(group, member)` of `(kind, amount, day)`.
 async fn aid(
     t: &TestApp,
     who: &As,
-    group: &str,
-    member: Option<&str>,
+    (group, member): (&str, Option<&str>),
     provider: &str,
-    kind: &str,
-    amount: i64,
-    on: &str,
+    (kind, amount, on): (&str, i64, &str),
 ) {
     t.ok(
         who,
@@ -220,7 +218,7 @@ async fn priority_fixture(t: &TestApp) -> Vec<String> {
     let g = group(t, &op, KAUMAN, "FOOD", "PEMULA").await;
     join(t, &op, &g, &f.1, "2026-01-10").await;
     let p = provider(t).await;
-    aid(t, &op, &g, None, &p, "CAPITAL", 5_000_000, "2026-03-01").await;
+    aid(t, &op, (&g, None), &p, ("CAPITAL", 5_000_000, "2026-03-01")).await;
     join(t, &op, &g, &dd.1, "2026-05-01").await;
     vec![a.0, b.0, c.0, dd.0, e.0, f.0]
 }
@@ -417,19 +415,23 @@ async fn statistics_fixture(t: &TestApp) {
     )
     .await;
     let p = provider(t).await;
-    aid(t, &op, &g1, None, &p, "CAPITAL", 5_000_000, "2026-04-15").await;
     aid(
         t,
         &op,
-        &g1,
-        Some(&ma),
+        (&g1, None),
         &p,
-        "EQUIPMENT",
-        1_500_000,
-        "2026-04-15",
+        ("CAPITAL", 5_000_000, "2026-04-15"),
     )
     .await;
-    aid(t, &op, &g2, None, &p, "TRAINING", 0, "2026-05-10").await;
+    aid(
+        t,
+        &op,
+        (&g1, Some(&ma)),
+        &p,
+        ("EQUIPMENT", 1_500_000, "2026-04-15"),
+    )
+    .await;
+    aid(t, &op, (&g2, None), &p, ("TRAINING", 0, "2026-05-10")).await;
     for m in [
         "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03",
     ] {
@@ -762,19 +764,11 @@ async fn another_city_sees_and_changes_nothing_of_mojokerto() {
     let ids = priority_fixture(&t).await;
     let op = t.token(Role::Operator, "35.76");
     let admin = t.token(Role::Admin, "");
-    income(
-        &t,
-        &op,
-        &t.ok(&op, "{ up2kGroups { edges { node { id } } } }", json!({}))
-            .await["up2kGroups"]["edges"][0]["node"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-        None,
-        "2026-09",
-        1_000,
-    )
-    .await;
+    let g = t
+        .ok(&op, "{ up2kGroups { edges { node { id } } } }", json!({}))
+        .await;
+    let g = g["up2kGroups"]["edges"][0]["node"]["id"].as_str().unwrap();
+    income(&t, &op, g, None, "2026-09", 1_000).await;
     const ALL: &str = r#"{ pekkaFamilies { totalCount edges { node { id version } } }
         welfareRankings { totalCount edges { node { id } } }
         up2kGroups { totalCount edges { node { id version } } }
