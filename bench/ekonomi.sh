@@ -66,7 +66,7 @@ bench() {
     [ "$q" = deep ] && printf '%s, priority deep: first rank on the page %s\n' "$label" "$(grep -o '"rank":[0-9]*' <<<"$out" | head -1)"
     for c in 1 32; do
       printf '%s, %s, %2d connection(s): ' "$label" "$q" "$c"
-      wrk -t$((c > 1 ? 2 : 1)) -c$c -d"$DURATION" -s "$DIR/$q.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1
+      wrk -t$((c > 1 ? 2 : 1)) -c$c -d"$DURATION" --timeout 60s -s "$DIR/$q.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1
     done
   done
   printf '%s: peak RSS %s MB\n' "$label" "$(awk '/VmHWM/ {printf "%.1f", $2/1024}' /proc/$pid/status)"

@@ -5,8 +5,10 @@
 //! Candidates are the families with a current PEKKA status or whose lowest latest decile is at
 //! most `priority_max_decile`. Each rule gives every candidate a key (0 when the rule is met, 1
 //! when not; a decile for `LOWEST_DECILE`), the list is ordered by the keys in rule order and
-//! then by family id, and each row lists the rules it met, in order. One statement per page,
-//! keyset-paginated on the keys, so a cursor stays valid while rows are added behind it.
+//! then by family id, and each row lists the rules it met, in order. The facts are stored per
+//! family (`crate::facts`); a page is one top-N statement, keyset-paginated on the keys (so a
+//! cursor stays valid while rows are added behind it), plus one count for the rank of a deep
+//! page's first row.
 
 use chrono::{Months, NaiveDate};
 use keluarga_core::Scope;
@@ -210,11 +212,11 @@ pub async fn page<C: ConnectionTrait>(
         .chain(["family_id".to_owned()])
         .collect::<Vec<_>>()
         .join(", ");
+    let cursor = after.map(|a| cursor_keys(a, rules.len())).transpose()?;
     let mut wheres = String::new();
-    if let Some(after) = after {
-        let (values, id) = cursor_keys(after, rules.len())?;
-        let mut bound: Vec<String> = values.into_iter().map(|v| b.bind(v)).collect();
-        bound.push(b.bind(id));
+    if let Some((values, id)) = &cursor {
+        let mut bound: Vec<String> = values.iter().map(|v| b.bind(*v)).collect();
+        bound.push(b.bind(*id));
         wheres = format!("WHERE ({order}) > ({})", bound.join(", "));
     }
     let limit = b.bind(i64::try_from(first + 1).unwrap_or(i64::MAX));
@@ -223,12 +225,13 @@ pub async fn page<C: ConnectionTrait>(
     } else {
         format!(", {}", keys.join(", "))
     };
+    // A top-N sort of the candidates, not a full one: the rank of a deep page's first row is
+    // counted by its own statement below.
     let sql = format!(
         "SELECT page.*, (SELECT COUNT(*) FROM family_member fm JOIN person p ON p.id = fm.person_id \
            WHERE fm.family_id = page.family_id AND fm.relationship = {child} \
            AND (p.birth_date IS NULL OR p.birth_date > {adult})) AS all_children \
-         FROM (SELECT * FROM (SELECT s.*, ROW_NUMBER() OVER (ORDER BY {order}) AS rnk FROM \
-           (SELECT c.*{select_keys} FROM {from}) s) ranked {wheres} ORDER BY {order} \
+         FROM (SELECT * FROM (SELECT c.*{select_keys} FROM {from}) s {wheres} ORDER BY {order} \
            LIMIT {limit}) page ORDER BY {order}"
     );
     let rows = db
@@ -242,7 +245,7 @@ pub async fn page<C: ConnectionTrait>(
             ks.push(int(n)?);
         }
         out.push(Candidate {
-            rank: int("rnk")?,
+            rank: 0,
             family_id: row.try_get("", "family_id")?,
             region_code: row.try_get("", "region_code")?,
             pekka_id: row.try_get("", "pekka_id")?,
@@ -258,7 +261,49 @@ pub async fn page<C: ConnectionTrait>(
     }
     let more = out.len() as u64 > first;
     out.truncate(first as usize);
+    let before = match &cursor {
+        Some((values, id)) => {
+            rows_up_to(db, scope, today, (rules, max_decile), values, *id).await?
+        }
+        None => 0,
+    };
+    for (i, c) in out.iter_mut().enumerate() {
+        c.rank = before + i as i64 + 1;
+    }
     Ok((out, more))
+}
+
+/// How many candidates sort at or before the cursor (`values`, `id`).
+async fn rows_up_to<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    today: NaiveDate,
+    (rules, max_decile): (&[PriorityRule], i32),
+    values: &[i64],
+    id: Uuid,
+) -> Result<i64> {
+    let backend = db.get_database_backend();
+    let mut b = Binder::new(backend);
+    let from = candidates_sql(&mut b, scope, today, max_decile);
+    let keys: Vec<String> = rules
+        .iter()
+        .map(|r| format!("CAST({} AS BIGINT)", r.key()))
+        .chain(["c.family_id".to_owned()])
+        .collect();
+    let mut bound: Vec<String> = values.iter().map(|v| b.bind(*v)).collect();
+    bound.push(b.bind(id));
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {from} WHERE ({}) <= ({})",
+        keys.join(", "),
+        bound.join(", ")
+    );
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, b.values))
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get("", "n")?,
+        None => 0,
+    })
 }
 
 /// The number of candidates in `scope`.

@@ -31,7 +31,15 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     let timeout = cfg.database.statement_timeout_ms;
-    opts.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", format!("{timeout}"))]));
+    // JIT compilation off: it costs a query estimated as large (a city's priority list, a
+    // national statistic) hundreds of milliseconds of compiling before it runs, more than an API
+    // query's whole run.
+    opts.map_sqlx_postgres_opts(move |o| {
+        o.options([
+            ("statement_timeout", format!("{timeout}")),
+            ("jit", "off".to_owned()),
+        ])
+    });
     Database::connect(opts)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
