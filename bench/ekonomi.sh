@@ -2,7 +2,8 @@
 # The ekonomi-keluarga read path on SQLite and PostgreSQL, audit on, release build: the demo data
 # plus a city of 100,000 families (examples/gen_city.rs: Kota Surabaya, 35.78), then
 #   priority first: an OPERATOR of the city reads the first page (50 rows) of the priority list
-#   priority deep:  the same, the page after the middle row (a keyset cursor ~ row 40,000)
+#   priority deep:  the same, the page after the middle row (a keyset cursor, ~ row 28,800),
+#                   without `rank` (deep) and with it (deeprank: one more count over the rows before)
 #   ekonomi facet:  a DASHBOARD of Kota Mojokerto reads the city's and its 3 kecamatan's facet
 #   ekonomi stats:  a national ANALYST reads ekonomiStatistics by REGENCY for 2026 (every section)
 # each at 1 connection (latency) and at 32 (throughput) under wrk, with the gateway's peak RSS.
@@ -24,7 +25,7 @@ CITY=35.78
 OPERATOR=$("$BIN" token --role OPERATOR --scope $CITY 2>/dev/null)
 DASHBOARD=$("$BIN" token --role DASHBOARD --scope 35.76 2>/dev/null)
 NATIONAL=$("$BIN" token --role ANALYST --scope "" 2>/dev/null)
-PAGE='priorityList(first: 50__AFTER__) { edges { cursor node { rank family { id } children decile inUp2k assisted reasons { rule explanation } } } }'
+PAGE='priorityList(first: 50__AFTER__) { edges { cursor node { __RANK__family { id } children decile inUp2k assisted reasons { rule explanation } } } }'
 FACET='{ region(code: \"35.76\") { ekonomiKeluarga(period: \"2026\") { pekka pekkaPer1000 up2kGroups up2kMembers assistanceTotal suppressed } children(first: 50) { edges { node { name ekonomiKeluarga(period: \"2026\") { pekka up2kGroups up2kMembers assistanceTotal suppressed } } } } } }'
 STATS='{ ekonomiStatistics(filter: { from: \"2026-01-01\", to: \"2026-12-31\" }, groupBy: [REGENCY]) { region { code } pekka { count per1000 inUp2k { percent } } groups members { members } assistance { total } income { reports medianRevenue } incomeChange { recipients changePercent } } }'
 script() { # name query token
@@ -49,21 +50,23 @@ bench() {
   "$BIN" --database "$url" seed --demo >/dev/null 2>&1
   cursor=$("$GEN" "$url" "$FAMILIES" "$CITY" 2>"$DIR/gen.log")
   printf '%s: %s\n' "$label" "$(cat "$DIR/gen.log")"
-  script first "{ ${PAGE/__AFTER__/} }" "$OPERATOR"
-  script deep "{ ${PAGE/__AFTER__/, after: \\\"$cursor\\\"} }" "$OPERATOR"
+  local page=${PAGE/__RANK__/rank } bare=${PAGE/__RANK__/}
+  script first "{ ${page/__AFTER__/} }" "$OPERATOR"
+  script deep "{ ${bare/__AFTER__/, after: \\\"$cursor\\\"} }" "$OPERATOR"
+  script deeprank "{ ${page/__AFTER__/, after: \\\"$cursor\\\"} }" "$OPERATOR"
   script facet "$FACET" "$DASHBOARD"
   script stats "$STATS" "$NATIONAL"
   "$BIN" serve --listen 127.0.0.1:$PORT --database "$url" >"$DIR/log" 2>&1 &
   pid=$!
   until curl -sf "127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
-  for q in ${QUERIES:-first deep facet stats}; do
+  for q in ${QUERIES:-first deep deeprank facet stats}; do
     body=$(sed -n 's/^wrk.body   = \[\[\(.*\)\]\]$/\1/p' "$DIR/$q.lua")
     token=$(sed -n 's/^wrk.headers\["Authorization"\] = "Bearer \(.*\)"$/\1/p' "$DIR/$q.lua")
     out=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$body" "127.0.0.1:$PORT/graphql")
     if ! grep -q '"data"' <<<"$out" || grep -q '"errors"' <<<"$out"; then
       echo "$q: the query failed: ${out:0:300}" >&2; kill $pid; exit 1
     fi
-    [ "$q" = deep ] && printf '%s, priority deep: first rank on the page %s\n' "$label" "$(grep -o '"rank":[0-9]*' <<<"$out" | head -1)"
+    [ "$q" = deeprank ] && printf '%s, priority deep: first rank on the page %s\n' "$label" "$(grep -o '"rank":[0-9]*' <<<"$out" | head -1)"
     for c in 1 32; do
       printf '%s, %s, %2d connection(s): ' "$label" "$q" "$c"
       wrk -t$((c > 1 ? 2 : 1)) -c$c -d"$DURATION" --timeout 60s -s "$DIR/$q.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1

@@ -222,7 +222,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         today,
         (&priority::DEFAULT_RULES, 5),
         total / 2,
-        None,
+        (None, false),
     )
     .await?;
     let cursor = rows

@@ -64,7 +64,7 @@ pub const DEFAULT_RULES: [PriorityRule; 4] = [
 /// One candidate family with the facts the rules read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    /// 1-based position in the whole list.
+    /// 1-based position in the whole list (0 when not counted).
     pub rank: i64,
     /// The family.
     pub family_id: Uuid,
@@ -181,14 +181,16 @@ fn cursor_keys(after: &(String, String), rules: usize) -> Result<(Vec<i64>, Uuid
     Ok((keys, id))
 }
 
-/// A page of the priority list: `first` rows after `after` (and whether more follow).
+/// A page of the priority list: `first` rows after `after` (and whether more follow). A deep
+/// page's ranks cost a count over the candidates before it: only `with_rank` pays it (else the
+/// ranks of a page after a cursor are 0).
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     today: NaiveDate,
     (rules, max_decile): (&[PriorityRule], i32),
     first: u64,
-    after: Option<&(String, String)>,
+    (after, with_rank): (Option<&(String, String)>, bool),
 ) -> Result<(Vec<Candidate>, bool)> {
     let backend = db.get_database_backend();
     let mut b = Binder::new(backend);
@@ -261,11 +263,11 @@ pub async fn page<C: ConnectionTrait>(
     }
     let more = out.len() as u64 > first;
     out.truncate(first as usize);
-    let before = match &cursor {
-        Some((values, id)) => {
+    let before = match (&cursor, with_rank) {
+        (Some((values, id)), true) => {
             rows_up_to(db, scope, today, (rules, max_decile), values, *id).await?
         }
-        None => 0,
+        _ => 0,
     };
     for (i, c) in out.iter_mut().enumerate() {
         c.rank = before + i as i64 + 1;

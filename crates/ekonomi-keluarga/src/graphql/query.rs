@@ -228,7 +228,14 @@ impl<R: RegionType> EkonomiQuery<R> {
             today,
             (&rules, cfg.priority_max_decile),
             args.first,
-            args.after.as_ref(),
+            (
+                args.after.as_ref(),
+                ctx.look_ahead()
+                    .field("edges")
+                    .field("node")
+                    .field("rank")
+                    .exists(),
+            ),
         )
         .await
         .gql()?;

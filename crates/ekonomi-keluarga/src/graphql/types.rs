@@ -414,7 +414,8 @@ impl<R> PriorityEntry<R> {
 
 #[Object(name = "PriorityEntry")]
 impl<R: RegionType> PriorityEntry<R> {
-    /// The 1-based position of the family in the whole list.
+    /// The 1-based position of the family in the whole list (on a page after a cursor it costs
+    /// one count over the families before it: leave it out of deep pages you do not number).
     async fn rank(&self) -> i64 {
         self.candidate.rank
     }
