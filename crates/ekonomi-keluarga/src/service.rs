@@ -9,10 +9,10 @@ use keluarga_core::kinds::Relationship;
 use keluarga_core::records::audit_write;
 use keluarga_core::region_code::{RegionLevel, level_of};
 use keluarga_core::service::{
-    bump_version, not_future, optional_text, organisation_ref, programme_ref, required_text, rt_rw,
-    stamp,
+    bump_version, in_scope_row, not_future, optional_text, organisation_ref, programme_ref,
+    required_text, rt_rw, stamp,
 };
-use keluarga_core::store::{begin_write, in_scope};
+use keluarga_core::store::begin_write;
 use keluarga_core::{Actor, AppContext};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
@@ -107,11 +107,14 @@ pub async fn end_pekka(
     not_future(app.clock.today(), input.ended_on, "input.endedOn")?;
     let reason = required_text(&input.reason, "input.reason")?;
     let txn = begin_write(&app.db).await?;
-    let current = pekka::Entity::find_by_id(id)
-        .filter(in_scope(pekka::Column::RegionCode, &actor.scope))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::NotFound("PEKKA record".into()))?;
+    let current = in_scope_row::<_, pekka::Entity>(
+        &txn,
+        actor,
+        id,
+        pekka::Column::RegionCode,
+        "PEKKA record",
+    )
+    .await?;
     if current.ended_on.is_some() {
         return Err(Error::bad(
             "input.id",
@@ -267,11 +270,14 @@ async fn group_in_scope<C: ConnectionTrait>(
     field: &str,
 ) -> Result<up2k_group::Model> {
     let id = decode_uuid(id, "Up2kGroup", field)?;
-    up2k_group::Entity::find_by_id(id)
-        .filter(in_scope(up2k_group::Column::RegionCode, &actor.scope))
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::NotFound("UP2K group".into()))
+    in_scope_row::<_, up2k_group::Entity>(
+        db,
+        actor,
+        id,
+        up2k_group::Column::RegionCode,
+        "UP2K group",
+    )
+    .await
 }
 
 /// Updates a UP2K group (name, RW/RT, business type, level).
@@ -395,11 +401,14 @@ async fn member_in_scope<C: ConnectionTrait>(
     field: &str,
 ) -> Result<up2k_member::Model> {
     let id = decode_uuid(id, "Up2kMember", field)?;
-    up2k_member::Entity::find_by_id(id)
-        .filter(in_scope(up2k_member::Column::RegionCode, &actor.scope))
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::NotFound("UP2K membership".into()))
+    in_scope_row::<_, up2k_member::Entity>(
+        db,
+        actor,
+        id,
+        up2k_member::Column::RegionCode,
+        "UP2K membership",
+    )
+    .await
 }
 
 /// Changes a membership's role, or records that the member left.

@@ -564,10 +564,9 @@ pub async fn grouped<C: ConnectionTrait>(
         .copied()
         .filter(|(d, _)| groups.contains(d))
         .collect();
-    let Some(base) = GroupPlan::new(actor, filter, &core, &[])? else {
+    let Some(mut base) = GroupPlan::new(actor, filter, &core, &[])? else {
         return Ok(Vec::new());
     };
-    let mut base = base;
     base.dims = dims.iter().map(|(_, d)| *d).collect();
     let applies = |s: Section| groups.iter().all(|d| s.carries(*d));
     // Stocks count what stands at the period's end, whenever it started.
