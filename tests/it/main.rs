@@ -9,6 +9,7 @@
 mod access;
 mod auth;
 mod ekonomi;
+mod gender;
 mod helpers;
 mod http;
 mod ketahanan;

@@ -43,6 +43,10 @@ pub struct AppContext {
     /// `region_code` (the scope they are seen in): when a person moves, core moves those rows too,
     /// in the same transaction. The gateway collects them from [`Domain::PERSON_REGION_TABLES`].
     pub person_region_tables: Vec<&'static str>,
+    /// The counts core and the domains built in can split by sex (data terpilah): core's
+    /// [`crate::graphql::query::CORE_SEX_MEASURES`] and each domain's
+    /// [`Domain::SEX_MEASURES`], collected by the gateway.
+    pub sex_measures: Vec<crate::stats::SexMeasure>,
     /// The audit queue of reads of personal records.
     pub audit: crate::audit::AuditSink,
     /// Today's date, fixed in tests.
@@ -176,6 +180,11 @@ pub trait Domain {
     /// Tables of this domain whose rows follow a person's region (see
     /// [`AppContext::person_region_tables`]); each has `person_id`, `region_code` and `version`.
     const PERSON_REGION_TABLES: &'static [&'static str] = &[];
+    /// The counts of this domain that can be split by sex (data terpilah, DOMAIN.md §5): every
+    /// statistic whose source carries a sex column should be declared here, so that views of
+    /// sex-disaggregated data across programmes (the gender module's `disaggregation`) find it
+    /// without importing this crate.
+    const SEX_MEASURES: &'static [crate::stats::SexMeasure] = &[];
     /// The GraphQL type names this domain resolves through `node(id:)`.
     const NODE_TYPES: &'static [&'static str] = &[];
     /// The domain's configuration section.

@@ -54,8 +54,11 @@ stored_enum! {
         Company = "COMPANY",
         /// A non-governmental organisation or foundation (LP-PAR, Yayasan...).
         Ngo = "NGO",
-        /// A community group (women's groups, forum anak, dasawisma...).
+        /// A community group (forum anak, dasawisma, karang taruna...).
         CommunityGroup = "COMMUNITY_GROUP",
+        /// A women's organisation (GOW, Aisyiyah, Muslimat NU, Fatayat NU, Dharma Wanita,
+        /// Bhayangkari, IWAPI...): the audience of PUG advocacy (seed 004).
+        WomensOrganisation = "WOMENS_ORGANISATION",
         /// An international organisation (UNICEF).
         International = "INTERNATIONAL",
     }
@@ -108,6 +111,8 @@ stored_enum! {
         Host = "HOST",
         /// Supports or funds it.
         Supporter = "SUPPORTER",
+        /// Takes part: its members were the audience (an organisation reached by advocacy).
+        Participant = "PARTICIPANT",
     }
 }
 

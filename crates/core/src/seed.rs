@@ -282,6 +282,23 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         let m = service::create_organisation(app, &a, input).await?;
         ids.insert(key, m.id);
     }
+    // Seed 004: "semua organisasi perempuan harus teradvokasi PUG". The article names none; these
+    // are the women's organisations every Indonesian city has (synthetic, by their usual names).
+    let mut women_pkl = Vec::new();
+    for (name, acronym) in WOMENS_ORGANISATIONS_PKL {
+        let m = service::create_organisation(
+            app,
+            &a,
+            org(
+                &format!("{name} Kota Pekalongan"),
+                Some(acronym),
+                K::WomensOrganisation,
+                "33.75",
+            ),
+        )
+        .await?;
+        women_pkl.push(m.id);
+    }
     let o = |k: &str| -> Result<async_graphql::ID> {
         ids.get(k)
             .map(|id| gid("Organisation", *id))
@@ -488,6 +505,14 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         Some(pug.id),
     );
     advo.organisers = vec![organiser(o("dpmppa_pkl")?, OrganiserRole::Organiser)];
+    // The first five women's organisations took part in 2022 (synthetic: the article gives no
+    // list); the gender module's seed reaches more in later years.
+    for id in women_pkl.iter().take(5) {
+        advo.organisers.push(organiser(
+            gid("Organisation", *id),
+            OrganiserRole::Participant,
+        ));
+    }
     advo.description = Some("Opened by the mayor; the city's APE Utama predicate rests on women in strategic posts (Sekda, former DPRD chair, heads of dinas) and is at risk because 7 vacant kepala dinas posts went to men. Prepares participants to join the 1001 cadres.".to_owned());
     service::create_activity(app, &a, advo).await?;
 
@@ -576,6 +601,22 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
     population(app, p1001.id).await?;
     Ok(true)
 }
+
+/// Women's organisations of Kota Pekalongan (synthetic: seed 004 names none), name and acronym.
+pub const WOMENS_ORGANISATIONS_PKL: [(&str, &str); 12] = [
+    ("Gabungan Organisasi Wanita (GOW)", "GOW"),
+    ("Pimpinan Daerah Aisyiyah", "PDA"),
+    ("Pimpinan Cabang Muslimat NU", "Muslimat NU"),
+    ("Pimpinan Cabang Fatayat NU", "Fatayat NU"),
+    ("Pimpinan Daerah Nasyiatul Aisyiyah", "PDNA"),
+    ("Dharma Wanita Persatuan", "DWP"),
+    ("Bhayangkari Cabang", "Bhayangkari"),
+    ("Persit Kartika Chandra Kirana", "Persit KCK"),
+    ("Ikatan Wanita Pengusaha Indonesia (IWAPI)", "IWAPI"),
+    ("Ikatan Bidan Indonesia Cabang", "IBI"),
+    ("Wanita Islam", "WI"),
+    ("Persatuan Wanita Kristen Indonesia", "PWKI"),
+];
 
 /// The synthetic population: a few households per village of the four seed cities, families of
 /// 1–5 persons, and the cadres the articles name (420 in Pekalongan, 36 TPK members, 8 KPM and

@@ -868,6 +868,113 @@ pub fn period(label: Option<String>, today: NaiveDate) -> Result<(String, NaiveD
     }
 }
 
+/// A count that can be split by sex (data terpilah, DOMAIN.md §5), declared by the domain that
+/// owns it ([`crate::Domain::SEX_MEASURES`]; core declares its own in
+/// [`crate::graphql::query::CORE_SEX_MEASURES`]). The gateway collects every declaration of the
+/// domains it is built with into [`crate::AppContext::sex_measures`], so that a view of data
+/// terpilah for any programme ([`disaggregate`]) learns them without importing any domain.
+#[derive(Debug, Clone, Copy)]
+pub struct SexMeasure {
+    /// The domain that declares it (its [`crate::Domain::NAME`]; `core` for the registry).
+    pub domain: &'static str,
+    /// A stable key, unique within the domain (`children_measured`).
+    pub key: &'static str,
+    /// What it counts, for people reading a dashboard.
+    pub description: &'static str,
+    /// The statistics query that gives it in full (`stuntingStatistics`), grouped by `SEX`.
+    pub statistic: &'static str,
+    /// True for a stock (counted as it stands at the period's end, whenever it started); false
+    /// for a flow (what happened within the period).
+    pub stock: bool,
+    /// The statistic it is read from (its source must carry a sex column).
+    pub spec: fn() -> Spec<'static>,
+    /// The measure of `spec` counted: a count or sum, or a rate's numerator.
+    pub measure: &'static str,
+}
+
+/// A [`SexMeasure`] in one region and period, split by sex.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SexSplit {
+    /// Women and girls (`P`); `None` when withheld.
+    pub female: Option<i64>,
+    /// Men and boys (`L`); `None` when withheld.
+    pub male: Option<i64>,
+    /// Rows whose sex is not recorded; `None` when withheld.
+    pub unrecorded: Option<i64>,
+    /// Everyone counted, whatever the sex; `None` when withheld.
+    pub total: Option<i64>,
+    /// True when any part is withheld (small counts, or protecting one: core's disclosure rule).
+    pub suppressed: bool,
+}
+
+/// `measure` inside `scope` over a period, split by sex: two `GROUP BY`s through [`grouped`]
+/// (by sex, and the total), so the split is disclosure-controlled like every statistic: a
+/// withheld sex cell takes another with it ([`protect`]), and the total is withheld when it is
+/// itself small.
+pub async fn disaggregate<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    threshold: i64,
+    measure: &SexMeasure,
+    scope: crate::actor::Scope,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<SexSplit> {
+    let spec = (measure.spec)();
+    let mut plan = GroupPlan {
+        scope,
+        from: if measure.stock { None } else { from },
+        to,
+        level: None,
+        grain: None,
+        by_sex: false,
+        dims: Vec::new(),
+        regions: None,
+        under: None,
+    };
+    let total = grouped(db, actor, threshold, &spec, &plan).await?;
+    plan.by_sex = true;
+    let split = grouped(db, actor, threshold, &spec, &plan).await?;
+    let mut out = SexSplit {
+        female: Some(0),
+        male: Some(0),
+        unrecorded: Some(0),
+        total: Some(0),
+        suppressed: false,
+    };
+    for c in &total {
+        if c.suppressed {
+            out.total = None;
+            out.suppressed = true;
+        } else {
+            out.total = Some(count_of(c, measure.measure));
+        }
+    }
+    for c in &split {
+        let slot = match c.sex.as_deref() {
+            Some("P") => &mut out.female,
+            Some("L") => &mut out.male,
+            _ => &mut out.unrecorded,
+        };
+        if c.suppressed {
+            *slot = None;
+            out.suppressed = true;
+        } else {
+            *slot = Some(count_of(c, measure.measure));
+        }
+    }
+    Ok(out)
+}
+
+/// A count read from a cell: a count or sum, or a rate's numerator.
+fn count_of(c: &Cell, name: &str) -> i64 {
+    match c.value(name) {
+        Some(StatValue::Int(v)) => v,
+        Some(StatValue::Rate(r)) => r.numerator,
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,6 +55,26 @@ pub struct Ekonomi;
 
 impl Domain for Ekonomi {
     const NAME: &'static str = "ekonomi_keluarga";
+    const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] = &[
+        keluarga_core::stats::SexMeasure {
+            domain: "ekonomi_keluarga",
+            key: "pekka",
+            description: "Families headed by a woman (PEKKA) current at the period's end (always female: the split shows it).",
+            statistic: "ekonomiStatistics",
+            stock: true,
+            spec: stats::pekka_spec,
+            measure: "pekka",
+        },
+        keluarga_core::stats::SexMeasure {
+            domain: "ekonomi_keluarga",
+            key: "up2k_members",
+            description: "Members of UP2K groups current at the period's end.",
+            statistic: "ekonomiStatistics",
+            stock: true,
+            spec: stats::members_spec,
+            measure: "members",
+        },
+    ];
     const NODE_TYPES: &'static [&'static str] = &[
         "Pekka",
         "WelfareRanking",

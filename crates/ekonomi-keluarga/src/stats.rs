@@ -273,6 +273,16 @@ const fn measure(name: &'static str, aggregate: Aggregate) -> Measure {
     Measure { name, aggregate }
 }
 
+/// [`PEKKA`], for the domain's sex-disaggregable measures.
+pub fn pekka_spec() -> Spec<'static> {
+    PEKKA
+}
+
+/// [`MEMBERS`], for the domain's sex-disaggregable measures.
+pub fn members_spec() -> Spec<'static> {
+    MEMBERS
+}
+
 /// PEKKA current at the period's end.
 pub const PEKKA: Spec<'static> = Spec {
     source: Source {

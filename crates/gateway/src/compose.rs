@@ -153,6 +153,15 @@ macro_rules! compose_domains {
             tables.concat()
         }
 
+        /// The counts core and every domain declare as splittable by sex (data terpilah).
+        pub fn sex_measures() -> Vec<keluarga_core::stats::SexMeasure> {
+            let all: Vec<&[keluarga_core::stats::SexMeasure]> = vec![
+                keluarga_core::graphql::query::CORE_SEX_MEASURES,
+                $( #[$attr] <$krate::$dom as keluarga_core::Domain>::SEX_MEASURES, )*
+            ];
+            all.concat()
+        }
+
         /// The record types of core and every domain, with their access rules.
         pub fn records() -> Vec<keluarga_core::records::RecordInfo> {
             let all: Vec<Vec<keluarga_core::records::RecordInfo>> = vec![

@@ -28,6 +28,10 @@ compose_domains! {
         // priority list.
         #[cfg(feature = "ekonomi-keluarga")]
         ekonomi_keluarga: keluarga_ekonomi::Ekonomi [Pekka, WelfareRanking, Up2kGroup, Up2kMember, Assistance, IncomeReport],
+        // Strategic posts and their holders, APE/KLA awards, PUG prerequisites, advocacy
+        // coverage, gender analyses, data terpilah, the early warning.
+        #[cfg(feature = "gender-mainstreaming")]
+        gender_mainstreaming: keluarga_gender::Gender [StrategicPost, PostHolding, Award, PugPrerequisite, AdvocacyTarget, GenderAnalysis],
         // The minimal example of docs/architecture.md.
         #[cfg(feature = "example-domain")]
         example: keluarga_example_domain::Example [ExampleVisit],

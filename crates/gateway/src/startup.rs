@@ -64,6 +64,7 @@ pub fn app_context(cfg: &Config, db: DatabaseConnection) -> AppContext {
             suppression_threshold: cfg.statistics.suppression_threshold,
         },
         person_region_tables: crate::domains::person_region_tables(),
+        sex_measures: crate::domains::sex_measures(),
         audit: keluarga_core::audit::AuditSink::spawn(db.clone()),
         clock: keluarga_core::Clock::System,
     }

@@ -44,6 +44,26 @@ pub struct Ketahanan;
 
 impl Domain for Ketahanan {
     const NAME: &'static str = "ketahanan_keluarga";
+    const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] = &[
+        keluarga_core::stats::SexMeasure {
+            domain: "ketahanan_keluarga",
+            key: "families_assessed",
+            description: "Families assessed on the family-resilience index in the period, by the head of family's sex.",
+            statistic: "ketahananStatistics",
+            stock: false,
+            spec: stats::assessments_spec,
+            measure: "families",
+        },
+        keluarga_core::stats::SexMeasure {
+            domain: "ketahanan_keluarga",
+            key: "families_visited",
+            description: "Families visited by family-resilience cadres in the period, by the head of family's sex.",
+            statistic: "ketahananStatistics",
+            stock: false,
+            spec: stats::visits_spec,
+            measure: "families",
+        },
+    ];
     const NODE_TYPES: &'static [&'static str] = &[
         "ResilienceFramework",
         "FamilyAssessment",

@@ -114,6 +114,16 @@ const fn measure(name: &'static str, aggregate: Aggregate) -> Measure {
     Measure { name, aggregate }
 }
 
+/// [`ASSESSMENTS`], for the domain's sex-disaggregable measures.
+pub fn assessments_spec() -> Spec<'static> {
+    ASSESSMENTS
+}
+
+/// [`VISITS`], for the domain's sex-disaggregable measures.
+pub fn visits_spec() -> Spec<'static> {
+    VISITS
+}
+
 /// Families assessed and their mean index.
 pub const ASSESSMENTS: Spec<'static> = Spec {
     source: Source {

@@ -46,6 +46,26 @@ impl Domain for Stunting {
     const NAME: &'static str = "stunting";
     /// A child is seen where the child lives; measurements keep the village they were taken in.
     const PERSON_REGION_TABLES: &'static [&'static str] = &["child"];
+    const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] = &[
+        keluarga_core::stats::SexMeasure {
+            domain: "stunting",
+            key: "children_measured",
+            description: "Children under five measured in the period (each once, by the latest measurement).",
+            statistic: "stuntingStatistics",
+            stock: false,
+            spec: stats::spec,
+            measure: "measured",
+        },
+        keluarga_core::stats::SexMeasure {
+            domain: "stunting",
+            key: "children_stunted",
+            description: "Children under five stunted (HAZ < -2) at their latest measurement in the period.",
+            statistic: "stuntingStatistics",
+            stock: false,
+            spec: stats::spec,
+            measure: "stunting",
+        },
+    ];
     const NODE_TYPES: &'static [&'static str] = &[
         "Posyandu",
         "Child",

@@ -249,6 +249,11 @@ pub const SPEC: Spec<'static> = Spec {
     people: "measured",
 };
 
+/// [`SPEC`], for the domain's sex-disaggregable measures.
+pub fn spec() -> Spec<'static> {
+    SPEC
+}
+
 /// Runs the grouped statistics query for `actor`.
 pub async fn grouped<C: ConnectionTrait>(
     db: &C,

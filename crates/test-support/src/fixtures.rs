@@ -48,6 +48,18 @@ impl PersonBuilder {
         self
     }
 
+    /// Sets the RW (`"1"` is stored `001`).
+    pub fn rw(mut self, rw: &str) -> Self {
+        self.input.rw = Some(rw.to_owned());
+        self
+    }
+
+    /// Sets the RT.
+    pub fn rt(mut self, rt: &str) -> Self {
+        self.input.rt = Some(rt.to_owned());
+        self
+    }
+
     /// Sets the NIK.
     pub fn nik(mut self, nik: &str) -> Self {
         self.input.nik = Some(nik.to_owned());

@@ -115,6 +115,62 @@ impl Loader<ChildrenKey> for ChildrenLoader {
     }
 }
 
+/// A region facet request (`Region.<domain>(period)`): a region code and a period. Every
+/// domain's facet loader is keyed by it and answers a page of regions in batches
+/// ([`FacetKey::batches`]), a fixed number of statements per batch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FacetKey {
+    /// The region code.
+    pub code: String,
+    /// First day of the period.
+    pub from: chrono::NaiveDate,
+    /// Last day of the period.
+    pub to: chrono::NaiveDate,
+}
+
+/// Facet keys of one period and one region level: what one batch of facet statements covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetBatch {
+    /// First day of the period.
+    pub from: chrono::NaiveDate,
+    /// Last day of the period.
+    pub to: chrono::NaiveDate,
+    /// The length of the codes (the level: 2, 5, 8 or 13).
+    pub len: usize,
+    /// The region codes, in code order.
+    pub codes: Vec<String>,
+}
+
+impl FacetKey {
+    /// Splits a loader's keys into batches of one period and one region level (in a stable
+    /// order), so that a page of regions costs the same statements as one region.
+    pub fn batches(keys: &[FacetKey]) -> Vec<FacetBatch> {
+        let mut groups: std::collections::BTreeMap<
+            (chrono::NaiveDate, chrono::NaiveDate, usize),
+            Vec<String>,
+        > = Default::default();
+        for k in keys {
+            groups
+                .entry((k.from, k.to, k.code.len()))
+                .or_default()
+                .push(k.code.clone());
+        }
+        groups
+            .into_iter()
+            .map(|((from, to, len), mut codes)| {
+                codes.sort();
+                codes.dedup();
+                FacetBatch {
+                    from,
+                    to,
+                    len,
+                    codes,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Rows of `E` by primary key, through the request's [`Reader`] (scope, access rule, audit).
 pub struct ById<E: Record> {
     reader: Reader,

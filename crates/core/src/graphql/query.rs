@@ -524,6 +524,83 @@ impl RegistryMeasure {
     }
 }
 
+fn persons_spec() -> Spec<'static> {
+    RegistryMeasure::Persons.spec()
+}
+
+fn cadres_spec() -> Spec<'static> {
+    RegistryMeasure::Cadres.spec()
+}
+
+fn participants_spec() -> Spec<'static> {
+    RegistryMeasure::ActivityParticipants.spec()
+}
+
+/// Heads of family (the member with relationship HEAD), by the family's registration day and
+/// the head's sex.
+fn heads_spec() -> Spec<'static> {
+    const HEADS: &[Measure] = &[Measure {
+        name: "count",
+        aggregate: Aggregate::CountDistinct("f.id"),
+    }];
+    Spec {
+        source: Source {
+            from: &|_, _| {
+                "family f JOIN family_member fm ON fm.family_id = f.id \
+                 JOIN person p ON p.id = fm.person_id"
+                    .to_owned()
+            },
+            region: "f.region_code",
+            date: "f.registered_on",
+            sex: Some("p.sex"),
+            filter: "fm.relationship = 'HEAD'",
+        },
+        measures: HEADS,
+        people: "count",
+    }
+}
+
+/// The registry's counts that can be split by sex (data terpilah): persons, heads of family,
+/// cadres and activity participants.
+pub const CORE_SEX_MEASURES: &[crate::stats::SexMeasure] = &[
+    crate::stats::SexMeasure {
+        domain: "core",
+        key: "persons",
+        description: "Persons registered by the period's end.",
+        statistic: "registryStatistics",
+        stock: true,
+        spec: persons_spec,
+        measure: "count",
+    },
+    crate::stats::SexMeasure {
+        domain: "core",
+        key: "heads_of_family",
+        description: "Heads of family (kepala keluarga) of the families registered by the period's end.",
+        statistic: "registryStatistics",
+        stock: true,
+        spec: heads_spec,
+        measure: "count",
+    },
+    crate::stats::SexMeasure {
+        domain: "core",
+        key: "cadres",
+        description: "Cadres (kader PKK, posyandu, TPK, KPM...) whose role started by the period's end.",
+        statistic: "registryStatistics",
+        stock: true,
+        spec: cadres_spec,
+        measure: "count",
+    },
+    crate::stats::SexMeasure {
+        domain: "core",
+        key: "activity_participants",
+        description: "Participants of activities held in the period, as reported (where the report splits them by sex).",
+        statistic: "registryStatistics",
+        stock: false,
+        spec: participants_spec,
+        measure: "count",
+    },
+];
+
 /// One group of a registry statistics answer.
 pub struct RegistryStatisticsRow<R> {
     region: Option<R>,

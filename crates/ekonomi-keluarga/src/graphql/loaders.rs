@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use chrono::NaiveDate;
-use keluarga_core::graphql::loaders::{ByParent, LoadError, by_id, parent};
+use keluarga_core::graphql::loaders::{ByParent, FacetBatch, LoadError, by_id, parent};
 use keluarga_core::{Actor, Reader, Scope};
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -23,16 +22,7 @@ pub struct MembersOfFamily(pub DataLoader<ByParent<up2k_member::Entity>>);
 /// Assistance keyed by the receiving member's family.
 pub struct AssistanceOfFamily(pub DataLoader<ByParent<assistance::Entity>>);
 
-/// A region facet request: a region code and a period.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FacetKey {
-    /// The region code.
-    pub code: String,
-    /// First day of the period.
-    pub from: NaiveDate,
-    /// Last day of the period.
-    pub to: NaiveDate,
-}
+pub use keluarga_core::graphql::loaders::FacetKey;
 
 /// The `Region.ekonomiKeluarga` figures of many regions: per period and level, a fixed number of
 /// statements (PEKKA, members, groups, assistance, population).
@@ -48,15 +38,11 @@ impl Loader<FacetKey> for FacetLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[FacetKey]) -> Result<HashMap<FacetKey, Headline>, LoadError> {
-        let mut groups: HashMap<(NaiveDate, NaiveDate, usize), Vec<String>> = HashMap::new();
-        for k in keys {
-            groups
-                .entry((k.from, k.to, k.code.len()))
-                .or_default()
-                .push(k.code.clone());
-        }
         let mut out = HashMap::new();
-        for ((from, to, _), codes) in groups {
+        for FacetBatch {
+            from, to, codes, ..
+        } in FacetKey::batches(keys)
+        {
             let figures = stats::by_regions(
                 &self.db,
                 &self.scope,

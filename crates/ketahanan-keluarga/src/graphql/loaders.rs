@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use chrono::{Datelike, NaiveDate};
-use keluarga_core::graphql::loaders::{LoadError, by_id, parent};
+use chrono::Datelike;
+use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
 use keluarga_core::{Actor, Reader, Scope};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
@@ -65,16 +65,7 @@ impl Loader<uuid::Uuid> for LatestAssessment {
     }
 }
 
-/// A region facet request: a region code and a period.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FacetKey {
-    /// The region code.
-    pub code: String,
-    /// First day of the period.
-    pub from: NaiveDate,
-    /// Last day of the period.
-    pub to: NaiveDate,
-}
+pub use keluarga_core::graphql::loaders::FacetKey;
 
 /// The headline figures of one region for one period.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -112,19 +103,18 @@ impl Loader<FacetKey> for FacetLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[FacetKey]) -> Result<HashMap<FacetKey, FacetFigures>, LoadError> {
-        let mut groups: HashMap<(NaiveDate, NaiveDate, usize), Vec<String>> = HashMap::new();
-        for k in keys {
-            groups
-                .entry((k.from, k.to, k.code.len()))
-                .or_default()
-                .push(k.code.clone());
-        }
         let fw = service::current_framework(&self.db)
             .await
             .map_err(db_err)?
             .framework;
         let mut out = HashMap::new();
-        for ((from, to, len), codes) in groups {
+        for FacetBatch {
+            from,
+            to,
+            len,
+            codes,
+        } in FacetKey::batches(keys)
+        {
             let year = to.year();
             let heads = stats::by_regions(
                 &self.db,

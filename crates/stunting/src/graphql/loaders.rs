@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
 use keluarga_core::entity::cadre_role;
-use keluarga_core::graphql::loaders::{LoadError, by_id, parent};
+use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
 use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::{Actor, Reader, Scope};
 use sea_orm::{DatabaseConnection, DbErr};
@@ -70,16 +70,7 @@ impl Loader<uuid::Uuid> for LatestMeasurement {
     }
 }
 
-/// A region facet request: a region code and a period.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FacetKey {
-    /// The region code.
-    pub code: String,
-    /// First day of the period.
-    pub from: NaiveDate,
-    /// Last day of the period.
-    pub to: NaiveDate,
-}
+pub use keluarga_core::graphql::loaders::FacetKey;
 
 /// The headline figures of one region for one period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -110,15 +101,14 @@ impl Loader<FacetKey> for FacetLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[FacetKey]) -> Result<HashMap<FacetKey, FacetFigures>, LoadError> {
-        let mut groups: HashMap<(NaiveDate, NaiveDate, usize), Vec<String>> = HashMap::new();
-        for k in keys {
-            groups
-                .entry((k.from, k.to, k.code.len()))
-                .or_default()
-                .push(k.code.clone());
-        }
         let mut out = HashMap::new();
-        for ((from, to, len), codes) in groups {
+        for FacetBatch {
+            from,
+            to,
+            len,
+            codes,
+        } in FacetKey::batches(keys)
+        {
             let counts: HashMap<String, (Counts, bool)> = stats::by_regions(
                 &self.db,
                 &self.scope,

@@ -1,0 +1,125 @@
+//! sea-orm list queries of the gender-mainstreaming tables, each starting from the request's
+//! `Reader` (scope and access rule).
+
+use chrono::NaiveDate;
+use keluarga_core::Reader;
+use keluarga_core::error::Result;
+use keluarga_core::id::decode_uuid;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, Select};
+
+use crate::entity::{
+    advocacy_target, award, gender_analysis, post_holding, pug_prerequisite, strategic_post,
+};
+use crate::input::*;
+
+/// The holdings current on `on` (a subquery of post ids).
+fn held_on(on: NaiveDate) -> sea_orm::sea_query::SelectStatement {
+    use post_holding::Column as H;
+    Query::select()
+        .column(H::PostId)
+        .from(post_holding::Entity)
+        .and_where(Expr::col(H::StartedOn).lte(on))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(H::EndedOn).is_null())
+                .add(Expr::col(H::EndedOn).gt(on)),
+        )
+        .to_owned()
+}
+
+/// Strategic posts matching `f` (those existing on `f.on`, today by default).
+pub fn posts(
+    r: &Reader,
+    f: &StrategicPostFilter,
+    today: NaiveDate,
+) -> Result<Select<strategic_post::Entity>> {
+    use strategic_post::Column as C;
+    let on = f.on.unwrap_or(today);
+    let mut q = r
+        .select::<strategic_post::Entity>(f.region_code.as_deref())?
+        .filter(C::EstablishedOn.lte(on))
+        .filter(
+            Condition::any()
+                .add(C::AbolishedOn.is_null())
+                .add(C::AbolishedOn.gt(on)),
+        );
+    if let Some(k) = f.kind {
+        q = q.filter(C::Kind.eq(k.as_str()));
+    }
+    if let Some(e) = f.echelon {
+        q = q.filter(C::Echelon.eq(e.as_str()));
+    }
+    if let Some(o) = &f.organisation_id {
+        q = q.filter(C::OrganisationId.eq(decode_uuid(
+            o,
+            "Organisation",
+            "filter.organisationId",
+        )?));
+    }
+    if f.vacant_only {
+        q = q.filter(C::Id.not_in_subquery(held_on(on)));
+    }
+    if let Some(p) = &f.held_by {
+        let person = decode_uuid(p, "Person", "filter.heldBy")?;
+        let mut sub = held_on(on);
+        sub.and_where(Expr::col(post_holding::Column::PersonId).eq(person));
+        q = q.filter(C::Id.in_subquery(sub));
+    }
+    Ok(q)
+}
+
+/// Awards matching `f`.
+pub fn awards(r: &Reader, f: &AwardFilter) -> Result<Select<award::Entity>> {
+    use award::Column as C;
+    let mut q = r.select::<award::Entity>(f.region_code.as_deref())?;
+    if let Some(t) = f.award_type {
+        q = q.filter(C::AwardType.eq(t.as_str()));
+    }
+    if let Some(y) = f.year {
+        q = q.filter(C::Year.eq(y));
+    }
+    Ok(q)
+}
+
+/// Prerequisite statuses matching `f`.
+pub fn prerequisites(
+    r: &Reader,
+    f: &PugPrerequisiteFilter,
+) -> Result<Select<pug_prerequisite::Entity>> {
+    use pug_prerequisite::Column as C;
+    let mut q = r.select::<pug_prerequisite::Entity>(f.region_code.as_deref())?;
+    if let Some(y) = f.year {
+        q = q.filter(C::Year.eq(y));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(C::Status.eq(s.as_str()));
+    }
+    Ok(q)
+}
+
+/// Advocacy targets matching `f`.
+pub fn targets(r: &Reader, f: &AdvocacyTargetFilter) -> Result<Select<advocacy_target::Entity>> {
+    use advocacy_target::Column as C;
+    let mut q = r.select::<advocacy_target::Entity>(f.region_code.as_deref())?;
+    if let Some(a) = f.audience {
+        q = q.filter(C::Audience.eq(a.as_str()));
+    }
+    if let Some(y) = f.active_in {
+        q = q.filter(C::FromYear.lte(y)).filter(C::ToYear.gte(y));
+    }
+    Ok(q)
+}
+
+/// Gender analyses matching `f`.
+pub fn analyses(r: &Reader, f: &GenderAnalysisFilter) -> Result<Select<gender_analysis::Entity>> {
+    use gender_analysis::Column as C;
+    let mut q = r.select::<gender_analysis::Entity>(f.region_code.as_deref())?;
+    if let Some(p) = &f.programme_id {
+        q = q.filter(C::ProgrammeId.eq(decode_uuid(p, "Programme", "filter.programmeId")?));
+    }
+    if let Some(y) = f.year {
+        q = q.filter(C::Year.eq(y));
+    }
+    Ok(q)
+}

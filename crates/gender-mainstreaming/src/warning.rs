@@ -1,0 +1,138 @@
+//! The early warning of seed 004: a region whose women's share of strategic posts has fallen
+//! below the share it had when its current APE award was given ("the predicate can drop because
+//! the 7 vacant kepala dinas posts were filled by men"), with the changes that caused it.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use keluarga_core::Scope;
+use keluarga_core::entity::person;
+use keluarga_core::error::Result;
+use keluarga_core::stats::Rate;
+use keluarga_core::store::in_scope;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::entity::{award, post_holding};
+use crate::kinds::AwardType;
+use crate::stats::PostFigures;
+
+/// The early-warning state of one region on one day.
+#[derive(Debug, Clone)]
+pub struct Warning {
+    /// The region's current APE award (the latest given by the day).
+    pub award: award::Model,
+    /// The region's strategic posts on the day.
+    pub now: PostFigures,
+    /// True when the women's share on the day is below the share kept with the award.
+    pub raised: bool,
+    /// Men appointed to the region's posts since the award, by first day.
+    pub appointments: Vec<post_holding::Model>,
+    /// Women whose holding of a post ended since the award, by last day.
+    pub departures: Vec<post_holding::Model>,
+}
+
+impl Warning {
+    /// The women's share kept with the award.
+    pub fn then(&self) -> Rate {
+        Rate::of(
+            i64::from(self.award.women_in_posts),
+            i64::from(self.award.filled_posts),
+        )
+    }
+}
+
+/// The latest APE award by `on` of each of `codes`: one statement.
+pub async fn current_awards<C: ConnectionTrait>(
+    db: &C,
+    codes: &[String],
+    on: NaiveDate,
+) -> Result<HashMap<String, award::Model>> {
+    let rows = award::Entity::find()
+        .filter(award::Column::RegionCode.is_in(codes.iter().cloned()))
+        .filter(award::Column::AwardType.eq(AwardType::Ape.as_str()))
+        .filter(award::Column::AwardedOn.lte(on))
+        .order_by_asc(award::Column::AwardedOn)
+        .order_by_asc(award::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| (a.region_code.clone(), a))
+        .collect())
+}
+
+/// The early warning of each of `codes` that has an award, given their posts on `on`
+/// (`posts`): two statements (the award, and the changes since it), whatever the number of
+/// regions.
+pub async fn warnings<C: ConnectionTrait>(
+    db: &C,
+    codes: &[String],
+    posts: &HashMap<String, PostFigures>,
+    on: NaiveDate,
+) -> Result<HashMap<String, Warning>> {
+    let awards = current_awards(db, codes, on).await?;
+    let Some(since) = awards.values().map(|a| a.awarded_on).min() else {
+        return Ok(HashMap::new());
+    };
+    let mut under = Condition::any();
+    for code in awards.keys() {
+        under = under.add(in_scope(
+            post_holding::Column::RegionCode,
+            &Scope::new(code)?,
+        ));
+    }
+    let changes = post_holding::Entity::find()
+        .filter(under)
+        .filter(
+            Condition::any()
+                .add(post_holding::Column::StartedOn.gt(since))
+                .add(post_holding::Column::EndedOn.gt(since)),
+        )
+        .order_by_asc(post_holding::Column::StartedOn)
+        .order_by_asc(post_holding::Column::Id)
+        .all(db)
+        .await?;
+    let sex: HashMap<uuid::Uuid, String> = if changes.is_empty() {
+        HashMap::new()
+    } else {
+        person::Entity::find()
+            .filter(person::Column::Id.is_in(changes.iter().map(|h| h.person_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.sex))
+            .collect()
+    };
+    let mut out = HashMap::new();
+    for (code, award) in awards {
+        let scope = Scope::new(&code)?;
+        let now = posts.get(&code).copied().unwrap_or_default();
+        let mine = changes.iter().filter(|h| scope.contains(&h.region_code));
+        let is = |h: &post_holding::Model, s: &str| sex.get(&h.person_id).is_some_and(|x| x == s);
+        let appointments: Vec<post_holding::Model> = mine
+            .clone()
+            .filter(|h| h.started_on > award.awarded_on && h.started_on <= on && is(h, "L"))
+            .cloned()
+            .collect();
+        let mut departures: Vec<post_holding::Model> = mine
+            .filter(|h| h.ended_on.is_some_and(|e| e > award.awarded_on && e <= on) && is(h, "P"))
+            .cloned()
+            .collect();
+        departures.sort_by_key(|h| (h.ended_on, h.id));
+        let then = Rate::of(
+            i64::from(award.women_in_posts),
+            i64::from(award.filled_posts),
+        );
+        out.insert(
+            code,
+            Warning {
+                raised: crate::stats::fell_below(now.women_share(), then),
+                award,
+                now,
+                appointments,
+                departures,
+            },
+        );
+    }
+    Ok(out)
+}
