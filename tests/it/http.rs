@@ -138,6 +138,47 @@ async fn get_serves_queries_but_not_mutations() {
 }
 
 #[tokio::test]
+async fn graphiql_is_served_from_the_binary_with_no_other_host() {
+    let t = TestApp::new().await;
+    let send = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    let (s, body, _) = t.send(send("/graphiql")).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = body.as_str().unwrap().to_owned();
+    // Every script and stylesheet is the gateway's own.
+    let refs: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|p| p.ends_with(".js") || p.ends_with(".css"))
+        .collect();
+    assert_eq!(refs.len(), 6, "{refs:?}");
+    assert!(refs.iter().all(|r| r.starts_with("/graphiql/")), "{refs:?}");
+    assert!(!page.contains("unpkg") && !page.contains("cdn"), "{page}");
+    // The dev-token hint.
+    assert!(page.contains("keluarga-gateway token --role ADMIN"));
+    for r in refs {
+        let (s, body, ct) = t.send(send(r)).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert!(
+            ct.starts_with(if r.ends_with(".js") {
+                "text/javascript"
+            } else {
+                "text/css"
+            }),
+            "{r}: {ct}"
+        );
+        assert!(body.as_str().unwrap().len() > 100, "{r}");
+    }
+    use tower::ServiceExt;
+    let resp = keluarga_gateway::http::router(t.state.clone())
+        .oneshot(send("/graphiql"))
+        .await
+        .unwrap();
+    let csp = resp.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'self'"), "{csp}");
+    let (s, _, _) = t.send(send("/graphiql/nothing.js")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn health_readiness_and_metrics_answer() {
     let t = TestApp::new().await;
     for (path, want) in [("/healthz", "ok"), ("/readyz", "ready")] {

@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.timeout;
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphiql", get(crate::graphiql::page))
+        .route("/graphiql/{file}", get(crate::graphiql::asset))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -113,7 +115,8 @@ async fn request_id(mut req: axum::extract::Request, next: axum::middleware::Nex
 }
 
 /// Security headers on every response: no MIME sniffing, no framing, no referrer, no caching of
-/// answers that may hold personal data; a strict content policy except on the GraphiQL page.
+/// answers that may hold personal data; a content policy allowing nothing (the GraphiQL page:
+/// nothing but the gateway itself).
 async fn security_headers(mut resp: Response) -> Response {
     let html = resp
         .headers()
@@ -131,12 +134,14 @@ async fn security_headers(mut resp: Response) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if !html {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        );
-    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if html {
+            crate::graphiql::PAGE_CSP
+        } else {
+            "default-src 'none'; frame-ancestors 'none'"
+        }),
+    );
     resp
 }
 
@@ -336,13 +341,7 @@ async fn graphql_get(
         .is_some_and(|a| a.contains("text/html"));
     let params = params.map(|p| p.0).unwrap_or_default();
     if wants_html && !params.contains_key("query") {
-        return Html(
-            async_graphql::http::GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Keluarga Gateway")
-                .finish(),
-        )
-        .into_response();
+        return Html(crate::graphiql::PAGE).into_response();
     }
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();

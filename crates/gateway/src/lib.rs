@@ -9,6 +9,7 @@ mod compose;
 pub mod auth;
 pub mod config;
 pub mod domains;
+pub mod graphiql;
 pub mod http;
 pub mod schema;
 pub mod startup;

@@ -179,7 +179,7 @@ async fn serve(cfg: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", cfg.server.listen))?;
     let addr = listener.local_addr()?;
     eprintln!("Keluarga Gateway listening on http://{addr}");
-    eprintln!("  GraphiQL:  http://{addr}/graphql (open in a browser)");
+    eprintln!("  GraphiQL:  http://{addr}/graphiql (served from the binary; no CDN)");
     eprintln!("  database:  {}", redact(&cfg.database.url));
     eprintln!("  dev token: cargo run -- token --role ADMIN   (or --role OPERATOR --scope 33.75)");
     eprintln!("             send it as the header  Authorization: Bearer <token>");
