@@ -24,7 +24,7 @@ const QUEUE: usize = 4096;
 const BATCH: usize = 500;
 
 /// One audit entry: who did what to which records.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, async_graphql::Description)]
 pub struct AuditEntry {
     /// The actor's subject.
     pub subject: String,

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::{Edge, EmptyFields, PageInfo};
 use async_graphql::{Context, Object};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -126,8 +126,70 @@ impl TotalCount {
     }
 }
 
-/// A page of nodes: the connection type every list returns.
-pub type Page<N> = Connection<String, N, TotalCount>;
+/// A page of nodes: the Relay connection type every list returns (`<Node>Connection`), with its
+/// edges (`<Node>Edge`: cursor and node), `pageInfo` and the lazily counted `totalCount`. The
+/// gateway's own type rather than async-graphql's `Connection`, so that every connection type of
+/// the schema is described.
+pub struct Page<N: async_graphql::OutputType> {
+    /// The edges of this page, in order.
+    pub edges: Vec<Edge<String, N, EmptyFields>>,
+    has_previous_page: bool,
+    has_next_page: bool,
+    total: TotalCount,
+}
+
+impl<N: async_graphql::OutputType> Page<N> {
+    /// An empty page that says whether pages come before and after it, and counts the total on
+    /// demand.
+    pub fn with_additional_fields(
+        has_previous_page: bool,
+        has_next_page: bool,
+        total: TotalCount,
+    ) -> Self {
+        Page {
+            edges: Vec::new(),
+            has_previous_page,
+            has_next_page,
+            total,
+        }
+    }
+}
+
+impl<N: async_graphql::OutputType> async_graphql::TypeName for Page<N> {
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        format!("{}Connection", N::type_name()).into()
+    }
+}
+
+/// A Relay connection: one page of a list, its edges with their cursors, whether more pages
+/// follow, and the total.
+#[Object(name_type)]
+impl<N: async_graphql::OutputType> Page<N> {
+    /// Information to aid in pagination.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous_page,
+            has_next_page: self.has_next_page,
+            start_cursor: self.edges.first().map(|e| e.cursor.clone()),
+            end_cursor: self.edges.last().map(|e| e.cursor.clone()),
+        }
+    }
+
+    /// The edges of this page, in order.
+    async fn edges(&self) -> &[Edge<String, N, EmptyFields>] {
+        &self.edges
+    }
+
+    /// The nodes of this page, in order (the edges without their cursors).
+    async fn nodes(&self) -> Vec<&N> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+
+    #[graphql(flatten)]
+    async fn additional_fields(&self) -> &TotalCount {
+        &self.total
+    }
+}
 
 /// Applies keyset pagination on (`sort`, `id`) to `select`, runs it, and builds the connection.
 ///
@@ -185,7 +247,7 @@ where
         .await?;
     let has_next = rows.len() as u64 > args.first;
     rows.truncate(args.first as usize);
-    let mut conn = Connection::with_additional_fields(args.after.is_some(), has_next, total);
+    let mut conn = Page::with_additional_fields(args.after.is_some(), has_next, total);
     for row in rows {
         let (s, i) = cursor_of(&row);
         conn.edges

@@ -24,7 +24,11 @@ const MAX_NODES: usize = 100;
 #[Object]
 impl NodeQuery {
     /// The object with this global id; null when it does not exist or is outside the actor's scope.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An opaque global id (the `id` of any node).")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         load_node(ctx, &id).await
     }
 
@@ -33,7 +37,7 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "Opaque global ids, at most 100.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(Error::bad("ids", format!("at most {MAX_NODES} ids"))).gql();

@@ -181,7 +181,13 @@ impl<R: RegionType> ExampleQuery<R> {
         &self,
         ctx: &Context<'_>,
         region_code: Option<String>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<ExampleVisit<R>>> {
         let (app, _) = app_actor(ctx);
@@ -204,8 +210,15 @@ impl<R: RegionType> ExampleQuery<R> {
     async fn example_statistics(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The region (narrowed to your scope) and the period (`from`, `to`) counted."
+        )]
         filter: Option<StatisticsFilter>,
-        #[graphql(default)] group_by: Vec<StatsDimension>,
+        #[graphql(
+            default,
+            desc = "The dimensions to group by; none gives one row for the whole filter."
+        )]
+        group_by: Vec<StatsDimension>,
     ) -> async_graphql::Result<Vec<ExampleStatisticsRow>> {
         let (app, actor) = app_actor(ctx);
         let Some(plan) =

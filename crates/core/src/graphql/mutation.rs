@@ -30,6 +30,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn create_organisation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateOrganisationInput,
     ) -> async_graphql::Result<Organisation<R>> {
         let (app, actor) = ctx2(ctx);
@@ -43,6 +44,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn update_organisation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: UpdateOrganisationInput,
     ) -> async_graphql::Result<Organisation<R>> {
         let (app, actor) = ctx2(ctx);
@@ -56,6 +58,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn create_programme(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateProgrammeInput,
     ) -> async_graphql::Result<Programme<R>> {
         let (app, actor) = ctx2(ctx);
@@ -70,6 +73,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn create_activity(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateActivityInput,
     ) -> async_graphql::Result<Activity<R>> {
         let (app, actor) = ctx2(ctx);
@@ -83,6 +87,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn create_household(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateHouseholdInput,
     ) -> async_graphql::Result<Household<R>> {
         let (app, actor) = ctx2(ctx);
@@ -96,6 +101,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn create_family(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateFamilyInput,
     ) -> async_graphql::Result<R::Family> {
         let (app, actor) = ctx2(ctx);
@@ -109,6 +115,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn add_family_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: AddFamilyMemberInput,
     ) -> async_graphql::Result<FamilyMember<R>> {
         let (app, actor) = ctx2(ctx);
@@ -122,6 +129,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn create_person(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreatePersonInput,
     ) -> async_graphql::Result<Person<R>> {
         let (app, actor) = ctx2(ctx);
@@ -135,6 +143,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn update_person(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: UpdatePersonInput,
     ) -> async_graphql::Result<Person<R>> {
         let (app, actor) = ctx2(ctx);
@@ -148,6 +157,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn assign_cadre_role(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: AssignCadreRoleInput,
     ) -> async_graphql::Result<CadreRole<R>> {
         let (app, actor) = ctx2(ctx);
@@ -161,6 +171,7 @@ impl<R: RegionType> RegistryMutation<R> {
     async fn end_cadre_role(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: EndCadreRoleInput,
     ) -> async_graphql::Result<CadreRole<R>> {
         let (app, actor) = ctx2(ctx);
@@ -202,6 +213,7 @@ impl ApiKeyMutation {
     async fn create_api_key(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreateApiKeyPayload> {
         let (app, actor) = ctx2(ctx);
@@ -215,7 +227,11 @@ impl ApiKeyMutation {
     }
 
     /// Revokes an API key; requests with it fail with UNAUTHENTICATED from then on.
-    async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ApiKey> {
+    async fn revoke_api_key(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The key's id.")] id: ID,
+    ) -> async_graphql::Result<ApiKey> {
         let (app, actor) = ctx2(ctx);
         let id = decode_uuid(&id, "ApiKey", "id").gql()?;
         service::revoke_api_key(app, actor, id)

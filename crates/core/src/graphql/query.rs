@@ -40,9 +40,16 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<OrganisationFilter>,
-        order_by: Option<NameOrder>,
+        #[graphql(desc = "The order of the nodes.")] order_by: Option<NameOrder>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Organisation<R>>> {
         let (app, actor) = app_actor(ctx);
@@ -67,9 +74,16 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn programmes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<ProgrammeFilter>,
-        order_by: Option<NameOrder>,
+        #[graphql(desc = "The order of the nodes.")] order_by: Option<NameOrder>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Programme<R>>> {
         let (app, actor) = app_actor(ctx);
@@ -94,9 +108,16 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn activities(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<ActivityFilter>,
-        order_by: Option<ActivityOrder>,
+        #[graphql(desc = "The order of the nodes.")] order_by: Option<ActivityOrder>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Activity<R>>> {
         let (app, actor) = app_actor(ctx);
@@ -136,9 +157,16 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn persons(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<PersonFilter>,
-        order_by: Option<RecordOrder>,
+        #[graphql(desc = "The order of the nodes.")] order_by: Option<RecordOrder>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Person<R>>> {
         let (app, actor) = app_actor(ctx);
@@ -165,9 +193,16 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn families(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<RegistryFilter>,
-        order_by: Option<RecordOrder>,
+        #[graphql(desc = "The order of the nodes.")] order_by: Option<RecordOrder>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<R::Family>> {
         let (app, actor) = app_actor(ctx);
@@ -193,9 +228,16 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn households(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<RegistryFilter>,
-        order_by: Option<RecordOrder>,
+        #[graphql(desc = "The order of the nodes.")] order_by: Option<RecordOrder>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Household<R>>> {
         let (app, actor) = app_actor(ctx);
@@ -221,8 +263,15 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn cadre_roles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<CadreRoleFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<CadreRole<R>>> {
         let (app, actor) = app_actor(ctx);
@@ -249,6 +298,9 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn person_by_nik(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The 16-digit NIK; it is hashed to look the person up, never stored or logged."
+        )]
         nik: String,
     ) -> async_graphql::Result<Option<Person<R>>> {
         let (app, actor) = app_actor(ctx);
@@ -271,9 +323,16 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn registry_statistics(
         &self,
         ctx: &Context<'_>,
-        measure: RegistryMeasure,
+        #[graphql(desc = "What to count.")] measure: RegistryMeasure,
+        #[graphql(
+            desc = "The region (narrowed to your scope) and the period (`from`, `to`) counted."
+        )]
         filter: Option<StatisticsFilter>,
-        #[graphql(default)] group_by: Vec<StatsDimension>,
+        #[graphql(
+            default,
+            desc = "The dimensions to group by; none gives one row for the whole filter."
+        )]
+        group_by: Vec<StatsDimension>,
     ) -> async_graphql::Result<Vec<RegistryStatisticsRow<R>>> {
         let (app, actor) = app_actor(ctx);
         let filter = filter.unwrap_or_default();
@@ -323,8 +382,15 @@ impl<R: RegionType> RegistryQuery<R> {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<crate::input::AuditFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<AuditEntry>> {
         let (app, _) = app_actor(ctx);
@@ -602,15 +668,19 @@ pub const CORE_SEX_MEASURES: &[crate::stats::SexMeasure] = &[
 ];
 
 /// One group of a registry statistics answer.
+#[derive(async_graphql::Description)]
 pub struct RegistryStatisticsRow<R> {
     region: Option<R>,
+    #[graphql(
+        desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+    )]
     period: Option<String>,
     sex: Option<Sex>,
     count: Option<i64>,
     suppressed: bool,
 }
 
-#[Object(name = "RegistryStatisticsRow")]
+#[Object(name = "RegistryStatisticsRow", use_type_description)]
 impl<R: RegionType> RegistryStatisticsRow<R> {
     /// The group's region, when grouped by a region level.
     async fn region(&self) -> Option<&R> {
@@ -648,9 +718,10 @@ pub struct Me {
 }
 
 /// An API key (its secret is shown only once, when created).
+#[derive(async_graphql::Description)]
 pub struct ApiKey(pub api_key::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl ApiKey {
     /// Opaque global id.
     async fn id(&self) -> ID {
@@ -683,9 +754,10 @@ impl ApiKey {
 }
 
 /// One audit-log entry: an actor's read or write of personal records.
+#[derive(async_graphql::Description)]
 pub struct AuditEntry(pub crate::entity::audit_log::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl AuditEntry {
     /// When.
     async fn at(&self) -> chrono::DateTime<chrono::Utc> {

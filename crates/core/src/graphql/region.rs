@@ -210,7 +210,11 @@ impl<R> Default for RegionQuery<R> {
 impl<R: RegionType> RegionQuery<R> {
     /// One region by its Kemendagri code; null when it does not exist or is outside the actor's
     /// scope (the scope's ancestors are visible, for navigation).
-    async fn region(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<R>> {
+    async fn region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The Kemendagri code (`33.75`, `33.75.01.1012`).")] code: String,
+    ) -> async_graphql::Result<Option<R>> {
         let actor = ctx.data_unchecked::<Actor>();
         actor.require_read().gql()?;
         RegionCode::parse(&code)
@@ -229,8 +233,15 @@ impl<R: RegionType> RegionQuery<R> {
     async fn regions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<RegionFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<R>> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -77,6 +77,7 @@ pub async fn many<E: crate::records::Record>(
 macro_rules! model_wrapper {
     ($(#[$m:meta])* $name:ident, $model:path) => {
         $(#[$m])*
+        #[derive(::async_graphql::Description)]
         pub struct $name<R> {
             /// The row.
             pub model: $model,
@@ -155,7 +156,7 @@ model_wrapper!(
     commitment::Model
 );
 
-#[Object(name = "Organisation")]
+#[Object(name = "Organisation", use_type_description)]
 impl<R: RegionType> Organisation<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -195,7 +196,7 @@ impl<R: RegionType> Organisation<R> {
     }
 }
 
-#[Object(name = "Programme")]
+#[Object(name = "Programme", use_type_description)]
 impl<R: RegionType> Programme<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -245,9 +246,10 @@ impl<R: RegionType> Programme<R> {
 }
 
 /// A programme target (e.g. 1001 cadres), with the latest recorded achievement.
+#[derive(async_graphql::Description)]
 pub struct ProgrammeTarget(pub programme_target::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl ProgrammeTarget {
     /// What is counted (`family-resilience cadres trained`).
     async fn measure(&self) -> &str {
@@ -277,7 +279,7 @@ impl ProgrammeTarget {
     }
 }
 
-#[Object(name = "Activity")]
+#[Object(name = "Activity", use_type_description)]
 impl<R: RegionType> Activity<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -377,7 +379,7 @@ impl<R: RegionType> Activity<R> {
     }
 }
 
-#[Object(name = "ActivityOrganiser")]
+#[Object(name = "ActivityOrganiser", use_type_description)]
 impl<R: RegionType> ActivityOrganiser<R> {
     /// The organisation, if in scope.
     async fn organisation(
@@ -397,9 +399,10 @@ impl<R: RegionType> ActivityOrganiser<R> {
 }
 
 /// A number of participants of one group (and sex, when known).
+#[derive(async_graphql::Description)]
 pub struct ParticipantCount(pub activity_participant_count::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl ParticipantCount {
     /// The group counted.
     async fn group(&self) -> async_graphql::Result<ParticipantGroup> {
@@ -419,7 +422,7 @@ impl ParticipantCount {
     }
 }
 
-#[Object(name = "ActivityParticipant")]
+#[Object(name = "ActivityParticipant", use_type_description)]
 impl<R: RegionType> ActivityParticipant<R> {
     /// The person, if in scope.
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
@@ -433,7 +436,7 @@ impl<R: RegionType> ActivityParticipant<R> {
     }
 }
 
-#[Object(name = "Commitment")]
+#[Object(name = "Commitment", use_type_description)]
 impl<R: RegionType> Commitment<R> {
     /// Who signed (name of the office holder, as published).
     async fn signatory_name(&self) -> &str {
@@ -461,7 +464,7 @@ impl<R: RegionType> Commitment<R> {
     }
 }
 
-#[Object(name = "Person")]
+#[Object(name = "Person", use_type_description)]
 impl<R: RegionType> Person<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -605,7 +608,7 @@ impl<R: RegionType> FamilyCore<R> {
     }
 }
 
-#[Object(name = "FamilyMember")]
+#[Object(name = "FamilyMember", use_type_description)]
 impl<R: RegionType> FamilyMember<R> {
     /// Relationship to the head of the family.
     async fn relationship(&self) -> async_graphql::Result<Relationship> {
@@ -625,7 +628,7 @@ impl<R: RegionType> FamilyMember<R> {
     }
 }
 
-#[Object(name = "Household")]
+#[Object(name = "Household", use_type_description)]
 impl<R: RegionType> Household<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -673,7 +676,7 @@ impl<R: RegionType> Household<R> {
     }
 }
 
-#[Object(name = "CadreRole")]
+#[Object(name = "CadreRole", use_type_description)]
 impl<R: RegionType> CadreRole<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {

@@ -42,12 +42,13 @@ impl<R: RegionType> FamilyEkonomiPart<R> {
 }
 
 /// A family's economy.
+#[derive(async_graphql::Description)]
 pub struct FamilyEkonomi<R> {
     id: uuid::Uuid,
     _r: PhantomData<fn() -> R>,
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl<R: RegionType> FamilyEkonomi<R> {
     /// Its current PEKKA status, if any.
     async fn pekka(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Pekka<R>>> {

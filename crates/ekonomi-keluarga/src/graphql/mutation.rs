@@ -40,6 +40,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn register_pekka(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RegisterPekkaInput,
     ) -> async_graphql::Result<Pekka<R>> {
         let (app, actor) = app_actor(ctx);
@@ -53,6 +54,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn end_pekka(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: EndPekkaInput,
     ) -> async_graphql::Result<Pekka<R>> {
         let (app, actor) = app_actor(ctx);
@@ -66,6 +68,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn record_welfare_ranking(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordWelfareRankingInput,
     ) -> async_graphql::Result<WelfareRanking<R>> {
         let (app, actor) = app_actor(ctx);
@@ -80,6 +83,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn create_up2k_group(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateUp2kGroupInput,
     ) -> async_graphql::Result<Up2kGroup<R>> {
         let (app, actor) = app_actor(ctx);
@@ -94,6 +98,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn update_up2k_group(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: UpdateUp2kGroupInput,
     ) -> async_graphql::Result<Up2kGroup<R>> {
         let (app, actor) = app_actor(ctx);
@@ -108,6 +113,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn add_up2k_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: AddUp2kMemberInput,
     ) -> async_graphql::Result<Up2kMember<R>> {
         let (app, actor) = app_actor(ctx);
@@ -123,6 +129,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn update_up2k_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: UpdateUp2kMemberInput,
     ) -> async_graphql::Result<Up2kMember<R>> {
         let (app, actor) = app_actor(ctx);
@@ -136,6 +143,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn record_assistance(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordAssistanceInput,
     ) -> async_graphql::Result<Assistance<R>> {
         let (app, actor) = app_actor(ctx);
@@ -150,6 +158,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn record_income_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordIncomeReportInput,
     ) -> async_graphql::Result<IncomeReport<R>> {
         let (app, actor) = app_actor(ctx);
@@ -165,6 +174,7 @@ impl<R: RegionType> EkonomiMutation<R> {
     async fn import_welfare_rankings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The CSV file, as a multipart upload (GraphQL multipart request spec).")]
         file: Upload,
     ) -> async_graphql::Result<RankingImportSummary> {
         let (app, actor) = app_actor(ctx);

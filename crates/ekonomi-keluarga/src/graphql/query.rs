@@ -38,8 +38,15 @@ impl<R: RegionType> EkonomiQuery<R> {
     async fn pekka_families(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<PekkaFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Pekka<R>>> {
         let (app, _) = app_actor(ctx);
@@ -63,8 +70,15 @@ impl<R: RegionType> EkonomiQuery<R> {
     async fn welfare_rankings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<WelfareRankingFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<WelfareRanking<R>>> {
         let (app, _) = app_actor(ctx);
@@ -91,8 +105,15 @@ impl<R: RegionType> EkonomiQuery<R> {
     async fn up2k_groups(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<Up2kGroupFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Up2kGroup<R>>> {
         let (app, _) = app_actor(ctx);
@@ -119,8 +140,15 @@ impl<R: RegionType> EkonomiQuery<R> {
     async fn up2k_members(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<Up2kMemberFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Up2kMember<R>>> {
         let (app, _) = app_actor(ctx);
@@ -144,8 +172,15 @@ impl<R: RegionType> EkonomiQuery<R> {
     async fn assistance(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<AssistanceFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Assistance<R>>> {
         let (app, _) = app_actor(ctx);
@@ -169,8 +204,15 @@ impl<R: RegionType> EkonomiQuery<R> {
     async fn income_reports(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<IncomeReportFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<IncomeReport<R>>> {
         let (app, _) = app_actor(ctx);
@@ -204,7 +246,13 @@ impl<R: RegionType> EkonomiQuery<R> {
         ctx: &Context<'_>,
         #[graphql(desc = "Only families in this region (narrowed to your scope).")]
         region_code: Option<String>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<PriorityEntry<R>>> {
         let (app, actor) = app_actor(ctx);
@@ -271,8 +319,15 @@ impl<R: RegionType> EkonomiQuery<R> {
     async fn ekonomi_statistics(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The region (narrowed to your scope) and the period (`from`, `to`) counted."
+        )]
         filter: Option<StatisticsFilter>,
-        #[graphql(default)] group_by: Vec<EkonomiDimension>,
+        #[graphql(
+            default,
+            desc = "The dimensions to group by; none gives one row for the whole filter."
+        )]
+        group_by: Vec<EkonomiDimension>,
     ) -> async_graphql::Result<Vec<EkonomiStatisticsRow<R>>> {
         let (app, actor) = app_actor(ctx);
         let filter = filter.unwrap_or_default();

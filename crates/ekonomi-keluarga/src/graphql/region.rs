@@ -33,6 +33,9 @@ impl<R: RegionType> RegionEkonomiPart<R> {
     async fn ekonomi_keluarga(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+        )]
         period: Option<String>,
     ) -> async_graphql::Result<RegionEkonomi> {
         let (app, actor) = app_actor(ctx);
@@ -58,7 +61,11 @@ impl<R: RegionType> RegionEkonomiPart<R> {
 }
 
 /// The ekonomi facet of one region for one period.
+#[derive(async_graphql::Description)]
 pub struct RegionEkonomi {
+    #[graphql(
+        desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+    )]
     period: String,
     from: NaiveDate,
     to: NaiveDate,
@@ -71,7 +78,7 @@ impl RegionEkonomi {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl RegionEkonomi {
     /// The period asked for.
     async fn period(&self) -> &str {

@@ -82,7 +82,7 @@ async fn member_of<R: RegionType>(
         .map(Up2kMember::new))
 }
 
-#[Object(name = "Pekka")]
+#[Object(name = "Pekka", use_type_description)]
 impl<R: RegionType> Pekka<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -138,7 +138,7 @@ impl<R: RegionType> Pekka<R> {
     }
 }
 
-#[Object(name = "WelfareRanking")]
+#[Object(name = "WelfareRanking", use_type_description)]
 impl<R: RegionType> WelfareRanking<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -166,7 +166,7 @@ impl<R: RegionType> WelfareRanking<R> {
     }
 }
 
-#[Object(name = "Up2kGroup")]
+#[Object(name = "Up2kGroup", use_type_description)]
 impl<R: RegionType> Up2kGroup<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -256,7 +256,7 @@ impl<R: RegionType> Up2kGroup<R> {
     }
 }
 
-#[Object(name = "Up2kMember")]
+#[Object(name = "Up2kMember", use_type_description)]
 impl<R: RegionType> Up2kMember<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -302,7 +302,7 @@ impl<R: RegionType> Up2kMember<R> {
     }
 }
 
-#[Object(name = "Assistance")]
+#[Object(name = "Assistance", use_type_description)]
 impl<R: RegionType> Assistance<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -355,7 +355,7 @@ impl<R: RegionType> Assistance<R> {
     }
 }
 
-#[Object(name = "IncomeReport")]
+#[Object(name = "IncomeReport", use_type_description)]
 impl<R: RegionType> IncomeReport<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -393,6 +393,7 @@ pub struct PriorityReason {
 }
 
 /// One family of the priority list.
+#[derive(async_graphql::Description)]
 pub struct PriorityEntry<R> {
     /// The candidate.
     pub candidate: Candidate,
@@ -412,7 +413,7 @@ impl<R> PriorityEntry<R> {
     }
 }
 
-#[Object(name = "PriorityEntry")]
+#[Object(name = "PriorityEntry", use_type_description)]
 impl<R: RegionType> PriorityEntry<R> {
     /// The 1-based position of the family in the whole list (on a page after a cursor it costs
     /// one count over the families before it: leave it out of deep pages you do not number).
@@ -547,6 +548,7 @@ pub struct IncomeChangeStatistics {
 
 /// One row of `ekonomiStatistics`: its group and one section per source (null when the source
 /// cannot be split by every dimension asked for).
+#[derive(async_graphql::Description)]
 pub struct EkonomiStatisticsRow<R> {
     /// The row.
     pub row: stats::Row,
@@ -567,7 +569,7 @@ fn withheld<T>(f: &Figures<T>) -> bool {
     matches!(f, Figures::Withheld)
 }
 
-#[Object(name = "EkonomiStatisticsRow")]
+#[Object(name = "EkonomiStatisticsRow", use_type_description)]
 impl<R: RegionType> EkonomiStatisticsRow<R> {
     /// The region, when grouped by a region level.
     async fn region(&self) -> Option<&R> {

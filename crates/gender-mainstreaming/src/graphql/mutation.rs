@@ -27,6 +27,7 @@ impl<R: RegionType> GenderMutation<R> {
     async fn create_strategic_post(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateStrategicPostInput,
     ) -> async_graphql::Result<StrategicPost<R>> {
         let (app, actor) = app_actor(ctx);
@@ -41,6 +42,7 @@ impl<R: RegionType> GenderMutation<R> {
     async fn appoint_to_post(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: AppointToPostInput,
     ) -> async_graphql::Result<PostHolding<R>> {
         let (app, actor) = app_actor(ctx);
@@ -54,6 +56,7 @@ impl<R: RegionType> GenderMutation<R> {
     async fn vacate_post(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: VacatePostInput,
     ) -> async_graphql::Result<PostHolding<R>> {
         let (app, actor) = app_actor(ctx);
@@ -68,6 +71,7 @@ impl<R: RegionType> GenderMutation<R> {
     async fn record_award(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordAwardInput,
     ) -> async_graphql::Result<Award<R>> {
         let (app, actor) = app_actor(ctx);
@@ -82,6 +86,7 @@ impl<R: RegionType> GenderMutation<R> {
     async fn set_pug_prerequisite(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: SetPugPrerequisiteInput,
     ) -> async_graphql::Result<PugPrerequisite<R>> {
         let (app, actor) = app_actor(ctx);
@@ -96,6 +101,7 @@ impl<R: RegionType> GenderMutation<R> {
     async fn set_advocacy_target(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: SetAdvocacyTargetInput,
     ) -> async_graphql::Result<AdvocacyTarget<R>> {
         let (app, actor) = app_actor(ctx);
@@ -109,6 +115,7 @@ impl<R: RegionType> GenderMutation<R> {
     async fn record_gender_analysis(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordGenderAnalysisInput,
     ) -> async_graphql::Result<GenderAnalysis<R>> {
         let (app, actor) = app_actor(ctx);

@@ -37,8 +37,15 @@ impl<R: RegionType> GenderQuery<R> {
     async fn strategic_posts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<StrategicPostFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<StrategicPost<R>>> {
         let (app, _) = app_actor(ctx);
@@ -62,8 +69,15 @@ impl<R: RegionType> GenderQuery<R> {
     async fn awards(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<AwardFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Award<R>>> {
         let (app, _) = app_actor(ctx);
@@ -87,8 +101,15 @@ impl<R: RegionType> GenderQuery<R> {
     async fn pug_prerequisites(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<PugPrerequisiteFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<PugPrerequisite<R>>> {
         let (app, _) = app_actor(ctx);
@@ -113,8 +134,15 @@ impl<R: RegionType> GenderQuery<R> {
     async fn advocacy_targets(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<AdvocacyTargetFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<AdvocacyTarget<R>>> {
         let (app, _) = app_actor(ctx);
@@ -138,8 +166,15 @@ impl<R: RegionType> GenderQuery<R> {
     async fn gender_analyses(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<GenderAnalysisFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<GenderAnalysis<R>>> {
         let (app, _) = app_actor(ctx);
@@ -168,8 +203,15 @@ impl<R: RegionType> GenderQuery<R> {
     async fn gender_statistics(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The region (narrowed to your scope) and the period (`from`, `to`) counted."
+        )]
         filter: Option<StatisticsFilter>,
-        #[graphql(default)] group_by: Vec<GenderDimension>,
+        #[graphql(
+            default,
+            desc = "The dimensions to group by; none gives one row for the whole filter."
+        )]
+        group_by: Vec<GenderDimension>,
     ) -> async_graphql::Result<Vec<GenderStatisticsRow<R>>> {
         let (app, actor) = app_actor(ctx);
         let rows = stats::grouped(

@@ -35,6 +35,9 @@ impl<R: RegionType> RegionGenderPart<R> {
     async fn gender(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+        )]
         period: Option<String>,
     ) -> async_graphql::Result<RegionGender<R>> {
         let (app, actor) = app_actor(ctx);
@@ -62,8 +65,12 @@ impl<R: RegionType> RegionGenderPart<R> {
 }
 
 /// The gender facet of one region for one period.
+#[derive(async_graphql::Description)]
 pub struct RegionGender<R> {
     code: String,
+    #[graphql(
+        desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+    )]
     period: String,
     from: NaiveDate,
     to: NaiveDate,
@@ -71,7 +78,7 @@ pub struct RegionGender<R> {
     _r: PhantomData<fn() -> R>,
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl<R: RegionType> RegionGender<R> {
     /// The period asked for.
     async fn period(&self) -> &str {

@@ -77,7 +77,7 @@ async fn programme_of<R: RegionType>(
         .map(Programme::new))
 }
 
-#[Object(name = "StrategicPost")]
+#[Object(name = "StrategicPost", use_type_description)]
 impl<R: RegionType> StrategicPost<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -157,7 +157,7 @@ impl<R: RegionType> StrategicPost<R> {
     }
 }
 
-#[Object(name = "PostHolding")]
+#[Object(name = "PostHolding", use_type_description)]
 impl<R: RegionType> PostHolding<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -205,7 +205,7 @@ impl<R: RegionType> PostHolding<R> {
     }
 }
 
-#[Object(name = "Award")]
+#[Object(name = "Award", use_type_description)]
 impl<R: RegionType> Award<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -254,7 +254,7 @@ impl<R: RegionType> Award<R> {
     }
 }
 
-#[Object(name = "PugPrerequisite")]
+#[Object(name = "PugPrerequisite", use_type_description)]
 impl<R: RegionType> PugPrerequisite<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -286,7 +286,7 @@ impl<R: RegionType> PugPrerequisite<R> {
     }
 }
 
-#[Object(name = "AdvocacyTarget")]
+#[Object(name = "AdvocacyTarget", use_type_description)]
 impl<R: RegionType> AdvocacyTarget<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -347,7 +347,7 @@ impl<R: RegionType> AdvocacyTarget<R> {
     }
 }
 
-#[Object(name = "GenderAnalysis")]
+#[Object(name = "GenderAnalysis", use_type_description)]
 impl<R: RegionType> GenderAnalysis<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -412,9 +412,10 @@ impl<R: RegionType> GenderAnalysis<R> {
 }
 
 /// Strategic posts of a group.
+#[derive(async_graphql::Description)]
 pub struct PostFiguresObject(pub PostFigures);
 
-#[Object(name = "PostFigures")]
+#[Object(name = "PostFigures", use_type_description)]
 impl PostFiguresObject {
     /// Posts that exist on the day.
     async fn posts(&self) -> i64 {
@@ -443,9 +444,10 @@ impl PostFiguresObject {
 }
 
 /// Advocacy reach of a group.
+#[derive(async_graphql::Description)]
 pub struct AdvocacyFiguresObject(pub AdvocacyFigures);
 
-#[Object(name = "AdvocacyFigures")]
+#[Object(name = "AdvocacyFigures", use_type_description)]
 impl AdvocacyFiguresObject {
     /// Targets counted.
     async fn targets(&self) -> i64 {
@@ -466,6 +468,7 @@ impl AdvocacyFiguresObject {
 }
 
 /// One group of `genderStatistics`.
+#[derive(async_graphql::Description)]
 pub struct GenderStatisticsRow<R> {
     /// The group's region, resolved.
     pub region: Option<R>,
@@ -473,7 +476,7 @@ pub struct GenderStatisticsRow<R> {
     pub row: crate::stats::Row,
 }
 
-#[Object(name = "GenderStatisticsRow")]
+#[Object(name = "GenderStatisticsRow", use_type_description)]
 impl<R: RegionType> GenderStatisticsRow<R> {
     /// The group's region, when grouped by a region level.
     async fn region(&self) -> Option<&R> {
@@ -527,6 +530,7 @@ impl<R> GenderStatisticsRow<R> {
 }
 
 /// The early warning of one region on one day.
+#[derive(async_graphql::Description)]
 pub struct EarlyWarning<R> {
     /// The region's code.
     pub code: String,
@@ -537,7 +541,7 @@ pub struct EarlyWarning<R> {
     pub(crate) _r: std::marker::PhantomData<fn() -> R>,
 }
 
-#[Object(name = "EarlyWarning")]
+#[Object(name = "EarlyWarning", use_type_description)]
 impl<R: RegionType> EarlyWarning<R> {
     /// The region.
     async fn region(&self) -> R {
@@ -616,6 +620,7 @@ pub struct SexDisaggregatedMeasure {
 }
 
 /// Data terpilah of one region and period: every count the enabled domains can split by sex.
+#[derive(async_graphql::Description)]
 pub struct Disaggregation<R> {
     /// The region's code (`""` for your whole scope).
     pub code: Option<String>,
@@ -630,7 +635,7 @@ pub struct Disaggregation<R> {
     pub(crate) _r: std::marker::PhantomData<fn() -> R>,
 }
 
-#[Object(name = "Disaggregation")]
+#[Object(name = "Disaggregation", use_type_description)]
 impl<R: RegionType> Disaggregation<R> {
     /// The region; null for your whole scope.
     async fn region(&self) -> Option<R> {

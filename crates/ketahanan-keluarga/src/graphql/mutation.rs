@@ -43,6 +43,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn record_assessment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordAssessmentInput,
     ) -> async_graphql::Result<FamilyAssessment<R>> {
         let (app, actor) = app_actor(ctx);
@@ -57,6 +58,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn correct_assessment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CorrectAssessmentInput,
     ) -> async_graphql::Result<FamilyAssessment<R>> {
         let (app, actor) = app_actor(ctx);
@@ -70,6 +72,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn record_family_visit(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordVisitInput,
     ) -> async_graphql::Result<FamilyVisit<R>> {
         let (app, actor) = app_actor(ctx);
@@ -83,6 +86,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn follow_up_family_visit(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: FollowUpVisitInput,
     ) -> async_graphql::Result<FamilyVisit<R>> {
         let (app, actor) = app_actor(ctx);
@@ -97,6 +101,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn set_krppa_indicator(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: SetKrppaIndicatorInput,
     ) -> async_graphql::Result<KrppaIndicator<R>> {
         let (app, actor) = app_actor(ctx);
@@ -111,6 +116,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn designate_lokus(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: DesignateLokusInput,
     ) -> async_graphql::Result<Lokus<R>> {
         let (app, actor) = app_actor(ctx);
@@ -125,6 +131,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn record_cadre_training(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordCadreTrainingInput,
     ) -> async_graphql::Result<i32> {
         let (app, actor) = app_actor(ctx);
@@ -139,6 +146,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn publish_resilience_framework(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: PublishFrameworkInput,
     ) -> async_graphql::Result<ResilienceFramework<R>> {
         let (app, actor) = app_actor(ctx);
@@ -153,6 +161,7 @@ impl<R: RegionType> KetahananMutation<R> {
     async fn import_assessments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The CSV file, as a multipart upload (GraphQL multipart request spec).")]
         file: Upload,
     ) -> async_graphql::Result<AssessmentImportSummary> {
         let (app, actor) = app_actor(ctx);

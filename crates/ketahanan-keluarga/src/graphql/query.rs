@@ -61,8 +61,15 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn family_assessments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<AssessmentFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<FamilyAssessment<R>>> {
         let (app, _) = app_actor(ctx);
@@ -91,8 +98,15 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn family_visits(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<FamilyVisitFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<FamilyVisit<R>>> {
         let (app, _) = app_actor(ctx);
@@ -116,8 +130,15 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn krppa_indicators(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<KrppaFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<KrppaIndicator<R>>> {
         let (app, _) = app_actor(ctx);
@@ -146,8 +167,9 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn krppa(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The kelurahan or desa (NN.NN.NN.NNNN, in your scope).")]
         region_code: String,
-        year: i32,
+        #[graphql(desc = "The year assessed.")] year: i32,
     ) -> async_graphql::Result<KrppaSummary> {
         let (_, actor) = app_actor(ctx);
         actor.require_read().gql()?;
@@ -204,8 +226,15 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn lokus(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<LokusFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Lokus<R>>> {
         let (app, _) = app_actor(ctx);
@@ -228,6 +257,9 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn resilience_framework(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The framework version; the current (latest published) one when omitted."
+        )]
         version: Option<i32>,
     ) -> async_graphql::Result<Option<ResilienceFramework<R>>> {
         let r = reader(ctx);
@@ -266,8 +298,15 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn ketahanan_statistics(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The region (narrowed to your scope) and the period (`from`, `to`) counted."
+        )]
         filter: Option<StatisticsFilter>,
-        #[graphql(default)] group_by: Vec<KetahananDimension>,
+        #[graphql(
+            default,
+            desc = "The dimensions to group by; none gives one row for the whole filter."
+        )]
+        group_by: Vec<KetahananDimension>,
     ) -> async_graphql::Result<Vec<KetahananStatisticsRow<R>>> {
         let (app, actor) = app_actor(ctx);
         let filter = filter.unwrap_or_default();
@@ -311,10 +350,18 @@ impl<R: RegionType> KetahananQuery<R> {
     async fn cadre_progress(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The cadre programme, with its target; every family-resilience cadre, without a target, when omitted."
+        )]
         programme_id: Option<ID>,
+        #[graphql(desc = "Only cadres in this region (narrowed to your scope).")]
         region_code: Option<String>,
-        as_of: Option<NaiveDate>,
-        #[graphql(default)] group_by: Vec<CadreProgressDimension>,
+        #[graphql(desc = "The day counted on (today by default).")] as_of: Option<NaiveDate>,
+        #[graphql(
+            default,
+            desc = "The dimensions to group by; none gives one row for the whole filter."
+        )]
+        group_by: Vec<CadreProgressDimension>,
     ) -> async_graphql::Result<CadreProgress<R>> {
         let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;

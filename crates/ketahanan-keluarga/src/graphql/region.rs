@@ -31,6 +31,9 @@ impl<R: RegionType> RegionKetahananPart<R> {
     async fn ketahanan_keluarga(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+        )]
         period: Option<String>,
     ) -> async_graphql::Result<RegionKetahanan> {
         let (app, actor) = app_actor(ctx);
@@ -63,7 +66,11 @@ impl<R: RegionType> RegionKetahananPart<R> {
 }
 
 /// The ketahanan facet of one region for one period.
+#[derive(async_graphql::Description)]
 pub struct RegionKetahanan {
+    #[graphql(
+        desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+    )]
     period: String,
     from: NaiveDate,
     to: NaiveDate,
@@ -71,7 +78,7 @@ pub struct RegionKetahanan {
     suppressed: bool,
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl RegionKetahanan {
     /// The period asked for.
     async fn period(&self) -> &str {

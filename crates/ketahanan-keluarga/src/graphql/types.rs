@@ -53,7 +53,7 @@ fn sex(s: Option<&str>) -> Option<Sex> {
     s.and_then(Sex::from_letter)
 }
 
-#[Object(name = "ResilienceFramework")]
+#[Object(name = "ResilienceFramework", use_type_description)]
 impl<R: RegionType> ResilienceFramework<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -144,7 +144,7 @@ fn scores(rows: Vec<ketahanan_score::Model>, level: &str) -> Vec<AssessmentScore
         .collect()
 }
 
-#[Object(name = "FamilyAssessment")]
+#[Object(name = "FamilyAssessment", use_type_description)]
 impl<R: RegionType> FamilyAssessment<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -237,7 +237,7 @@ impl<R: RegionType> FamilyAssessment<R> {
     }
 }
 
-#[Object(name = "FamilyVisit")]
+#[Object(name = "FamilyVisit", use_type_description)]
 impl<R: RegionType> FamilyVisit<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -326,7 +326,7 @@ impl<R: RegionType> FamilyVisit<R> {
     }
 }
 
-#[Object(name = "KrppaIndicator")]
+#[Object(name = "KrppaIndicator", use_type_description)]
 impl<R: RegionType> KrppaIndicator<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -378,7 +378,7 @@ pub fn krppa_name(n: i32) -> (&'static str, &'static str) {
         .map_or(("", ""), |k| (k.1, k.2))
 }
 
-#[Object(name = "Lokus")]
+#[Object(name = "Lokus", use_type_description)]
 impl<R: RegionType> Lokus<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -543,6 +543,7 @@ impl CadreStatistics {
 }
 
 /// One group of ketahanan statistics. Suppressed groups carry only their keys.
+#[derive(async_graphql::Description)]
 pub struct KetahananStatisticsRow<R> {
     /// The row.
     pub row: crate::stats::Row,
@@ -552,7 +553,7 @@ pub struct KetahananStatisticsRow<R> {
     pub target: Option<i64>,
 }
 
-#[Object(name = "KetahananStatisticsRow")]
+#[Object(name = "KetahananStatisticsRow", use_type_description)]
 impl<R: RegionType> KetahananStatisticsRow<R> {
     /// The region, when grouped by a region level.
     async fn region(&self) -> Option<&R> {
@@ -617,6 +618,7 @@ impl<R: RegionType> KetahananStatisticsRow<R> {
 }
 
 /// The progress of a cadre programme against its target.
+#[derive(async_graphql::Description)]
 pub struct CadreProgress<R> {
     /// The programme, when one was asked for.
     pub programme: Option<programme::Model>,
@@ -628,7 +630,7 @@ pub struct CadreProgress<R> {
     pub rows: Vec<CadreProgressRow<R>>,
 }
 
-#[Object(name = "CadreProgress")]
+#[Object(name = "CadreProgress", use_type_description)]
 impl<R: RegionType> CadreProgress<R> {
     /// The programme, when one was asked for.
     async fn programme(&self) -> Option<Programme<R>> {
@@ -649,6 +651,7 @@ impl<R: RegionType> CadreProgress<R> {
 }
 
 /// One group of a cadre programme's progress.
+#[derive(async_graphql::Description)]
 pub struct CadreProgressRow<R> {
     /// The region, when grouped by a region level.
     pub region: Option<R>,
@@ -658,7 +661,7 @@ pub struct CadreProgressRow<R> {
     pub cadres: Option<crate::stats::CadreCounts>,
 }
 
-#[Object(name = "CadreProgressRow")]
+#[Object(name = "CadreProgressRow", use_type_description)]
 impl<R: RegionType> CadreProgressRow<R> {
     /// The region, when grouped by a region level.
     async fn region(&self) -> Option<&R> {

@@ -46,6 +46,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn create_posyandu(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreatePosyanduInput,
     ) -> async_graphql::Result<Posyandu<R>> {
         let (app, actor) = ctx2(ctx);
@@ -60,6 +61,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn register_child(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RegisterChildInput,
     ) -> async_graphql::Result<Child<R>> {
         let (app, actor) = ctx2(ctx);
@@ -75,6 +77,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn record_measurement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordMeasurementInput,
     ) -> async_graphql::Result<Measurement<R>> {
         let (app, actor) = ctx2(ctx);
@@ -89,6 +92,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn correct_measurement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CorrectMeasurementInput,
     ) -> async_graphql::Result<Measurement<R>> {
         let (app, actor) = ctx2(ctx);
@@ -104,6 +108,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn import_measurements(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The CSV file, as a multipart upload (GraphQL multipart request spec).")]
         file: Upload,
     ) -> async_graphql::Result<ImportResult> {
         let (app, actor) = ctx2(ctx);
@@ -136,6 +141,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn create_tpk_team(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateTpkTeamInput,
     ) -> async_graphql::Result<TpkTeam<R>> {
         let (app, actor) = ctx2(ctx);
@@ -149,6 +155,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn record_pendampingan(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: RecordPendampinganInput,
     ) -> async_graphql::Result<Pendampingan<R>> {
         let (app, actor) = ctx2(ctx);
@@ -162,6 +169,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn assign_kpm(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: AssignKpmInput,
     ) -> async_graphql::Result<CadreRole<R>> {
         let (app, actor) = ctx2(ctx);
@@ -175,6 +183,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn set_convergence_action(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: SetConvergenceActionInput,
     ) -> async_graphql::Result<ConvergenceActionState> {
         let (app, actor) = ctx2(ctx);
@@ -189,6 +198,7 @@ impl<R: RegionType> StuntingMutation<R> {
     async fn create_foster_parent(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: CreateFosterParentInput,
     ) -> async_graphql::Result<FosterParent<R>> {
         let (app, actor) = ctx2(ctx);

@@ -72,8 +72,15 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn children(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<ChildFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Child<R>>> {
         let (app, actor) = ctx2(ctx);
@@ -105,9 +112,20 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn measurements(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<MeasurementFilter>,
-        #[graphql(default_with = "SortDirection::Desc")] direction: SortDirection,
+        #[graphql(
+            default_with = "SortDirection::Desc",
+            desc = "The order by measurement day: newest first by default."
+        )]
+        direction: SortDirection,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Measurement<R>>> {
         let (app, actor) = ctx2(ctx);
@@ -134,8 +152,15 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn posyandus(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<PlaceFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Posyandu<R>>> {
         let (app, actor) = ctx2(ctx);
@@ -163,8 +188,15 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn tpk_teams(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<PlaceFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<TpkTeam<R>>> {
         let (app, actor) = ctx2(ctx);
@@ -196,9 +228,16 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn pendampingan(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<VisitFilter>,
-        team_id: Option<async_graphql::ID>,
+        #[graphql(desc = "Only visits of this TPK team.")] team_id: Option<async_graphql::ID>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Pendampingan<R>>> {
         let (app, actor) = ctx2(ctx);
@@ -225,8 +264,15 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn foster_parents(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which nodes to return; every node in your scope when omitted.")]
         filter: Option<FosterParentFilter>,
+        #[graphql(
+            desc = "How many nodes to return: the default page size when omitted, at most the configured maximum."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the nodes after this cursor (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<FosterParent<R>>> {
         let (app, actor) = ctx2(ctx);
@@ -252,8 +298,8 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn convergence_scorecard(
         &self,
         ctx: &Context<'_>,
-        region_code: String,
-        year: i32,
+        #[graphql(desc = "The regency or city (NN.NN, in your scope).")] region_code: String,
+        #[graphql(desc = "The year scored.")] year: i32,
     ) -> async_graphql::Result<ConvergenceScorecard<R>> {
         let (_app, actor) = ctx2(ctx);
         actor.require_read().gql()?;
@@ -296,8 +342,15 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn stunting_statistics(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The region (narrowed to your scope) and the period (`from`, `to`) counted."
+        )]
         filter: Option<StatisticsFilter>,
-        #[graphql(default)] group_by: Vec<StuntingDimension>,
+        #[graphql(
+            default,
+            desc = "The dimensions to group by; none gives one row for the whole filter."
+        )]
+        group_by: Vec<StuntingDimension>,
     ) -> async_graphql::Result<Vec<StuntingStatisticsRow<R>>> {
         let (app, actor) = ctx2(ctx);
         let filter = filter.unwrap_or_default();
@@ -331,6 +384,7 @@ impl<R: RegionType> StuntingQuery<R> {
     async fn calculate_z_scores(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The fields to write; every one is checked before anything is written.")]
         input: ZScoreInput,
     ) -> async_graphql::Result<ZScoreCalculation> {
         let (_, actor) = ctx2(ctx);

@@ -32,6 +32,9 @@ impl<R: RegionType> RegionStuntingPart<R> {
     async fn stunting(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+        )]
         period: Option<String>,
     ) -> async_graphql::Result<RegionStunting> {
         let actor = ctx.data_unchecked::<Actor>();
@@ -72,7 +75,11 @@ impl<R: RegionType> RegionStuntingPart<R> {
 }
 
 /// The stunting facet of one region for one period.
+#[derive(async_graphql::Description)]
 pub struct RegionStunting {
+    #[graphql(
+        desc = "The period: a year (`2026`), a quarter (`2026-Q3`) or a month (`2026-08`); the current year by default."
+    )]
     period: String,
     from: NaiveDate,
     to: NaiveDate,
@@ -86,7 +93,7 @@ impl RegionStunting {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl RegionStunting {
     /// The period asked for.
     async fn period(&self) -> &str {

@@ -64,7 +64,7 @@ fn gid(t: &str, id: Uuid) -> ID {
     keluarga_core::id::encode(t, &id.to_string())
 }
 
-#[Object(name = "Posyandu")]
+#[Object(name = "Posyandu", use_type_description)]
 impl<R: RegionType> Posyandu<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -112,7 +112,7 @@ impl<R: RegionType> Posyandu<R> {
     }
 }
 
-#[Object(name = "Child")]
+#[Object(name = "Child", use_type_description)]
 impl<R: RegionType> Child<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -187,7 +187,7 @@ fn zs(z: Option<f64>, flagged: bool) -> Option<ZScore> {
     z.map(|z| ZScore { z, flagged })
 }
 
-#[Object(name = "Measurement")]
+#[Object(name = "Measurement", use_type_description)]
 impl<R: RegionType> Measurement<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -345,9 +345,10 @@ impl<R: RegionType> Measurement<R> {
 }
 
 /// An earlier version of a corrected measurement.
+#[derive(async_graphql::Description)]
 pub struct MeasurementRevision(pub measurement_revision::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl MeasurementRevision {
     /// The version these values had.
     async fn version(&self) -> i32 {
@@ -371,7 +372,7 @@ impl MeasurementRevision {
     }
 }
 
-#[Object(name = "TpkTeam")]
+#[Object(name = "TpkTeam", use_type_description)]
 impl<R: RegionType> TpkTeam<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -403,7 +404,7 @@ impl<R: RegionType> TpkTeam<R> {
     }
 }
 
-#[Object(name = "TpkMember")]
+#[Object(name = "TpkMember", use_type_description)]
 impl<R: RegionType> TpkMember<R> {
     /// Place in the team.
     async fn role(&self) -> async_graphql::Result<TpkRole> {
@@ -417,7 +418,7 @@ impl<R: RegionType> TpkMember<R> {
     }
 }
 
-#[Object(name = "Pendampingan")]
+#[Object(name = "Pendampingan", use_type_description)]
 impl<R: RegionType> Pendampingan<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -460,7 +461,7 @@ impl<R: RegionType> Pendampingan<R> {
     }
 }
 
-#[Object(name = "FosterParent")]
+#[Object(name = "FosterParent", use_type_description)]
 impl<R: RegionType> FosterParent<R> {
     /// Opaque global id.
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -562,6 +563,7 @@ impl ConvergenceActionState {
 }
 
 /// The 8 convergence actions of a regency/city for one year.
+#[derive(async_graphql::Description)]
 pub struct ConvergenceScorecard<R> {
     /// The regency/city code.
     pub region_code: String,
@@ -572,7 +574,7 @@ pub struct ConvergenceScorecard<R> {
     pub(crate) _r: PhantomData<fn() -> R>,
 }
 
-#[Object(name = "ConvergenceScorecard")]
+#[Object(name = "ConvergenceScorecard", use_type_description)]
 impl<R: RegionType> ConvergenceScorecard<R> {
     /// The kabupaten/kota.
     async fn region(&self) -> R {
@@ -609,6 +611,7 @@ pub struct FlaggedCounts {
 }
 
 /// One group of a stunting statistics answer: counts from each child's latest measurement.
+#[derive(async_graphql::Description)]
 pub struct StuntingStatisticsRow<R> {
     pub(crate) region: Option<R>,
     pub(crate) period: Option<String>,
@@ -618,7 +621,7 @@ pub struct StuntingStatisticsRow<R> {
     pub(crate) suppressed: bool,
 }
 
-#[Object(name = "StuntingStatisticsRow")]
+#[Object(name = "StuntingStatisticsRow", use_type_description)]
 impl<R: RegionType> StuntingStatisticsRow<R> {
     /// The group's region, when grouped by a region level.
     async fn region(&self) -> Option<&R> {
