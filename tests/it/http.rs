@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use keluarga_core::Role;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{As, TestApp, code};
 
@@ -382,4 +382,30 @@ async fn cors_answers_only_the_configured_origins() {
         .await
         .unwrap();
     assert!(resp.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn the_production_profile_closes_introspection_and_suggestions() {
+    let mut cfg = crate::helpers::config();
+    cfg.server.profile = keluarga_gateway::config::Profile::Production;
+    cfg.check_profile().unwrap();
+    let t = TestApp::with(cfg).await;
+    let admin = t.token(Role::Admin, "");
+    let body = t
+        .gql(&admin, "{ __schema { types { name } } }", json!({}))
+        .await;
+    // async-graphql answers a closed introspection with null.
+    assert_eq!(body["data"]["__schema"], Value::Null, "{body:#}");
+    let body = t.gql(&admin, "{ me { rol } }", json!({})).await;
+    let msg = body["errors"][0]["message"].as_str().unwrap();
+    assert!(!msg.contains("Did you mean"), "{msg}");
+    // The development profile answers both.
+    let t = TestApp::new().await;
+    let admin = t.token(Role::Admin, "");
+    t.ok(&admin, "{ __schema { types { name } } }", json!({})).await;
+    let body = t.gql(&admin, "{ me { rol } }", json!({})).await;
+    assert!(
+        body["errors"][0]["message"].as_str().unwrap().contains("Did you mean"),
+        "{body:#}"
+    );
 }

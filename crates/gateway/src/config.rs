@@ -1,5 +1,9 @@
 //! Typed configuration: built-in defaults, then `config/default.toml`, then `config/local.toml`,
 //! then environment variables `KELUARGA__SECTION__KEY`, then `DATABASE_URL`. Unknown keys are errors.
+//! Secrets may come from files (`auth.jwt_secret_file`, `security.pii_key_file`,
+//! `database.url_file`: container and Kubernetes secrets), and `server.profile = "production"`
+//! refuses development secrets and turns introspection, suggestions and the demo seed off unless
+//! set explicitly.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,10 +39,26 @@ pub struct Config {
     pub domains: BTreeMap<String, serde_json::Value>,
 }
 
+/// How the gateway is deployed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// A developer's machine or a test: development secrets allowed (with a warning),
+    /// introspection and suggestions on, demo data on first start.
+    #[default]
+    Development,
+    /// A deployment: the JWT secret (or public key) and the PII key must be configured;
+    /// introspection and field suggestions are off and no demo data is written unless set
+    /// explicitly.
+    Production,
+}
+
 /// HTTP server settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Server {
+    /// `development` (the default) or `production`.
+    pub profile: Profile,
     /// Address to listen on.
     pub listen: String,
     /// Largest request body accepted, in bytes.
@@ -54,6 +74,7 @@ pub struct Server {
 impl Default for Server {
     fn default() -> Self {
         Server {
+            profile: Profile::Development,
             listen: "127.0.0.1:8000".to_owned(),
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
@@ -68,6 +89,8 @@ impl Default for Server {
 pub struct Database {
     /// `sqlite://data/keluarga.sqlite?mode=rwc` (default) or `postgres://user@host/db`.
     pub url: String,
+    /// A file holding the URL (with its password), read at start instead of `url`.
+    pub url_file: Option<PathBuf>,
     /// Connection pool size.
     pub max_connections: u32,
     /// PostgreSQL statement timeout, in milliseconds.
@@ -75,17 +98,18 @@ pub struct Database {
     /// Migrate on `serve`.
     pub migrate_on_start: bool,
     /// Seed the demo data on `serve` when the database has none.
-    pub seed_demo_on_first_start: bool,
+    pub seed_demo_on_first_start: Option<bool>,
 }
 
 impl Default for Database {
     fn default() -> Self {
         Database {
             url: "sqlite://data/keluarga.sqlite?mode=rwc".to_owned(),
+            url_file: None,
             max_connections: 8,
             statement_timeout_ms: 10_000,
             migrate_on_start: true,
-            seed_demo_on_first_start: true,
+            seed_demo_on_first_start: None,
         }
     }
 }
@@ -109,6 +133,8 @@ pub struct Auth {
     pub jwt_algorithm: String,
     /// Shared secret for HS256 (default: a development secret, with a warning).
     pub jwt_secret: Option<String>,
+    /// A file holding the HS256 secret, read at start instead of `jwt_secret`.
+    pub jwt_secret_file: Option<PathBuf>,
     /// PEM public key for RS256/ES256.
     pub jwt_public_key_file: Option<PathBuf>,
     /// Required `aud` claim.
@@ -130,6 +156,7 @@ impl Default for Auth {
         Auth {
             jwt_algorithm: "HS256".to_owned(),
             jwt_secret: None,
+            jwt_secret_file: None,
             jwt_public_key_file: None,
             audience: "keluarga-gateway".to_owned(),
             issuer: "keluarga-gateway".to_owned(),
@@ -148,6 +175,8 @@ pub struct Security {
     /// HMAC key for NIK and KK numbers (default: a development key, with a warning). Changing it
     /// makes stored hashes unmatchable.
     pub pii_key: Option<String>,
+    /// A file holding the PII key, read at start instead of `pii_key`.
+    pub pii_key_file: Option<PathBuf>,
 }
 
 /// GraphQL limits.
@@ -164,10 +193,10 @@ pub struct Graphql {
     pub max_page_size: usize,
     /// Default `first`.
     pub default_page_size: usize,
-    /// Allow introspection.
-    pub introspection: bool,
-    /// Suggest field names in validation errors.
-    pub suggestions: bool,
+    /// Allow introspection (default: on in development, off in production).
+    pub introspection: Option<bool>,
+    /// Suggest field names in validation errors (default: on in development, off in production).
+    pub suggestions: Option<bool>,
 }
 
 impl Default for Graphql {
@@ -178,8 +207,8 @@ impl Default for Graphql {
             max_aliases: 30,
             max_page_size: 100,
             default_page_size: 20,
-            introspection: true,
-            suggestions: true,
+            introspection: None,
+            suggestions: None,
         }
     }
 }
@@ -219,7 +248,7 @@ impl Default for Audit {
 
 impl Config {
     /// Loads the layered configuration from `dir` (usually `config/`).
-    pub fn load(dir: &Path) -> Result<Config, Box<figment::Error>> {
+    pub fn load(dir: &Path) -> anyhow::Result<Config> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(dir.join("default.toml")))
             .merge(Toml::file(dir.join("local.toml")))
@@ -227,7 +256,98 @@ impl Config {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             fig = fig.merge(("database.url", url));
         }
-        fig.extract().map_err(Box::new)
+        let mut cfg: Config = fig.extract()?;
+        cfg.read_secret_files()?;
+        cfg.check_profile()?;
+        Ok(cfg)
+    }
+
+    /// Reads every `*_file` secret into its setting; setting both a secret and its file is an
+    /// error, and so is an unreadable or empty file.
+    pub fn read_secret_files(&mut self) -> anyhow::Result<()> {
+        fn read(
+            value: &mut Option<String>,
+            file: Option<&PathBuf>,
+            name: &str,
+        ) -> anyhow::Result<()> {
+            let Some(path) = file else { return Ok(()) };
+            if value.is_some() {
+                anyhow::bail!("{name} and {name}_file are both set: set one");
+            }
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("{name}_file {}: {e}", path.display()))?;
+            let secret = text.trim_end_matches(['\n', '\r']);
+            if secret.is_empty() {
+                anyhow::bail!("{name}_file {} is empty", path.display());
+            }
+            *value = Some(secret.to_owned());
+            Ok(())
+        }
+        read(
+            &mut self.auth.jwt_secret,
+            self.auth.jwt_secret_file.as_ref(),
+            "auth.jwt_secret",
+        )?;
+        read(
+            &mut self.security.pii_key,
+            self.security.pii_key_file.as_ref(),
+            "security.pii_key",
+        )?;
+        let mut url = None;
+        read(&mut url, self.database.url_file.as_ref(), "database.url")?;
+        if let Some(u) = url {
+            self.database.url = u;
+        }
+        Ok(())
+    }
+
+    /// Refuses a production profile that still runs on development secrets.
+    pub fn check_profile(&self) -> anyhow::Result<()> {
+        if self.server.profile != Profile::Production {
+            return Ok(());
+        }
+        let hs = self.auth.jwt_algorithm.eq_ignore_ascii_case("HS256");
+        if hs && self.auth.jwt_secret.is_none() {
+            anyhow::bail!(
+                "profile production: auth.jwt_secret (or auth.jwt_secret_file) must be set"
+            );
+        }
+        if !hs && self.auth.jwt_public_key_file.is_none() {
+            anyhow::bail!("profile production: auth.jwt_public_key_file must be set");
+        }
+        if self.auth.jwt_secret.as_deref() == Some(DEV_JWT_SECRET) {
+            anyhow::bail!("profile production: auth.jwt_secret is the development secret");
+        }
+        match self.security.pii_key.as_deref() {
+            None => anyhow::bail!(
+                "profile production: security.pii_key (or security.pii_key_file) must be set"
+            ),
+            Some(DEV_PII_KEY) => {
+                anyhow::bail!("profile production: security.pii_key is the development key")
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn production(&self) -> bool {
+        self.server.profile == Profile::Production
+    }
+
+    /// Whether introspection is allowed: as set, else on in development and off in production.
+    pub fn introspection(&self) -> bool {
+        self.graphql.introspection.unwrap_or(!self.production())
+    }
+
+    /// Whether validation errors suggest field names: as set, else on in development only.
+    pub fn suggestions(&self) -> bool {
+        self.graphql.suggestions.unwrap_or(!self.production())
+    }
+
+    /// Whether the demo data is written on a first start: as set, else in development only.
+    pub fn seed_demo_on_first_start(&self) -> bool {
+        self.database
+            .seed_demo_on_first_start
+            .unwrap_or(!self.production())
     }
 
     /// The JWT secret in force.
@@ -238,5 +358,88 @@ impl Config {
     /// The PII key in force.
     pub fn pii_key(&self) -> &str {
         self.security.pii_key.as_deref().unwrap_or(DEV_PII_KEY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn production() -> Config {
+        let mut c = Config::default();
+        c.server.profile = Profile::Production;
+        c
+    }
+
+    #[test]
+    fn secrets_are_read_from_files_without_their_newline() {
+        let dir = std::env::temp_dir().join(format!("kg-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (jwt, pii, url) = (dir.join("jwt"), dir.join("pii"), dir.join("url"));
+        std::fs::write(&jwt, "s3cret-jwt\n").unwrap();
+        std::fs::write(&pii, "s3cret-pii\r\n").unwrap();
+        std::fs::write(&url, "postgres://kg:pw@db/kg\n").unwrap();
+        let mut c = production();
+        c.auth.jwt_secret_file = Some(jwt.clone());
+        c.security.pii_key_file = Some(pii);
+        c.database.url_file = Some(url);
+        c.read_secret_files().unwrap();
+        assert_eq!(c.jwt_secret(), "s3cret-jwt");
+        assert_eq!(c.pii_key(), "s3cret-pii");
+        assert_eq!(c.database.url, "postgres://kg:pw@db/kg");
+        c.check_profile().unwrap();
+        // Both a secret and its file: refused.
+        let mut c = Config::default();
+        c.auth.jwt_secret = Some("x".into());
+        c.auth.jwt_secret_file = Some(jwt);
+        let e = c.read_secret_files().unwrap_err().to_string();
+        assert!(e.contains("both set"), "{e}");
+        // A missing or empty file: refused, naming the setting.
+        let mut c = Config::default();
+        c.security.pii_key_file = Some(dir.join("nothing"));
+        let e = c.read_secret_files().unwrap_err().to_string();
+        assert!(e.starts_with("security.pii_key_file"), "{e}");
+        std::fs::write(dir.join("empty"), "\n").unwrap();
+        c.security.pii_key_file = Some(dir.join("empty"));
+        assert!(
+            c.read_secret_files()
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn production_refuses_development_secrets_and_closes_introspection() {
+        let mut c = production();
+        let e = c.check_profile().unwrap_err().to_string();
+        assert!(e.contains("auth.jwt_secret"), "{e}");
+        c.auth.jwt_secret = Some(DEV_JWT_SECRET.into());
+        assert!(
+            c.check_profile()
+                .unwrap_err()
+                .to_string()
+                .contains("development secret")
+        );
+        c.auth.jwt_secret = Some("a real one".into());
+        assert!(
+            c.check_profile()
+                .unwrap_err()
+                .to_string()
+                .contains("security.pii_key")
+        );
+        c.security.pii_key = Some(DEV_PII_KEY.into());
+        assert!(c.check_profile().is_err());
+        c.security.pii_key = Some("another real one".into());
+        c.check_profile().unwrap();
+        assert!(!c.introspection() && !c.suggestions() && !c.seed_demo_on_first_start());
+        // Explicit settings win.
+        c.graphql.introspection = Some(true);
+        assert!(c.introspection());
+        // Development: everything on, development secrets allowed.
+        let d = Config::default();
+        d.check_profile().unwrap();
+        assert!(d.introspection() && d.suggestions() && d.seed_demo_on_first_start());
     }
 }

@@ -171,7 +171,7 @@ async fn serve(cfg: Config) -> anyhow::Result<()> {
         startup::migrate(&db).await?;
     }
     let state = startup::state(&cfg, db)?;
-    if cfg.database.seed_demo_on_first_start && startup::seed_demo(&state.app).await? {
+    if cfg.seed_demo_on_first_start() && startup::seed_demo(&state.app).await? {
         tracing::info!("first start: demo data written");
     }
     let listener = tokio::net::TcpListener::bind(&cfg.server.listen)

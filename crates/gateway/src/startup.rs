@@ -108,8 +108,8 @@ pub fn state_at(
     let limits = Limits {
         max_depth: cfg.graphql.max_depth,
         max_complexity: cfg.graphql.max_complexity,
-        introspection: cfg.graphql.introspection,
-        suggestions: cfg.graphql.suggestions,
+        introspection: cfg.introspection(),
+        suggestions: cfg.suggestions(),
     };
     let domains = schema::DomainConfigs::from_sections(&cfg.domains)?;
     Ok(AppState {
