@@ -77,7 +77,7 @@ async fn family(
             household_id: None,
             region_code: village.into(),
             kk_number: None,
-            registered_on: Some(d(2024, 1, 1)),
+            registered_on: Some(d(2024, 1, 1).into()),
             members,
         },
     )

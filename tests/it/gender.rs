@@ -36,7 +36,7 @@ async fn seeded() -> TestApp {
     t
 }
 
-const POSTS_ON: &str = r#"query($to: NaiveDate) { genderStatistics(filter: { regionCode: "33.75", to: $to }) {
+const POSTS_ON: &str = r#"query($to: Date) { genderStatistics(filter: { regionCode: "33.75", to: $to }) {
     posts { posts filled vacant women men womenShare { numerator denominator percent } } } }"#;
 
 async fn posts_on(t: &TestApp, who: &As, day: &str) -> Value {
@@ -101,7 +101,7 @@ async fn the_womens_share_and_the_early_warning_follow_seed_004() {
             ("2022".to_owned(), 13, 31),
         ]
     );
-    const WARN: &str = r#"query($on: NaiveDate) { earlyWarnings(regionCode: "33.75", on: $on) { region { code } raised
+    const WARN: &str = r#"query($on: Date) { earlyWarnings(regionCode: "33.75", on: $on) { region { code } raised
         award { level } shareAtAward { percent } shareNow { percent }
         appointments { startedOn holderSex post { kind } } departures { endedOn holderSex post { kind } } } }"#;
     // At the end of 2021 the share is back at 50 %: no warning.
@@ -166,7 +166,7 @@ async fn the_womens_share_and_the_early_warning_follow_seed_004() {
 async fn seed_004_advocacy_coverage_is_read_from_core_activities() {
     let t = seeded().await;
     let op = t.token(Role::Operator, "33.75");
-    const TARGETS: &str = r#"query($on: NaiveDate) { advocacyTargets(filter: { regionCode: "33.75" }) { edges { node {
+    const TARGETS: &str = r#"query($on: Date) { advocacyTargets(filter: { regionCode: "33.75" }) { edges { node {
         audience fromYear toYear coverage(on: $on) { target reached coverage { percent } } } } } }"#;
     let data = t.ok(&op, TARGETS, json!({ "on": "2023-12-31" })).await;
     let by = |a: &str| -> Value {
@@ -257,7 +257,7 @@ async fn coverage_fixture(t: &TestApp) {
         CreateActivityInput {
             title: title.into(),
             kind: ActivityKind::Advocacy,
-            held_on: on,
+            held_on: on.into(),
             venue: None,
             region_code: v.into(),
             programme_id: None,

@@ -402,10 +402,14 @@ async fn the_production_profile_closes_introspection_and_suggestions() {
     // The development profile answers both.
     let t = TestApp::new().await;
     let admin = t.token(Role::Admin, "");
-    t.ok(&admin, "{ __schema { types { name } } }", json!({})).await;
+    t.ok(&admin, "{ __schema { types { name } } }", json!({}))
+        .await;
     let body = t.gql(&admin, "{ me { rol } }", json!({})).await;
     assert!(
-        body["errors"][0]["message"].as_str().unwrap().contains("Did you mean"),
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean"),
         "{body:#}"
     );
 }

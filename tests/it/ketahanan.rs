@@ -66,7 +66,7 @@ async fn family(t: &TestApp, village: &str, head: Sex) -> String {
             household_id: None,
             region_code: village.into(),
             kk_number: None,
-            registered_on: Some(d(2024, 1, 1)),
+            registered_on: Some(d(2024, 1, 1).into()),
             members: vec![
                 member(h.id, Relationship::Head),
                 member(s.id, Relationship::Spouse),
@@ -97,7 +97,7 @@ async fn cadre(t: &TestApp, village: &str) -> String {
             role: CadreRoleKind::PendampingKetahananKeluarga,
             region_code: village.into(),
             programme_id: None,
-            started_on: d(2025, 1, 1),
+            started_on: d(2025, 1, 1).into(),
             ended_on: None,
         },
     )

@@ -39,7 +39,7 @@ async fn child(t: &TestApp, village: &str, sex: Sex, birth: NaiveDate) -> String
             person: None,
             posyandu_id: None,
             consent_given_by: "Ibu Uji (ibu)".into(),
-            consent_given_on: birth.max(d(2024, 1, 1)),
+            consent_given_on: (birth.max(d(2024, 1, 1))).into(),
             consent_method: ConsentMethod::Written,
         },
     )

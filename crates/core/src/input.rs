@@ -1,8 +1,8 @@
 //! Core's input types: what the registry services and stores take (mutation inputs and list
 //! filters). Plain Rust structs the GraphQL layer exposes as input objects.
 
+use crate::date::Date;
 use async_graphql::{ID, InputObject};
-use chrono::NaiveDate;
 
 use crate::kinds::{
     ActivityKind, CadreRoleKind, OrganisationKind, OrganiserRole, ParticipantGroup,
@@ -49,11 +49,11 @@ pub struct ProgrammeTargetInput {
     /// The number to reach (not negative).
     pub target_value: i32,
     /// When it should be reached.
-    pub due_on: Option<NaiveDate>,
+    pub due_on: Option<Date>,
     /// The latest achievement (not negative).
     pub achieved_value: Option<i32>,
     /// When the achievement was recorded.
-    pub achieved_as_of: Option<NaiveDate>,
+    pub achieved_as_of: Option<Date>,
 }
 
 /// A new programme.
@@ -70,7 +70,7 @@ pub struct CreateProgrammeInput {
     /// The region it runs in.
     pub region_code: String,
     /// Launch date (not in the future).
-    pub launched_on: Option<NaiveDate>,
+    pub launched_on: Option<Date>,
     /// Targets.
     #[graphql(default)]
     pub targets: Vec<ProgrammeTargetInput>,
@@ -129,7 +129,7 @@ pub struct CreateActivityInput {
     /// Kind.
     pub kind: ActivityKind,
     /// The day it took place (not before its programme's launch).
-    pub held_on: NaiveDate,
+    pub held_on: Date,
     /// Venue.
     pub venue: Option<String>,
     /// The region it took place in or was for.
@@ -170,7 +170,7 @@ pub struct CreateHouseholdInput {
     /// Address.
     pub address: Option<String>,
     /// Registration day (default today; not in the future).
-    pub registered_on: Option<NaiveDate>,
+    pub registered_on: Option<Date>,
 }
 
 /// A member of a new family.
@@ -192,7 +192,7 @@ pub struct CreateFamilyInput {
     /// The 16-digit KK number: stored only as a keyed hash and its last four digits.
     pub kk_number: Option<String>,
     /// Registration day (default today; not in the future).
-    pub registered_on: Option<NaiveDate>,
+    pub registered_on: Option<Date>,
     /// Members; at most one HEAD.
     #[graphql(default)]
     pub members: Vec<FamilyMemberInput>,
@@ -206,7 +206,7 @@ pub struct CreatePersonInput {
     /// Sex.
     pub sex: Sex,
     /// Birth date (not in the future).
-    pub birth_date: Option<NaiveDate>,
+    pub birth_date: Option<Date>,
     /// Desa/kelurahan of domicile (a village-level code).
     pub region_code: String,
     /// RW number (1–3 digits).
@@ -218,7 +218,7 @@ pub struct CreatePersonInput {
     /// The 16-digit NIK: stored only as a keyed hash and its last four digits, never returned.
     pub nik: Option<String>,
     /// Registration day (default today; not in the future).
-    pub registered_on: Option<NaiveDate>,
+    pub registered_on: Option<Date>,
 }
 
 /// Changes to a person; fields left out stay as they are.
@@ -263,9 +263,9 @@ pub struct AssignCadreRoleInput {
     /// The programme the role is taken up under.
     pub programme_id: Option<ID>,
     /// First day in the role (not in the future).
-    pub started_on: NaiveDate,
+    pub started_on: Date,
     /// Last day, if already known (not before the first).
-    pub ended_on: Option<NaiveDate>,
+    pub ended_on: Option<Date>,
 }
 
 /// Ends a cadre role.
@@ -276,7 +276,7 @@ pub struct EndCadreRoleInput {
     /// The version the client read.
     pub version: i32,
     /// Last day in the role (not before the first).
-    pub ended_on: NaiveDate,
+    pub ended_on: Date,
 }
 
 /// Filter of organisation lists.
@@ -311,9 +311,9 @@ pub struct ActivityFilter {
     /// Only of this programme.
     pub programme_id: Option<ID>,
     /// Held on or after.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Held on or before.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
 }
 
 /// Filter of person lists.
@@ -335,9 +335,9 @@ pub struct RegistryFilter {
     /// Only inside this region.
     pub region_code: Option<String>,
     /// Registered on or after.
-    pub registered_from: Option<NaiveDate>,
+    pub registered_from: Option<Date>,
     /// Registered on or before.
-    pub registered_to: Option<NaiveDate>,
+    pub registered_to: Option<Date>,
 }
 
 /// Filter of cadre-role lists.
@@ -348,7 +348,7 @@ pub struct CadreRoleFilter {
     /// Only this role.
     pub role: Option<CadreRoleKind>,
     /// Only roles active on this day.
-    pub active_on: Option<NaiveDate>,
+    pub active_on: Option<Date>,
     /// Only roles taken up under this programme.
     pub programme_id: Option<ID>,
 }

@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod date;
 pub mod domain;
 pub mod entity;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod stats;
 pub mod store;
 
 pub use actor::{Actor, Credential, Role, Scope};
+pub use date::Date;
 pub use domain::{AppContext, Clock, CoreSettings, Domain, NoFields, RegionRef, RegionType};
 pub use error::{ErrorCode, HasCode};
 pub use money::Rupiah;

@@ -317,7 +317,7 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
         domain,
         owner_id: Some(owner),
         region_code: code.to_owned(),
-        launched_on: launched,
+        launched_on: launched.map(Into::into),
         targets,
     };
     let target =
@@ -326,7 +326,7 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
             target_value: value,
             due_on: None,
             achieved_value: achieved.map(|a| a.0),
-            achieved_as_of: achieved.map(|a| a.1),
+            achieved_as_of: (achieved.map(|a| a.1)).map(Into::into),
         };
     let p1001 = service::create_programme(app, &a, prog(
         PROGRAMME_1001,
@@ -378,7 +378,7 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
                programme: Option<Uuid>| CreateActivityInput {
         title: title.to_owned(),
         kind,
-        held_on,
+        held_on: held_on.into(),
         venue: venue.map(str::to_owned),
         region_code: code.to_owned(),
         programme_id: programme.map(|p| gid("Programme", p)),

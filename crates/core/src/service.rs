@@ -296,7 +296,7 @@ pub async fn create_programme(
     };
     let launched_on = input
         .launched_on
-        .map(|d| not_future(app.clock.today(), d, "input.launchedOn"))
+        .map(|d| not_future(app.clock.today(), d.into(), "input.launchedOn"))
         .transpose()?;
     let id = Uuid::now_v7();
     let mut targets = Vec::new();
@@ -313,16 +313,16 @@ pub async fn create_programme(
             return Err(Error::bad(f("dueOn"), "must not be before the launch"));
         }
         if let Some(asof) = t.achieved_as_of {
-            not_future(app.clock.today(), asof, &f("achievedAsOf"))?;
+            not_future(app.clock.today(), asof.into(), &f("achievedAsOf"))?;
         }
         targets.push(programme_target::ActiveModel {
             id: Set(Uuid::now_v7()),
             programme_id: Set(id),
             measure: Set(required_text(&t.measure, &f("measure"))?),
             target_value: Set(target_value),
-            due_on: Set(t.due_on),
+            due_on: Set(t.due_on.map(Into::into)),
             achieved_value: Set(achieved_value),
-            achieved_as_of: Set(t.achieved_as_of),
+            achieved_as_of: Set(t.achieved_as_of.map(Into::into)),
         });
     }
     let now = stamp();
@@ -473,7 +473,7 @@ pub async fn create_activity(
         id: Set(id),
         title: Set(required_text(&input.title, "input.title")?),
         kind: Set(input.kind.as_str().to_owned()),
-        held_on: Set(input.held_on),
+        held_on: Set(input.held_on.into()),
         venue: Set(optional_text(input.venue.as_deref(), "input.venue")?),
         region_code: Set(input.region_code),
         programme_id: Set(programme.map(|p| p.id)),
@@ -535,7 +535,9 @@ pub async fn create_household(
         address: Set(optional_text(input.address.as_deref(), "input.address")?),
         registered_on: Set(not_future(
             app.clock.today(),
-            input.registered_on.unwrap_or_else(|| app.clock.today()),
+            input
+                .registered_on
+                .map_or_else(|| app.clock.today(), Into::into),
             "input.registeredOn",
         )?),
         version: Set(1),
@@ -599,7 +601,9 @@ pub async fn create_family(
         kk_last4: Set(kk.map(|k| k.last4)),
         registered_on: Set(not_future(
             app.clock.today(),
-            input.registered_on.unwrap_or_else(|| app.clock.today()),
+            input
+                .registered_on
+                .map_or_else(|| app.clock.today(), Into::into),
             "input.registeredOn",
         )?),
         version: Set(1),
@@ -729,7 +733,7 @@ pub async fn insert_person<C: ConnectionTrait>(
         .transpose()?;
     let birth_date = input
         .birth_date
-        .map(|d| not_future(app.clock.today(), d, &f("birthDate")))
+        .map(|d| not_future(app.clock.today(), d.into(), &f("birthDate")))
         .transpose()?;
     if let Some(b) = birth_date
         && b < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(b)
@@ -762,7 +766,9 @@ pub async fn insert_person<C: ConnectionTrait>(
         nik_last4: Set(nik.map(|n| n.last4)),
         registered_on: Set(not_future(
             app.clock.today(),
-            input.registered_on.unwrap_or_else(|| app.clock.today()),
+            input
+                .registered_on
+                .map_or_else(|| app.clock.today(), Into::into),
             &f("registeredOn"),
         )?),
         version: Set(1),
@@ -861,7 +867,11 @@ pub async fn assign_cadre_role(
         Some(p) => Some(programme_ref(&txn, p, "input.programmeId").await?.id),
         None => None,
     };
-    let started_on = not_future(app.clock.today(), input.started_on, "input.startedOn")?;
+    let started_on = not_future(
+        app.clock.today(),
+        input.started_on.into(),
+        "input.startedOn",
+    )?;
     if let Some(end) = input.ended_on
         && end < started_on
     {
@@ -875,7 +885,7 @@ pub async fn assign_cadre_role(
         region_code: Set(input.region_code),
         programme_id: Set(programme_id),
         started_on: Set(started_on),
-        ended_on: Set(input.ended_on),
+        ended_on: Set(input.ended_on.map(Into::into)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -908,7 +918,7 @@ pub async fn end_cadre_role(
         return Err(Error::bad("input.endedOn", "must not be before startedOn"));
     }
     let mut am: cadre_role::ActiveModel = current.into();
-    am.ended_on = Set(Some(input.ended_on));
+    am.ended_on = Set(Some(input.ended_on.into()));
     am.updated_at = Set(stamp());
     let updated = bump_version::<_, cadre_role::Entity, _>(
         &txn,

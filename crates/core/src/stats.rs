@@ -84,9 +84,9 @@ pub struct StatisticsFilter {
     /// Only rows in this region (narrowed to the actor's scope). Defaults to the actor's scope.
     pub region_code: Option<String>,
     /// First day of the period (inclusive).
-    pub from: Option<NaiveDate>,
+    pub from: Option<crate::Date>,
     /// Last day of the period (inclusive).
-    pub to: Option<NaiveDate>,
+    pub to: Option<crate::Date>,
 }
 
 /// How one measure aggregates the rows of its group. Expressions and conditions are SQL over the
@@ -390,8 +390,8 @@ impl GroupPlan {
         }
         Ok(Some(GroupPlan {
             scope,
-            from: filter.from,
-            to: filter.to,
+            from: filter.from.map(Into::into),
+            to: filter.to.map(Into::into),
             level: levels.first().copied(),
             grain: grains.first().copied(),
             by_sex: groups.contains(&StatsDimension::Sex),

@@ -1,7 +1,7 @@
 //! Input types and filters of the ekonomi-keluarga API.
 
 use async_graphql::{ID, InputObject};
-use chrono::NaiveDate;
+use keluarga_core::Date;
 use keluarga_core::Rupiah;
 
 use crate::kinds::*;
@@ -17,7 +17,7 @@ pub struct RegisterPekkaInput {
     /// between sources, so it is kept.
     pub source: String,
     /// The day of the record (not in the future).
-    pub recorded_on: NaiveDate,
+    pub recorded_on: Date,
     /// A note.
     pub note: Option<String>,
 }
@@ -30,7 +30,7 @@ pub struct EndPekkaInput {
     /// The version you read (a stale one is CONFLICT).
     pub version: i32,
     /// The last day of the status (not before the record, not in the future).
-    pub ended_on: NaiveDate,
+    pub ended_on: Date,
     /// Why it ended (remarried, the husband returned...).
     pub reason: String,
 }
@@ -45,7 +45,7 @@ pub struct RecordWelfareRankingInput {
     /// The decile, 1 (poorest tenth) to 10.
     pub decile: i32,
     /// The day the ranking holds for (not in the future).
-    pub as_of: NaiveDate,
+    pub as_of: Date,
 }
 
 /// A new UP2K group (under TP PKK Pokja II).
@@ -65,7 +65,7 @@ pub struct CreateUp2kGroupInput {
     /// Its maturity class.
     pub level: Up2kLevel,
     /// The day it was formed (not in the future).
-    pub formed_on: NaiveDate,
+    pub formed_on: Date,
     /// The organisation it belongs to (the TP PKK of its region).
     pub organisation_id: Option<ID>,
     /// The programme it is part of.
@@ -105,7 +105,7 @@ pub struct AddUp2kMemberInput {
     #[graphql(default_with = "Up2kRole::Member")]
     pub role: Up2kRole,
     /// The day they joined (not before the group was formed, not in the future).
-    pub joined_on: NaiveDate,
+    pub joined_on: Date,
 }
 
 /// A change to a membership: a new role, or the day the member left (kept as history).
@@ -119,7 +119,7 @@ pub struct UpdateUp2kMemberInput {
     /// A new role.
     pub role: Option<Up2kRole>,
     /// The day the member left (not before they joined, not in the future).
-    pub left_on: Option<NaiveDate>,
+    pub left_on: Option<Date>,
 }
 
 /// Assistance given to a UP2K group or to one member.
@@ -136,7 +136,7 @@ pub struct RecordAssistanceInput {
     /// Its value in whole rupiah (0 for training without a money value; never negative).
     pub amount: Rupiah,
     /// The day it was given (not in the future).
-    pub given_on: NaiveDate,
+    pub given_on: Date,
     /// The programme it belongs to.
     pub programme_id: Option<ID>,
     /// A note.
@@ -166,7 +166,7 @@ pub struct PekkaFilter {
     /// Only this category.
     pub category: Option<PekkaCategory>,
     /// Only records whose status holds on this day (recorded by then, not ended before).
-    pub active_on: Option<NaiveDate>,
+    pub active_on: Option<Date>,
     /// Only from this source (exact).
     pub source: Option<String>,
 }
@@ -181,9 +181,9 @@ pub struct WelfareRankingFilter {
     /// Only deciles at most this (5 for Mojokerto's "desil 1–5").
     pub max_decile: Option<i32>,
     /// Only as of this day or later.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Only as of this day or earlier.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
 }
 
 /// Filter of UP2K groups.
@@ -209,7 +209,7 @@ pub struct Up2kMemberFilter {
     /// Only of this group.
     pub group_id: Option<ID>,
     /// Only memberships current on this day.
-    pub active_on: Option<NaiveDate>,
+    pub active_on: Option<Date>,
     /// Only with this role.
     pub role: Option<Up2kRole>,
 }
@@ -226,9 +226,9 @@ pub struct AssistanceFilter {
     /// Only of this kind.
     pub kind: Option<AssistanceKind>,
     /// Given on or after.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Given on or before.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
 }
 
 /// Filter of income reports.

@@ -47,7 +47,11 @@ pub async fn register_pekka(
     input: RegisterPekkaInput,
 ) -> Result<pekka::Model> {
     actor.require_registry_writer("register PEKKA families")?;
-    not_future(app.clock.today(), input.recorded_on, "input.recordedOn")?;
+    not_future(
+        app.clock.today(),
+        input.recorded_on.into(),
+        "input.recordedOn",
+    )?;
     let source = required_text(&input.source, "input.source")?;
     let note = optional_text(input.note.as_deref(), "input.note")?;
     let txn = begin_write(&app.db).await?;
@@ -79,7 +83,7 @@ pub async fn register_pekka(
         head_person_id: Set(head.id),
         category: Set(input.category.as_str().to_owned()),
         source: Set(source),
-        recorded_on: Set(input.recorded_on),
+        recorded_on: Set(input.recorded_on.into()),
         ended_on: Set(None),
         end_reason: Set(None),
         note: Set(note),
@@ -104,7 +108,7 @@ pub async fn end_pekka(
 ) -> Result<pekka::Model> {
     actor.require_registry_writer("end PEKKA status")?;
     let id = decode_uuid(&input.id, "Pekka", "input.id")?;
-    not_future(app.clock.today(), input.ended_on, "input.endedOn")?;
+    not_future(app.clock.today(), input.ended_on.into(), "input.endedOn")?;
     let reason = required_text(&input.reason, "input.reason")?;
     let txn = begin_write(&app.db).await?;
     let current = in_scope_row::<_, pekka::Entity>(
@@ -125,7 +129,7 @@ pub async fn end_pekka(
         return Err(Error::bad("input.endedOn", "must not be before the record"));
     }
     let am = pekka::ActiveModel {
-        ended_on: Set(Some(input.ended_on)),
+        ended_on: Set(Some(input.ended_on.into())),
         end_reason: Set(Some(reason)),
         updated_at: Set(stamp()),
         ..Default::default()
@@ -186,10 +190,10 @@ pub async fn record_welfare_ranking(
 ) -> Result<welfare_ranking::Model> {
     actor.require_registry_writer("record welfare rankings")?;
     let d = decile(input.decile, "input.decile")?;
-    not_future(app.clock.today(), input.as_of, "input.asOf")?;
+    not_future(app.clock.today(), input.as_of.into(), "input.asOf")?;
     let txn = begin_write(&app.db).await?;
     let fam = family_in_scope(&txn, actor, &input.family_id, "input.familyId").await?;
-    let model = ranking_row(actor, &fam, input.source, d, input.as_of)
+    let model = ranking_row(actor, &fam, input.source, d, input.as_of.into())
         .insert(&txn)
         .await
         .map_err(|e| match e.sql_err() {
@@ -224,7 +228,7 @@ pub async fn create_group(
     let name = required_text(&input.name, "input.name")?;
     let rw = rt_rw(input.rw.as_deref(), "input.rw")?;
     let rt = rt_rw(input.rt.as_deref(), "input.rt")?;
-    not_future(app.clock.today(), input.formed_on, "input.formedOn")?;
+    not_future(app.clock.today(), input.formed_on.into(), "input.formedOn")?;
     let txn = begin_write(&app.db).await?;
     keluarga_core::store::require_region(
         &txn,
@@ -250,7 +254,7 @@ pub async fn create_group(
         rt: Set(rt),
         business_type: Set(input.business_type.as_str().to_owned()),
         level: Set(input.level.as_str().to_owned()),
-        formed_on: Set(input.formed_on),
+        formed_on: Set(input.formed_on.into()),
         organisation_id: Set(organisation_id),
         programme_id: Set(programme_id),
         version: Set(1),
@@ -339,7 +343,7 @@ pub async fn add_member(
     input: AddUp2kMemberInput,
 ) -> Result<up2k_member::Model> {
     actor.require_registry_writer("add UP2K members")?;
-    not_future(app.clock.today(), input.joined_on, "input.joinedOn")?;
+    not_future(app.clock.today(), input.joined_on.into(), "input.joinedOn")?;
     let txn = begin_write(&app.db).await?;
     let g = group_in_scope(&txn, actor, &input.group_id, "input.groupId").await?;
     let p =
@@ -378,7 +382,7 @@ pub async fn add_member(
         region_code: Set(g.region_code.clone()),
         sex: Set(p.sex.clone()),
         role: Set(input.role.as_str().to_owned()),
-        joined_on: Set(input.joined_on),
+        joined_on: Set(input.joined_on.into()),
         left_on: Set(None),
         version: Set(1),
         created_at: Set(now),
@@ -419,7 +423,7 @@ pub async fn update_member(
 ) -> Result<up2k_member::Model> {
     actor.require_registry_writer("change UP2K members")?;
     if let Some(d) = input.left_on {
-        not_future(app.clock.today(), d, "input.leftOn")?;
+        not_future(app.clock.today(), d.into(), "input.leftOn")?;
     }
     let txn = begin_write(&app.db).await?;
     let m = member_in_scope(&txn, actor, &input.id, "input.id").await?;
@@ -437,7 +441,7 @@ pub async fn update_member(
         if d < m.joined_on {
             return Err(Error::bad("input.leftOn", "must not be before they joined"));
         }
-        am.left_on = Set(Some(d));
+        am.left_on = Set(Some(d.into()));
     }
     let updated = bump_version::<_, up2k_member::Entity, _>(
         &txn,
@@ -485,7 +489,7 @@ pub async fn record_assistance(
 ) -> Result<assistance::Model> {
     actor.require_registry_writer("record assistance")?;
     let amount = input.amount.checked("input.amount", false)?;
-    not_future(app.clock.today(), input.given_on, "input.givenOn")?;
+    not_future(app.clock.today(), input.given_on.into(), "input.givenOn")?;
     let note = optional_text(input.note.as_deref(), "input.note")?;
     let txn = begin_write(&app.db).await?;
     let (g, m) = recipient(&txn, actor, &input.group_id, input.member_id.as_ref()).await?;
@@ -504,7 +508,7 @@ pub async fn record_assistance(
         provider_id: Set(provider),
         kind: Set(input.kind.as_str().to_owned()),
         amount: Set(amount),
-        given_on: Set(input.given_on),
+        given_on: Set(input.given_on.into()),
         programme_id: Set(programme_id),
         note: Set(note),
         recorded_by: Set(actor.subject.clone()),

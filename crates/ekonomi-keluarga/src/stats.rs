@@ -704,7 +704,7 @@ pub async fn grouped<C: ConnectionTrait>(
         }
     }
     // PEKKA per 1,000 population: the row's region, or the region asked for (or the scope).
-    let year = filter.to.map(|d| chrono::Datelike::year(&d));
+    let year = filter.to.map(|d| chrono::Datelike::year(&*d));
     let whole = filter
         .region_code
         .clone()

@@ -76,7 +76,7 @@ pub fn members(r: &Reader, f: &Up2kMemberFilter) -> Result<Select<up2k_member::E
         q = q.filter(C::GroupId.eq(decode_uuid(g, "Up2kGroup", "filter.groupId")?));
     }
     if let Some(d) = f.active_on {
-        q = q.filter(service::current_on(d));
+        q = q.filter(service::current_on(d.into()));
     }
     if let Some(role) = f.role {
         q = q.filter(C::Role.eq(role.as_str()));

@@ -1,7 +1,7 @@
 //! Input types and filters of the gender-mainstreaming API.
 
 use async_graphql::{ID, InputObject};
-use chrono::NaiveDate;
+use keluarga_core::Date;
 
 use crate::kinds::*;
 
@@ -21,7 +21,7 @@ pub struct CreateStrategicPostInput {
     pub region_code: Option<String>,
     /// The day the post was established (not in the future; 2000-01-01 by default, for posts
     /// older than the records).
-    pub established_on: Option<NaiveDate>,
+    pub established_on: Option<Date>,
 }
 
 /// An appointment of a person to a post.
@@ -37,7 +37,7 @@ pub struct AppointToPostInput {
     pub person_id: ID,
     /// The first day in office (not in the future, not before the post was established, and
     /// the post must be vacant from that day).
-    pub started_on: NaiveDate,
+    pub started_on: Date,
     /// The decree (SK) number.
     pub decree: Option<String>,
 }
@@ -51,7 +51,7 @@ pub struct VacatePostInput {
     pub version: i32,
     /// The day the holder left (after the appointment, not in the future): from that day the
     /// post is vacant.
-    pub ended_on: NaiveDate,
+    pub ended_on: Date,
     /// Why (retired, transferred, term ended).
     pub reason: Option<String>,
 }
@@ -70,7 +70,7 @@ pub struct RecordAwardInput {
     pub year: i32,
     /// The day it was given (not in the future): the women's share of the region's strategic
     /// posts on that day is computed and kept with the award.
-    pub awarded_on: NaiveDate,
+    pub awarded_on: Date,
     /// A note (source, evaluation remarks).
     pub note: Option<String>,
 }
@@ -161,7 +161,7 @@ pub struct StrategicPostFilter {
     /// Only posts of this organisation.
     pub organisation_id: Option<ID>,
     /// The day `vacantOnly` and `heldBy` look at (today by default); only posts existing then.
-    pub on: Option<NaiveDate>,
+    pub on: Option<Date>,
     /// Only posts vacant on `on`.
     #[graphql(default)]
     pub vacant_only: bool,

@@ -64,13 +64,13 @@ impl Seeder<'_> {
             CreatePersonInput {
                 full_name: name.to_owned(),
                 sex,
-                birth_date: Some(d(1972, 5, 1)),
+                birth_date: Some(d(1972, 5, 1).into()),
                 region_code: village.to_owned(),
                 rw: None,
                 rt: None,
                 dasawisma: None,
                 nik: None,
-                registered_on: Some(d(2014, 1, 2)),
+                registered_on: Some(d(2014, 1, 2).into()),
             },
         )
         .await?
@@ -122,7 +122,7 @@ impl Seeder<'_> {
                 post_id: gid("StrategicPost", post),
                 version: self.version(post).await?,
                 person_id: gid("Person", person),
-                started_on: from,
+                started_on: from.into(),
                 decree: None,
             },
         )
@@ -134,7 +134,7 @@ impl Seeder<'_> {
                 VacatePostInput {
                     post_id: gid("StrategicPost", post),
                     version: self.version(post).await?,
-                    ended_on: u,
+                    ended_on: u.into(),
                     reason: Some("term ended".to_owned()),
                 },
             )
@@ -420,7 +420,7 @@ async fn pekalongan(s: &Seeder<'_>) -> Result<()> {
             award_type: AwardType::Ape,
             level: AwardLevel::Utama,
             year: 2018,
-            awarded_on: d(2018, 12, 22),
+            awarded_on: d(2018, 12, 22).into(),
             note: Some("Kategori Utama, cited by the mayor on 18 April 2022 (seed 004); the year is assumed.".to_owned()),
         },
     )
@@ -606,7 +606,7 @@ async fn advocacy_2021(s: &Seeder<'_>, pug: &programme::Model) -> Result<()> {
             CreateActivityInput {
                 title: format!("Advokasi PUG tingkat RT/RW Kelurahan {}", v.name),
                 kind: ActivityKind::Advocacy,
-                held_on: d(2021, 3 + u32::try_from(i / 10).unwrap_or(0), day),
+                held_on: (d(2021, 3 + u32::try_from(i / 10).unwrap_or(0), day)).into(),
                 venue: Some(format!("Kantor Kelurahan {}", v.name)),
                 region_code: v.code.clone(),
                 programme_id: Some(gid("Programme", pug.id)),
@@ -659,7 +659,7 @@ async fn advocacy_2023(s: &Seeder<'_>, pug: &programme::Model) -> Result<()> {
         CreateActivityInput {
             title: "Advokasi PUG bagi organisasi perempuan".to_owned(),
             kind: ActivityKind::Advocacy,
-            held_on: d(2023, 5, 16),
+            held_on: d(2023, 5, 16).into(),
             venue: Some("Gedung Diklat Pemerintah Kota Pekalongan".to_owned()),
             region_code: "33.75".to_owned(),
             programme_id: Some(gid("Programme", pug.id)),
@@ -776,7 +776,7 @@ async fn synthetic_city(
                 award_type: t,
                 level,
                 year,
-                awarded_on: d(year, 12, 22),
+                awarded_on: (d(year, 12, 22)).into(),
                 note: Some("Synthetic demo award.".to_owned()),
             },
         )

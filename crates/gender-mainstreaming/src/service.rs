@@ -68,7 +68,7 @@ pub async fn create_post(
     actor.require_registry_writer("create strategic posts")?;
     let title = required_text(&input.title, "input.title")?;
     let established = match input.established_on {
-        Some(d) => not_future(app.clock.today(), d, "input.establishedOn")?,
+        Some(d) => not_future(app.clock.today(), d.into(), "input.establishedOn")?,
         None => default_established(),
     };
     let org_id = decode_uuid(
@@ -179,7 +179,11 @@ pub async fn appoint(
     actor.require_registry_writer("appoint to strategic posts")?;
     let post_id = decode_uuid(&input.post_id, "StrategicPost", "input.postId")?;
     let person_id = decode_uuid(&input.person_id, "Person", "input.personId")?;
-    not_future(app.clock.today(), input.started_on, "input.startedOn")?;
+    not_future(
+        app.clock.today(),
+        input.started_on.into(),
+        "input.startedOn",
+    )?;
     let decree = optional_text(input.decree.as_deref(), "input.decree")?;
     let txn = begin_write(&app.db).await?;
     let post = in_scope_row::<_, strategic_post::Entity>(
@@ -251,7 +255,7 @@ pub async fn appoint(
         post_id: Set(post.id),
         region_code: Set(post.region_code.clone()),
         person_id: Set(holder.id),
-        started_on: Set(input.started_on),
+        started_on: Set(input.started_on.into()),
         ended_on: Set(None),
         end_reason: Set(None),
         decree: Set(decree),
@@ -274,7 +278,7 @@ pub async fn vacate(
 ) -> Result<post_holding::Model> {
     actor.require_registry_writer("vacate strategic posts")?;
     let post_id = decode_uuid(&input.post_id, "StrategicPost", "input.postId")?;
-    not_future(app.clock.today(), input.ended_on, "input.endedOn")?;
+    not_future(app.clock.today(), input.ended_on.into(), "input.endedOn")?;
     let reason = optional_text(input.reason.as_deref(), "input.reason")?;
     let txn = begin_write(&app.db).await?;
     let post = in_scope_row::<_, strategic_post::Entity>(
@@ -302,7 +306,7 @@ pub async fn vacate(
     }
     lock_post(&txn, &post, input.version).await?;
     let am = post_holding::ActiveModel {
-        ended_on: Set(Some(input.ended_on)),
+        ended_on: Set(Some(input.ended_on.into())),
         end_reason: Set(reason),
         updated_at: Set(stamp()),
         ..Default::default()
@@ -347,7 +351,7 @@ pub async fn record_award(
         ));
     }
     let y = year(input.year, today, "input.year")?;
-    not_future(today, input.awarded_on, "input.awardedOn")?;
+    not_future(today, input.awarded_on.into(), "input.awardedOn")?;
     if input.awarded_on.year() < y {
         return Err(Error::bad(
             "input.awardedOn",
@@ -377,8 +381,12 @@ pub async fn record_award(
             input.region_code
         )));
     }
-    let share =
-        crate::stats::posts_on(&txn, Scope::new(&input.region_code)?, input.awarded_on).await?;
+    let share = crate::stats::posts_on(
+        &txn,
+        Scope::new(&input.region_code)?,
+        input.awarded_on.into(),
+    )
+    .await?;
     let now = stamp();
     let model = award::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -386,7 +394,7 @@ pub async fn record_award(
         award_type: Set(input.award_type.as_str().to_owned()),
         level: Set(input.level.as_str().to_owned()),
         year: Set(y),
-        awarded_on: Set(input.awarded_on),
+        awarded_on: Set(input.awarded_on.into()),
         women_in_posts: Set(i32::try_from(share.women).unwrap_or(i32::MAX)),
         filled_posts: Set(i32::try_from(share.filled).unwrap_or(i32::MAX)),
         note: Set(note),

@@ -35,7 +35,7 @@ pub fn posts(
     today: NaiveDate,
 ) -> Result<Select<strategic_post::Entity>> {
     use strategic_post::Column as C;
-    let on = f.on.unwrap_or(today);
+    let on = f.on.unwrap_or(today.into());
     let mut q = r
         .select::<strategic_post::Entity>(f.region_code.as_deref())?
         .filter(C::EstablishedOn.lte(on))
@@ -58,11 +58,11 @@ pub fn posts(
         )?));
     }
     if f.vacant_only {
-        q = q.filter(C::Id.not_in_subquery(held_on(on)));
+        q = q.filter(C::Id.not_in_subquery(held_on(on.into())));
     }
     if let Some(p) = &f.held_by {
         let person = decode_uuid(p, "Person", "filter.heldBy")?;
-        let mut sub = held_on(on);
+        let mut sub = held_on(on.into());
         sub.and_where(Expr::col(post_holding::Column::PersonId).eq(person));
         q = q.filter(C::Id.in_subquery(sub));
     }

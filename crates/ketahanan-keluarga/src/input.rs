@@ -1,7 +1,7 @@
 //! Input types and filters of the ketahanan-keluarga API.
 
 use async_graphql::{ID, InputObject};
-use chrono::NaiveDate;
+use keluarga_core::Date;
 
 use crate::framework::Answer;
 use crate::kinds::{KrppaStatus, VisitIssue, VisitOutcome};
@@ -25,7 +25,7 @@ pub struct RecordAssessmentInput {
     /// The family (in your scope).
     pub family_id: ID,
     /// The day of the assessment (not in the future).
-    pub assessed_on: NaiveDate,
+    pub assessed_on: Date,
     /// The assessor: a person with a current cadre role in your scope.
     pub assessor_id: ID,
     /// One answer per indicator of the framework.
@@ -43,7 +43,7 @@ pub struct CorrectAssessmentInput {
     /// Why it is corrected.
     pub reason: String,
     /// The day of the assessment.
-    pub assessed_on: NaiveDate,
+    pub assessed_on: Date,
     /// Every answer, corrected.
     pub answers: Vec<AnswerInput>,
 }
@@ -54,7 +54,7 @@ pub struct RecordVisitInput {
     /// The family (in your scope).
     pub family_id: ID,
     /// The day of the visit (not in the future).
-    pub visited_on: NaiveDate,
+    pub visited_on: Date,
     /// The visiting cadre: a person with a current cadre role in your scope.
     pub visitor_id: ID,
     /// What the visit found (may be empty).
@@ -67,7 +67,7 @@ pub struct RecordVisitInput {
     /// The organisation the family was referred to.
     pub referral_organisation_id: Option<ID>,
     /// When to follow up (not before the visit).
-    pub follow_up_on: Option<NaiveDate>,
+    pub follow_up_on: Option<Date>,
 }
 
 /// The follow-up of a visit.
@@ -78,13 +78,13 @@ pub struct FollowUpVisitInput {
     /// The version you read.
     pub version: i32,
     /// The day of the follow-up (not before the visit, not in the future).
-    pub followed_up_on: NaiveDate,
+    pub followed_up_on: Date,
     /// Where the case stands now.
     pub outcome: VisitOutcome,
     /// A note.
     pub outcome_note: Option<String>,
     /// The next follow-up, if any.
-    pub follow_up_on: Option<NaiveDate>,
+    pub follow_up_on: Option<Date>,
 }
 
 /// The status of one KRPPA indicator of a kelurahan/desa in a year.
@@ -101,7 +101,7 @@ pub struct SetKrppaIndicatorInput {
     /// The evidence kept (SK, budget line, profile data...).
     pub evidence: Option<String>,
     /// The day it was assessed.
-    pub assessed_on: Option<NaiveDate>,
+    pub assessed_on: Option<Date>,
 }
 
 /// A village designated as a locus (lokus) of a programme for a year.
@@ -114,7 +114,7 @@ pub struct DesignateLokusInput {
     /// The year.
     pub year: i32,
     /// The day of the designation.
-    pub designated_on: Option<NaiveDate>,
+    pub designated_on: Option<Date>,
     /// The meeting (activity) whose signed commitments apply to the locus.
     pub activity_id: Option<ID>,
     /// A note.
@@ -129,7 +129,7 @@ pub struct RecordCadreTrainingInput {
     /// The stage (1 = the first pembekalan).
     pub stage: i32,
     /// The day.
-    pub trained_on: NaiveDate,
+    pub trained_on: Date,
     /// The course (`SAFE4C`).
     pub course: Option<String>,
 }
@@ -147,9 +147,9 @@ pub struct AssessmentFilter {
     /// Only in this region (narrowed to your scope).
     pub region_code: Option<String>,
     /// Assessed on or after.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Assessed on or before.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
     /// Only this category (`LOW`...).
     pub category: Option<String>,
     /// Only by this assessor.
@@ -166,9 +166,9 @@ pub struct FamilyVisitFilter {
     /// Only in this region (narrowed to your scope).
     pub region_code: Option<String>,
     /// Visited on or after.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Visited on or before.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
     /// Only visits that found this issue.
     pub issue: Option<VisitIssue>,
     /// Only visits with this outcome.

@@ -241,14 +241,14 @@ pub async fn record_assessment(
 ) -> Result<ketahanan_assessment::Model> {
     actor.require_field_writer("record family assessments")?;
     let today = app.clock.today();
-    not_future(today, input.assessed_on, "input.assessedOn")?;
+    not_future(today, input.assessed_on.into(), "input.assessedOn")?;
     let txn = begin_write(&app.db).await?;
     let fam = family_in_scope(&txn, actor, &input.family_id, "input.familyId").await?;
     let assessor = cadre_in_scope(
         &txn,
         actor,
         &input.assessor_id,
-        input.assessed_on,
+        input.assessed_on.into(),
         "input.assessorId",
     )
     .await?;
@@ -260,7 +260,7 @@ pub async fn record_assessment(
         id: Set(id),
         family_id: Set(fam.id),
         region_code: Set(fam.region_code.clone()),
-        assessed_on: Set(input.assessed_on),
+        assessed_on: Set(input.assessed_on.into()),
         assessor_id: Set(assessor),
         framework_version: Set(fw.version),
         index_score: Set(Some(scores.index)),
@@ -296,7 +296,11 @@ pub async fn correct_assessment(
     actor.require_field_writer("correct family assessments")?;
     let id = decode_uuid(&input.id, "FamilyAssessment", "input.id")?;
     let reason = keluarga_core::service::required_text(&input.reason, "input.reason")?;
-    not_future(app.clock.today(), input.assessed_on, "input.assessedOn")?;
+    not_future(
+        app.clock.today(),
+        input.assessed_on.into(),
+        "input.assessedOn",
+    )?;
     let txn = begin_write(&app.db).await?;
     let current = ketahanan_assessment::Entity::find_by_id(id)
         .filter(in_scope(
@@ -337,7 +341,7 @@ pub async fn correct_assessment(
     .insert(&txn)
     .await?;
     let am = ketahanan_assessment::ActiveModel {
-        assessed_on: Set(input.assessed_on),
+        assessed_on: Set(input.assessed_on.into()),
         index_score: Set(Some(scores.index)),
         category: Set(scores.category.clone()),
         updated_at: Set(now),
@@ -386,8 +390,16 @@ pub async fn record_visit(
     input: RecordVisitInput,
 ) -> Result<family_visit::Model> {
     actor.require_field_writer("record family visits")?;
-    not_future(app.clock.today(), input.visited_on, "input.visitedOn")?;
-    check_follow_up(input.visited_on, input.follow_up_on, "input.followUpOn")?;
+    not_future(
+        app.clock.today(),
+        input.visited_on.into(),
+        "input.visitedOn",
+    )?;
+    check_follow_up(
+        input.visited_on.into(),
+        input.follow_up_on.map(Into::into),
+        "input.followUpOn",
+    )?;
     let issue_note = optional_text(input.issue_note.as_deref(), "input.issueNote")?;
     let action_taken = optional_text(input.action_taken.as_deref(), "input.actionTaken")?;
     let txn = begin_write(&app.db).await?;
@@ -396,7 +408,7 @@ pub async fn record_visit(
         &txn,
         actor,
         &input.visitor_id,
-        input.visited_on,
+        input.visited_on.into(),
         "input.visitorId",
     )
     .await?;
@@ -410,7 +422,7 @@ pub async fn record_visit(
         id: Set(Uuid::now_v7()),
         family_id: Set(fam.id),
         region_code: Set(fam.region_code.clone()),
-        visited_on: Set(input.visited_on),
+        visited_on: Set(input.visited_on.into()),
         visitor_id: Set(visitor),
         recorded_by: Set(actor.subject.clone()),
         head_sex: Set(head_sex(&txn, fam.id).await?),
@@ -425,7 +437,7 @@ pub async fn record_visit(
         issue_note: Set(issue_note),
         action_taken: Set(action_taken),
         referral_organisation_id: Set(referral),
-        follow_up_on: Set(input.follow_up_on),
+        follow_up_on: Set(input.follow_up_on.map(Into::into)),
         outcome: Set(if referral.is_some() {
             VisitOutcome::Referred
         } else {
@@ -462,7 +474,7 @@ pub async fn follow_up_visit(
     let id = decode_uuid(&input.id, "FamilyVisit", "input.id")?;
     not_future(
         app.clock.today(),
-        input.followed_up_on,
+        input.followed_up_on.into(),
         "input.followedUpOn",
     )?;
     let note = optional_text(input.outcome_note.as_deref(), "input.outcomeNote")?;
@@ -478,15 +490,19 @@ pub async fn follow_up_visit(
         .ok_or_else(|| Error::NotFound("visit".into()))?;
     check_follow_up(
         current.visited_on,
-        Some(input.followed_up_on),
+        Some(input.followed_up_on.into()),
         "input.followedUpOn",
     )?;
-    check_follow_up(current.visited_on, input.follow_up_on, "input.followUpOn")?;
+    check_follow_up(
+        current.visited_on,
+        input.follow_up_on.map(Into::into),
+        "input.followUpOn",
+    )?;
     let am = family_visit::ActiveModel {
-        followed_up_on: Set(Some(input.followed_up_on)),
+        followed_up_on: Set(Some(input.followed_up_on.into())),
         outcome: Set(input.outcome.as_str().to_owned()),
         outcome_note: Set(note),
-        follow_up_on: Set(input.follow_up_on),
+        follow_up_on: Set(input.follow_up_on.map(Into::into)),
         updated_at: Set(stamp()),
         ..Default::default()
     };
@@ -535,7 +551,7 @@ pub async fn set_krppa_indicator(
         return Err(Error::bad("input.indicator", "KRPPA has indicators 1–10"));
     }
     if let Some(d) = input.assessed_on {
-        not_future(app.clock.today(), d, "input.assessedOn")?;
+        not_future(app.clock.today(), d.into(), "input.assessedOn")?;
     }
     let evidence = optional_text(input.evidence.as_deref(), "input.evidence")?;
     let txn = begin_write(&app.db).await?;
@@ -556,7 +572,7 @@ pub async fn set_krppa_indicator(
                 .col_expr(krppa_indicator::Column::Evidence, Expr::value(evidence))
                 .col_expr(
                     krppa_indicator::Column::AssessedOn,
-                    Expr::value(input.assessed_on),
+                    Expr::value(input.assessed_on.map(NaiveDate::from)),
                 )
                 .col_expr(
                     krppa_indicator::Column::AssessedBy,
@@ -583,7 +599,7 @@ pub async fn set_krppa_indicator(
                 indicator: Set(input.indicator),
                 status: Set(input.status.as_str().to_owned()),
                 evidence: Set(evidence),
-                assessed_on: Set(input.assessed_on),
+                assessed_on: Set(input.assessed_on.map(Into::into)),
                 assessed_by: Set(actor.subject.clone()),
                 version: Set(1),
                 created_at: Set(now),
@@ -606,7 +622,7 @@ pub async fn designate_lokus(
     village(actor, &input.region_code, "input.regionCode")?;
     let y = year(input.year, "input.year")?;
     if let Some(d) = input.designated_on {
-        not_future(app.clock.today(), d, "input.designatedOn")?;
+        not_future(app.clock.today(), d.into(), "input.designatedOn")?;
     }
     let note = optional_text(input.note.as_deref(), "input.note")?;
     let programme_id = decode_uuid(&input.programme_id, "Programme", "input.programmeId")?;
@@ -632,7 +648,7 @@ pub async fn designate_lokus(
         region_code: Set(input.region_code.clone()),
         programme_id: Set(programme_id),
         year: Set(y),
-        designated_on: Set(input.designated_on),
+        designated_on: Set(input.designated_on.map(Into::into)),
         activity_id: Set(activity_id),
         note: Set(note),
         version: Set(1),
@@ -661,7 +677,11 @@ pub async fn record_cadre_training(
     if !(1..=20).contains(&input.stage) {
         return Err(Error::bad("input.stage", "must be a stage from 1 to 20"));
     }
-    not_future(app.clock.today(), input.trained_on, "input.trainedOn")?;
+    not_future(
+        app.clock.today(),
+        input.trained_on.into(),
+        "input.trainedOn",
+    )?;
     let course = optional_text(input.course.as_deref(), "input.course")?;
     let role_id = decode_uuid(&input.cadre_role_id, "CadreRole", "input.cadreRoleId")?;
     let txn = begin_write(&app.db).await?;
@@ -676,7 +696,7 @@ pub async fn record_cadre_training(
         cadre_role_id: Set(role.id),
         region_code: Set(role.region_code.clone()),
         stage: Set(input.stage),
-        trained_on: Set(input.trained_on),
+        trained_on: Set(input.trained_on.into()),
         course: Set(course),
         version: Set(1),
         created_at: Set(now),

@@ -3,7 +3,7 @@
 //! and validate every field, naming it in errors.
 
 use async_graphql::{ID, InputObject};
-use chrono::NaiveDate;
+use keluarga_core::Date;
 use keluarga_core::stats::Sex;
 
 use crate::kinds::*;
@@ -35,7 +35,7 @@ pub struct RegisterChildInput {
     /// Who gave consent (name and relationship, e.g. `Siti Rahayu (ibu)`).
     pub consent_given_by: String,
     /// When consent was given (not in the future).
-    pub consent_given_on: NaiveDate,
+    pub consent_given_on: Date,
     /// How consent was given.
     pub consent_method: ConsentMethod,
 }
@@ -46,7 +46,7 @@ pub struct RecordMeasurementInput {
     /// The child.
     pub child_id: ID,
     /// Day of measurement: not before birth, not in the future, and under 60 months of age.
-    pub measured_on: NaiveDate,
+    pub measured_on: Date,
     /// Weight in kg (0.5–60).
     pub weight_kg: Option<f64>,
     /// Length or height in cm (30–150), as measured.
@@ -78,7 +78,7 @@ pub struct CorrectMeasurementInput {
     /// Why it is corrected (`berat salah ketik`).
     pub reason: String,
     /// Day of measurement.
-    pub measured_on: NaiveDate,
+    pub measured_on: Date,
     /// Weight in kg.
     pub weight_kg: Option<f64>,
     /// Length or height in cm.
@@ -110,7 +110,7 @@ pub struct CreateTpkTeamInput {
     /// The desa/kelurahan it serves.
     pub region_code: String,
     /// When it was formed.
-    pub formed_on: Option<NaiveDate>,
+    pub formed_on: Option<Date>,
     /// Exactly three members: one BIDAN, one KADER_PKK, one KADER_KB.
     pub members: Vec<TpkMemberInput>,
 }
@@ -121,7 +121,7 @@ pub struct RecordPendampinganInput {
     /// The team.
     pub team_id: ID,
     /// Day of the visit (not in the future).
-    pub visited_on: NaiveDate,
+    pub visited_on: Date,
     /// Who the visit was for.
     pub target_type: PendampinganTarget,
     /// The person visited, if registered.
@@ -140,9 +140,9 @@ pub struct AssignKpmInput {
     /// A desa/kelurahan, or a kecamatan (as in Jakarta Pusat).
     pub region_code: String,
     /// First day (not in the future).
-    pub started_on: NaiveDate,
+    pub started_on: Date,
     /// Last day, if known.
-    pub ended_on: Option<NaiveDate>,
+    pub ended_on: Option<Date>,
 }
 
 /// The state of one of the 8 convergence actions of a regency/city for a year (created or replaced).
@@ -157,7 +157,7 @@ pub struct SetConvergenceActionInput {
     /// Its state.
     pub status: ActionStatus,
     /// The day it was done (required when DONE, not in the future).
-    pub done_on: Option<NaiveDate>,
+    pub done_on: Option<Date>,
     /// A reference to the evidence (document number, URL on aksi.bangda.kemendagri.go.id).
     pub evidence: Option<String>,
     /// The annual assessment score, 0–100.
@@ -172,9 +172,9 @@ pub struct CreateFosterParentInput {
     /// The desa/kelurahan supported.
     pub region_code: String,
     /// First day of support.
-    pub started_on: NaiveDate,
+    pub started_on: Date,
     /// Last day, if known.
-    pub ended_on: Option<NaiveDate>,
+    pub ended_on: Option<Date>,
     /// What is given.
     pub support: FosterSupport,
     /// Free note.
@@ -211,9 +211,9 @@ pub struct MeasurementFilter {
     /// Only those taken at this posyandu.
     pub posyandu_id: Option<ID>,
     /// From this day.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Up to this day.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
     /// Only those with this length/height-for-age category.
     pub height_for_age: Option<HeightForAgeCategory>,
     /// Only children of this sex.
@@ -239,7 +239,7 @@ pub struct FosterParentFilter {
     /// Only in this region (narrowed to your scope).
     pub region_code: Option<String>,
     /// Only those active on this day (started on or before it, not ended before it).
-    pub active_on: Option<NaiveDate>,
+    pub active_on: Option<Date>,
 }
 
 /// Filters of the pendampingan (visit) list.
@@ -248,7 +248,7 @@ pub struct VisitFilter {
     /// Only in this region (narrowed to your scope).
     pub region_code: Option<String>,
     /// Visits on or after this day.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Visits on or before this day.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
 }

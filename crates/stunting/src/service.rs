@@ -328,7 +328,7 @@ pub async fn register_child(
     let given_by = required_text(&input.consent_given_by, "input.consentGivenBy")?;
     let given_on = not_future(
         app.clock.today(),
-        input.consent_given_on,
+        input.consent_given_on.into(),
         "input.consentGivenOn",
     )?;
     if child::Entity::find()
@@ -372,7 +372,7 @@ pub async fn record_measurement(
     let txn = keluarga_core::store::begin_write(&app.db).await?;
     let child = child_in_scope(&txn, actor, &input.child_id, "input.childId").await?;
     let values = Values {
-        measured_on: input.measured_on,
+        measured_on: input.measured_on.into(),
         weight_kg: input.weight_kg,
         length_cm: input.length_cm,
         position: input.position,
@@ -460,7 +460,7 @@ pub async fn correct_measurement(
         .remove(&current.child_id)
         .ok_or_else(|| CoreError::NotFound("measurement".into()))?;
     let values = Values {
-        measured_on: input.measured_on,
+        measured_on: input.measured_on.into(),
         weight_kg: input.weight_kg,
         length_cm: input.length_cm,
         position: input.position,
@@ -540,7 +540,7 @@ pub async fn create_tpk_team(
         ));
     }
     if let Some(d) = input.formed_on {
-        not_future(app.clock.today(), d, "input.formedOn")?;
+        not_future(app.clock.today(), d.into(), "input.formedOn")?;
     }
     let txn = keluarga_core::store::begin_write(&app.db).await?;
     core_store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
@@ -558,7 +558,7 @@ pub async fn create_tpk_team(
         id: Set(Uuid::now_v7()),
         name: Set(name),
         region_code: Set(input.region_code),
-        formed_on: Set(input.formed_on),
+        formed_on: Set(input.formed_on.map(Into::into)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -620,7 +620,11 @@ pub async fn record_pendampingan(
     let team_id = decode_uuid(&input.team_id, "TpkTeam", "input.teamId")?;
     let activity = required_text(&input.activity, "input.activity")?;
     let referral = optional_text(input.referral.as_deref(), "input.referral")?;
-    let visited_on = not_future(app.clock.today(), input.visited_on, "input.visitedOn")?;
+    let visited_on = not_future(
+        app.clock.today(),
+        input.visited_on.into(),
+        "input.visitedOn",
+    )?;
     let txn = keluarga_core::store::begin_write(&app.db).await?;
     let team = tpk_team::Entity::find_by_id(team_id)
         .filter(core_store::in_scope(
@@ -697,7 +701,7 @@ pub async fn set_convergence_action(
         (ActionStatus::Done, None) => {
             return Err(bad("input.doneOn", "is required when the status is DONE"));
         }
-        (_, Some(d)) => Some(not_future(app.clock.today(), d, "input.doneOn")?),
+        (_, Some(d)) => Some(not_future(app.clock.today(), d.into(), "input.doneOn")?),
         (_, None) => None,
     };
     if let Some(s) = input.score
@@ -792,8 +796,8 @@ pub async fn create_foster_parent(
         id: Set(Uuid::now_v7()),
         organisation_id: Set(org_id),
         region_code: Set(input.region_code),
-        started_on: Set(input.started_on),
-        ended_on: Set(input.ended_on),
+        started_on: Set(input.started_on.into()),
+        ended_on: Set(input.ended_on.map(Into::into)),
         support: Set(input.support.as_str().to_owned()),
         note: Set(note),
         version: Set(1),

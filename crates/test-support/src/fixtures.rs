@@ -19,13 +19,13 @@ impl PersonBuilder {
             input: CreatePersonInput {
                 full_name: "Siti Rahayu".to_owned(),
                 sex: Sex::Female,
-                birth_date: NaiveDate::from_ymd_opt(1990, 7, 5),
+                birth_date: (NaiveDate::from_ymd_opt(1990, 7, 5)).map(Into::into),
                 region_code: village.to_owned(),
                 rw: Some("3".to_owned()),
                 rt: Some("8".to_owned()),
                 dasawisma: None,
                 nik: None,
-                registered_on: NaiveDate::from_ymd_opt(2024, 3, 1),
+                registered_on: (NaiveDate::from_ymd_opt(2024, 3, 1)).map(Into::into),
             },
         }
     }
@@ -44,7 +44,7 @@ impl PersonBuilder {
 
     /// Sets the birth date.
     pub fn born(mut self, birth: NaiveDate) -> Self {
-        self.input.birth_date = Some(birth);
+        self.input.birth_date = Some(birth.into());
         self
     }
 

@@ -2,7 +2,6 @@
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ID, Object};
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::actor::Actor;
@@ -228,8 +227,8 @@ impl<R: RegionType> Programme<R> {
         region(&self.model.region_code)
     }
     /// Launch date.
-    async fn launched_on(&self) -> Option<NaiveDate> {
-        self.model.launched_on
+    async fn launched_on(&self) -> Option<crate::Date> {
+        self.model.launched_on.map(Into::into)
     }
     /// Its targets: what is counted, how many, by when, and how far it got.
     async fn targets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeTarget>> {
@@ -260,16 +259,16 @@ impl ProgrammeTarget {
         self.0.target_value
     }
     /// When it should be reached.
-    async fn due_on(&self) -> Option<NaiveDate> {
-        self.0.due_on
+    async fn due_on(&self) -> Option<crate::Date> {
+        self.0.due_on.map(Into::into)
     }
     /// The latest recorded achievement.
     async fn achieved_value(&self) -> Option<i32> {
         self.0.achieved_value
     }
     /// When the achievement was recorded.
-    async fn achieved_as_of(&self) -> Option<NaiveDate> {
-        self.0.achieved_as_of
+    async fn achieved_as_of(&self) -> Option<crate::Date> {
+        self.0.achieved_as_of.map(Into::into)
     }
     /// Achievement as a percentage of the target (one decimal), when both are known.
     async fn progress_percent(&self) -> Option<f64> {
@@ -294,8 +293,8 @@ impl<R: RegionType> Activity<R> {
         ActivityKind::stored(&self.model.kind)
     }
     /// The day it took place.
-    async fn held_on(&self) -> NaiveDate {
-        self.model.held_on
+    async fn held_on(&self) -> crate::Date {
+        self.model.held_on.into()
     }
     /// Venue (`Ruang Amarta, Kantor Setda Kota Pekalongan`).
     async fn venue(&self) -> Option<&str> {
@@ -481,8 +480,8 @@ impl<R: RegionType> Person<R> {
     }
     /// Birth date (personal data).
     #[graphql(visible = "record_access", guard = "RecordAccess")]
-    async fn birth_date(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
-        self.model.birth_date.filter(|_| personal(ctx))
+    async fn birth_date(&self, ctx: &Context<'_>) -> Option<crate::Date> {
+        (self.model.birth_date.filter(|_| personal(ctx))).map(Into::into)
     }
     /// The NIK, masked to its last four digits (`••••••••••••0001`); the full NIK is never stored.
     #[graphql(visible = "record_access", guard = "RecordAccess")]
@@ -513,8 +512,8 @@ impl<R: RegionType> Person<R> {
         self.model.dasawisma.as_deref().filter(|_| personal(ctx))
     }
     /// The day the person was registered.
-    async fn registered_on(&self) -> NaiveDate {
-        self.model.registered_on
+    async fn registered_on(&self) -> crate::Date {
+        self.model.registered_on.into()
     }
     /// Cadre roles held, current and past.
     async fn cadre_roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CadreRole<R>>> {
@@ -599,8 +598,8 @@ impl<R: RegionType> FamilyCore<R> {
             .len())
     }
     /// The day the family was registered.
-    async fn registered_on(&self) -> NaiveDate {
-        self.model.registered_on
+    async fn registered_on(&self) -> crate::Date {
+        self.model.registered_on.into()
     }
     /// Version for optimistic concurrency.
     async fn version(&self) -> i32 {
@@ -667,8 +666,8 @@ impl<R: RegionType> Household<R> {
             .collect())
     }
     /// The day it was registered.
-    async fn registered_on(&self) -> NaiveDate {
-        self.model.registered_on
+    async fn registered_on(&self) -> crate::Date {
+        self.model.registered_on.into()
     }
     /// Version for optimistic concurrency.
     async fn version(&self) -> i32 {
@@ -691,12 +690,12 @@ impl<R: RegionType> CadreRole<R> {
         region(&self.model.region_code)
     }
     /// First day in the role.
-    async fn started_on(&self) -> NaiveDate {
-        self.model.started_on
+    async fn started_on(&self) -> crate::Date {
+        self.model.started_on.into()
     }
     /// Last day in the role, if it ended.
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.model.ended_on
+    async fn ended_on(&self) -> Option<crate::Date> {
+        self.model.ended_on.map(Into::into)
     }
     /// True when the role has no end date or ends today or later.
     async fn active(&self) -> bool {

@@ -3,7 +3,6 @@
 use std::marker::PhantomData;
 
 use async_graphql::{Context, Object};
-use chrono::NaiveDate;
 use keluarga_core::RegionType;
 use keluarga_core::entity::family;
 use keluarga_core::graphql::app_actor;
@@ -70,11 +69,11 @@ impl<R: RegionType> FamilyEkonomi<R> {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The day the rankings are read as of (today by default).")] as_of: Option<
-            NaiveDate,
+            keluarga_core::Date,
         >,
     ) -> async_graphql::Result<Vec<WelfareRanking<R>>> {
         let (app, _) = app_actor(ctx);
-        let on = as_of.unwrap_or_else(|| app.clock.today());
+        let on = as_of.map_or_else(|| app.clock.today(), Into::into);
         let rows = many::<welfare_ranking::Entity>(ctx, self.id).await?;
         let mut out = Vec::new();
         for s in WelfareSource::ALL {

@@ -85,12 +85,12 @@ impl RegionEkonomi {
         &self.period
     }
     /// Its first day.
-    async fn from(&self) -> NaiveDate {
-        self.from
+    async fn from(&self) -> keluarga_core::Date {
+        self.from.into()
     }
     /// Its last day.
-    async fn to(&self) -> NaiveDate {
-        self.to
+    async fn to(&self) -> keluarga_core::Date {
+        self.to.into()
     }
     /// PEKKA families current at the period's end; null when suppressed.
     async fn pekka(&self) -> Option<i64> {

@@ -1,7 +1,6 @@
 //! GraphQL object types of the ekonomi-keluarga domain. Each wraps an entity model.
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::NaiveDate;
 use keluarga_core::entity::{family, organisation, person, programme};
 use keluarga_core::graphql::loaders::ById;
 use keluarga_core::graphql::types::{Organisation, Person, Programme, many, one, region};
@@ -117,12 +116,12 @@ impl<R: RegionType> Pekka<R> {
         &self.model.source
     }
     /// The day of the record.
-    async fn recorded_on(&self) -> NaiveDate {
-        self.model.recorded_on
+    async fn recorded_on(&self) -> keluarga_core::Date {
+        self.model.recorded_on.into()
     }
     /// The last day of the status, when it has ended.
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.model.ended_on
+    async fn ended_on(&self) -> Option<keluarga_core::Date> {
+        self.model.ended_on.map(Into::into)
     }
     /// Why it ended.
     async fn end_reason(&self) -> Option<&str> {
@@ -161,8 +160,8 @@ impl<R: RegionType> WelfareRanking<R> {
         self.model.decile
     }
     /// The day the ranking holds for.
-    async fn as_of(&self) -> NaiveDate {
-        self.model.as_of
+    async fn as_of(&self) -> keluarga_core::Date {
+        self.model.as_of.into()
     }
 }
 
@@ -201,8 +200,8 @@ impl<R: RegionType> Up2kGroup<R> {
         Up2kLevel::stored(&self.model.level)
     }
     /// The day it was formed.
-    async fn formed_on(&self) -> NaiveDate {
-        self.model.formed_on
+    async fn formed_on(&self) -> keluarga_core::Date {
+        self.model.formed_on.into()
     }
     /// The organisation it belongs to (TP PKK).
     async fn organisation(
@@ -230,7 +229,9 @@ impl<R: RegionType> Up2kGroup<R> {
     async fn members(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only memberships current on this day.")] active_on: Option<NaiveDate>,
+        #[graphql(desc = "Only memberships current on this day.")] active_on: Option<
+            keluarga_core::Date,
+        >,
     ) -> async_graphql::Result<Vec<Up2kMember<R>>> {
         let mut rows = many::<up2k_member::Entity>(ctx, self.model.id).await?;
         if let Some(d) = active_on {
@@ -293,12 +294,12 @@ impl<R: RegionType> Up2kMember<R> {
         self.model.role != Up2kRole::Member.as_str()
     }
     /// The day they joined.
-    async fn joined_on(&self) -> NaiveDate {
-        self.model.joined_on
+    async fn joined_on(&self) -> keluarga_core::Date {
+        self.model.joined_on.into()
     }
     /// The day they left, when they have.
-    async fn left_on(&self) -> Option<NaiveDate> {
-        self.model.left_on
+    async fn left_on(&self) -> Option<keluarga_core::Date> {
+        self.model.left_on.map(Into::into)
     }
 }
 
@@ -337,8 +338,8 @@ impl<R: RegionType> Assistance<R> {
         Rupiah(self.model.amount)
     }
     /// The day it was given.
-    async fn given_on(&self) -> NaiveDate {
-        self.model.given_on
+    async fn given_on(&self) -> keluarga_core::Date {
+        self.model.given_on.into()
     }
     /// The programme it belongs to.
     async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Programme<R>>> {

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 
 use async_graphql::{Context, Object};
-use chrono::NaiveDate;
 use keluarga_core::RegionType;
 use keluarga_core::error::GqlResultExt;
 use keluarga_core::graphql::region::region_handles;
@@ -243,12 +242,12 @@ impl<R: RegionType> GenderQuery<R> {
         ctx: &Context<'_>,
         #[graphql(desc = "Only regions in this region (narrowed to your scope).")]
         region_code: Option<String>,
-        #[graphql(desc = "The day looked at (today by default).")] on: Option<NaiveDate>,
+        #[graphql(desc = "The day looked at (today by default).")] on: Option<keluarga_core::Date>,
         #[graphql(desc = "Only regions where the warning is raised.", default)] raised_only: bool,
     ) -> async_graphql::Result<Vec<EarlyWarning<R>>> {
         let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
-        let on = on.unwrap_or_else(|| app.clock.today());
+        let on = on.unwrap_or_else(|| app.clock.today().into());
         let Some(scope) = actor
             .scope_for(region_code.as_deref(), "regionCode")
             .gql()?
@@ -277,18 +276,19 @@ impl<R: RegionType> GenderQuery<R> {
         }
         let mut out = Vec::new();
         for codes in by_level.into_values() {
-            let posts = stats::posts_by_region(&app.db, &scope, &codes, on)
+            let posts = stats::posts_by_region(&app.db, &scope, &codes, on.into())
                 .await
                 .gql()?;
-            let warnings: HashMap<_, _> =
-                warning::warnings(&app.db, &codes, &posts, on).await.gql()?;
+            let warnings: HashMap<_, _> = warning::warnings(&app.db, &codes, &posts, on.into())
+                .await
+                .gql()?;
             for (code, w) in warnings {
                 if raised_only && !w.raised {
                     continue;
                 }
                 out.push(EarlyWarning {
                     code,
-                    on,
+                    on: on.into(),
                     warning: w,
                     _r: PhantomData,
                 });

@@ -85,12 +85,12 @@ impl<R: RegionType> RegionGender<R> {
         &self.period
     }
     /// Its first day.
-    async fn from(&self) -> NaiveDate {
-        self.from
+    async fn from(&self) -> keluarga_core::Date {
+        self.from.into()
     }
     /// Its last day (the day posts are counted on).
-    async fn to(&self) -> NaiveDate {
-        self.to
+    async fn to(&self) -> keluarga_core::Date {
+        self.to.into()
     }
     /// The region's current APE award (the latest given by the period's end).
     async fn current_award(&self) -> Option<Award<R>> {

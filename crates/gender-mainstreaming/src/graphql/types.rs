@@ -115,21 +115,21 @@ impl<R: RegionType> StrategicPost<R> {
         region(&self.model.region_code)
     }
     /// The day it was established.
-    async fn established_on(&self) -> NaiveDate {
-        self.model.established_on
+    async fn established_on(&self) -> keluarga_core::Date {
+        self.model.established_on.into()
     }
     /// The day it was abolished, if it was.
-    async fn abolished_on(&self) -> Option<NaiveDate> {
-        self.model.abolished_on
+    async fn abolished_on(&self) -> Option<keluarga_core::Date> {
+        self.model.abolished_on.map(Into::into)
     }
     /// Its holding on a day (today by default); null when vacant that day.
     async fn holding(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The day (today by default).")] on: Option<NaiveDate>,
+        #[graphql(desc = "The day (today by default).")] on: Option<keluarga_core::Date>,
     ) -> async_graphql::Result<Option<PostHolding<R>>> {
         let (app, _) = app_actor(ctx);
-        let on = on.unwrap_or_else(|| app.clock.today());
+        let on = on.unwrap_or_else(|| app.clock.today().into());
         Ok(many::<post_holding::Entity>(ctx, self.model.id)
             .await?
             .into_iter()
@@ -140,10 +140,10 @@ impl<R: RegionType> StrategicPost<R> {
     async fn vacant(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The day (today by default).")] on: Option<NaiveDate>,
+        #[graphql(desc = "The day (today by default).")] on: Option<keluarga_core::Date>,
     ) -> async_graphql::Result<bool> {
         let (app, _) = app_actor(ctx);
-        let on = on.unwrap_or_else(|| app.clock.today());
+        let on = on.unwrap_or_else(|| app.clock.today().into());
         Ok(!many::<post_holding::Entity>(ctx, self.model.id)
             .await?
             .iter()
@@ -188,12 +188,12 @@ impl<R: RegionType> PostHolding<R> {
             .map(Person::new))
     }
     /// The first day in office.
-    async fn started_on(&self) -> NaiveDate {
-        self.model.started_on
+    async fn started_on(&self) -> keluarga_core::Date {
+        self.model.started_on.into()
     }
     /// The day the holder left (from that day the post was vacant); null while held.
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.model.ended_on
+    async fn ended_on(&self) -> Option<keluarga_core::Date> {
+        self.model.ended_on.map(Into::into)
     }
     /// Why the holding ended.
     async fn end_reason(&self) -> Option<&str> {
@@ -237,8 +237,8 @@ impl<R: RegionType> Award<R> {
         self.model.year
     }
     /// The day it was given.
-    async fn awarded_on(&self) -> NaiveDate {
-        self.model.awarded_on
+    async fn awarded_on(&self) -> keluarga_core::Date {
+        self.model.awarded_on.into()
     }
     /// The women's share of the region's filled strategic posts on that day (kept with the
     /// award; the early warning compares today's share with it).
@@ -330,15 +330,17 @@ impl<R: RegionType> AdvocacyTarget<R> {
     async fn coverage(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Count up to this day (today by default).")] on: Option<NaiveDate>,
+        #[graphql(desc = "Count up to this day (today by default).")] on: Option<
+            keluarga_core::Date,
+        >,
     ) -> async_graphql::Result<AdvocacyFiguresObject> {
         let (app, _) = app_actor(ctx);
-        let on = on.unwrap_or_else(|| app.clock.today());
+        let on = on.unwrap_or_else(|| app.clock.today().into());
         let f = one::<AdvocacyKey, AdvocacyLoader>(
             ctx,
             AdvocacyKey {
                 id: self.model.id,
-                on,
+                on: on.into(),
             },
         )
         .await?
@@ -548,8 +550,8 @@ impl<R: RegionType> EarlyWarning<R> {
         region(&self.code)
     }
     /// The day looked at.
-    async fn on(&self) -> NaiveDate {
-        self.on
+    async fn on(&self) -> keluarga_core::Date {
+        self.on.into()
     }
     /// True when the women's share of the region's strategic posts on the day is below the
     /// share kept with its current APE award: the predicate is at risk.
@@ -646,12 +648,12 @@ impl<R: RegionType> Disaggregation<R> {
         &self.period
     }
     /// Its first day.
-    async fn from(&self) -> NaiveDate {
-        self.from
+    async fn from(&self) -> keluarga_core::Date {
+        self.from.into()
     }
     /// Its last day.
-    async fn to(&self) -> NaiveDate {
-        self.to
+    async fn to(&self) -> keluarga_core::Date {
+        self.to.into()
     }
     /// Every count that can be split by sex, domain by domain (core's first), as each domain
     /// declares it: stocks as they stand at the period's end, flows within the period.

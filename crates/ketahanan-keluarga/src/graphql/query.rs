@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use async_graphql::{Context, ID, Object};
-use chrono::NaiveDate;
 use keluarga_core::RegionType;
 use keluarga_core::entity::programme;
 use keluarga_core::error::{Error as CoreError, GqlResultExt};
@@ -356,7 +355,9 @@ impl<R: RegionType> KetahananQuery<R> {
         programme_id: Option<ID>,
         #[graphql(desc = "Only cadres in this region (narrowed to your scope).")]
         region_code: Option<String>,
-        #[graphql(desc = "The day counted on (today by default).")] as_of: Option<NaiveDate>,
+        #[graphql(desc = "The day counted on (today by default).")] as_of: Option<
+            keluarga_core::Date,
+        >,
         #[graphql(
             default,
             desc = "The dimensions to group by; none gives one row for the whole filter."
@@ -381,7 +382,7 @@ impl<R: RegionType> KetahananQuery<R> {
             None => None,
         };
         let pid = prog.as_ref().map(|p| p.id);
-        let as_of = as_of.unwrap_or_else(|| app.clock.today());
+        let as_of = as_of.unwrap_or_else(|| app.clock.today().into());
         let groups: Vec<StatsDimension> = group_by
             .iter()
             .map(|g| match g {
@@ -421,7 +422,7 @@ impl<R: RegionType> KetahananQuery<R> {
         Ok(CadreProgress {
             programme: prog,
             target,
-            as_of,
+            as_of: as_of.into(),
             rows: cells
                 .into_iter()
                 .map(|c| CadreProgressRow {

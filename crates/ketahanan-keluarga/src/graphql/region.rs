@@ -85,12 +85,12 @@ impl RegionKetahanan {
         &self.period
     }
     /// Its first day.
-    async fn from(&self) -> NaiveDate {
-        self.from
+    async fn from(&self) -> keluarga_core::Date {
+        self.from.into()
     }
     /// Its last day.
-    async fn to(&self) -> NaiveDate {
-        self.to
+    async fn to(&self) -> keluarga_core::Date {
+        self.to.into()
     }
     /// Families assessed in the period (each once); null when suppressed.
     async fn families_assessed(&self) -> Option<i64> {

@@ -68,8 +68,8 @@ impl<R: RegionType> ResilienceFramework<R> {
         &self.model.name
     }
     /// The day it was published.
-    async fn published_on(&self) -> NaiveDate {
-        self.model.published_on
+    async fn published_on(&self) -> keluarga_core::Date {
+        self.model.published_on.into()
     }
     /// Dimensions → variables → indicators, with weights and rules.
     async fn dimensions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Dimension>> {
@@ -161,8 +161,8 @@ impl<R: RegionType> FamilyAssessment<R> {
         region(&self.model.region_code)
     }
     /// The day of the assessment.
-    async fn assessed_on(&self) -> NaiveDate {
-        self.model.assessed_on
+    async fn assessed_on(&self) -> keluarga_core::Date {
+        self.model.assessed_on.into()
     }
     /// The assessor (a cadre).
     async fn assessor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
@@ -254,8 +254,8 @@ impl<R: RegionType> FamilyVisit<R> {
         region(&self.model.region_code)
     }
     /// The day of the visit.
-    async fn visited_on(&self) -> NaiveDate {
-        self.model.visited_on
+    async fn visited_on(&self) -> keluarga_core::Date {
+        self.model.visited_on.into()
     }
     /// The visiting cadre.
     async fn visitor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
@@ -305,12 +305,12 @@ impl<R: RegionType> FamilyVisit<R> {
             .map(Organisation::new))
     }
     /// When to follow up.
-    async fn follow_up_on(&self) -> Option<NaiveDate> {
-        self.model.follow_up_on
+    async fn follow_up_on(&self) -> Option<keluarga_core::Date> {
+        self.model.follow_up_on.map(Into::into)
     }
     /// The day of the last follow-up.
-    async fn followed_up_on(&self) -> Option<NaiveDate> {
-        self.model.followed_up_on
+    async fn followed_up_on(&self) -> Option<keluarga_core::Date> {
+        self.model.followed_up_on.map(Into::into)
     }
     /// Where the case stands.
     async fn outcome(&self) -> async_graphql::Result<VisitOutcome> {
@@ -361,8 +361,8 @@ impl<R: RegionType> KrppaIndicator<R> {
         self.model.evidence.as_deref()
     }
     /// The day it was assessed.
-    async fn assessed_on(&self) -> Option<NaiveDate> {
-        self.model.assessed_on
+    async fn assessed_on(&self) -> Option<keluarga_core::Date> {
+        self.model.assessed_on.map(Into::into)
     }
     /// Version for optimistic concurrency.
     async fn version(&self) -> i32 {
@@ -401,8 +401,8 @@ impl<R: RegionType> Lokus<R> {
         self.model.year
     }
     /// The day of the designation.
-    async fn designated_on(&self) -> Option<NaiveDate> {
-        self.model.designated_on
+    async fn designated_on(&self) -> Option<keluarga_core::Date> {
+        self.model.designated_on.map(Into::into)
     }
     /// The meeting whose signed commitments apply (its `commitments` field lists them).
     async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Activity<R>>> {
@@ -641,8 +641,8 @@ impl<R: RegionType> CadreProgress<R> {
         self.target
     }
     /// The day counted at.
-    async fn as_of(&self) -> NaiveDate {
-        self.as_of
+    async fn as_of(&self) -> keluarga_core::Date {
+        self.as_of.into()
     }
     /// Per group (one row when not grouped).
     async fn rows(&self) -> &[CadreProgressRow<R>] {

@@ -100,12 +100,12 @@ impl RegionStunting {
         &self.period
     }
     /// Its first day.
-    async fn from(&self) -> NaiveDate {
-        self.from
+    async fn from(&self) -> keluarga_core::Date {
+        self.from.into()
     }
     /// Its last day.
-    async fn to(&self) -> NaiveDate {
-        self.to
+    async fn to(&self) -> keluarga_core::Date {
+        self.to.into()
     }
     /// Children measured in the period (each once); null when suppressed.
     async fn children_measured(&self) -> Option<i64> {

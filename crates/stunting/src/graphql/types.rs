@@ -4,7 +4,6 @@ use std::marker::PhantomData;
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::NaiveDate;
 use keluarga_core::RegionType;
 use keluarga_core::entity::{organisation, person};
 use keluarga_core::error::internal;
@@ -142,8 +141,8 @@ impl<R: RegionType> Child<R> {
         &self.model.consent_given_by
     }
     /// When consent was given.
-    async fn consent_given_on(&self) -> NaiveDate {
-        self.model.consent_given_on
+    async fn consent_given_on(&self) -> keluarga_core::Date {
+        self.model.consent_given_on.into()
     }
     /// How consent was given.
     async fn consent_method(&self) -> async_graphql::Result<ConsentMethod> {
@@ -204,8 +203,8 @@ impl<R: RegionType> Measurement<R> {
         region(&self.model.region_code)
     }
     /// Day of measurement.
-    async fn measured_on(&self) -> NaiveDate {
-        self.model.measured_on
+    async fn measured_on(&self) -> keluarga_core::Date {
+        self.model.measured_on.into()
     }
     /// Age in days on that day.
     async fn age_days(&self) -> i32 {
@@ -387,8 +386,8 @@ impl<R: RegionType> TpkTeam<R> {
         region(&self.model.region_code)
     }
     /// When it was formed.
-    async fn formed_on(&self) -> Option<NaiveDate> {
-        self.model.formed_on
+    async fn formed_on(&self) -> Option<keluarga_core::Date> {
+        self.model.formed_on.map(Into::into)
     }
     /// The three members (bidan, kader PKK, kader KB).
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TpkMember<R>>> {
@@ -435,8 +434,8 @@ impl<R: RegionType> Pendampingan<R> {
         region(&self.model.region_code)
     }
     /// Day of the visit.
-    async fn visited_on(&self) -> NaiveDate {
-        self.model.visited_on
+    async fn visited_on(&self) -> keluarga_core::Date {
+        self.model.visited_on.into()
     }
     /// Who the visit was for.
     async fn target_type(&self) -> async_graphql::Result<PendampinganTarget> {
@@ -483,12 +482,12 @@ impl<R: RegionType> FosterParent<R> {
         region(&self.model.region_code)
     }
     /// First day of support.
-    async fn started_on(&self) -> NaiveDate {
-        self.model.started_on
+    async fn started_on(&self) -> keluarga_core::Date {
+        self.model.started_on.into()
     }
     /// Last day, if known.
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.model.ended_on
+    async fn ended_on(&self) -> Option<keluarga_core::Date> {
+        self.model.ended_on.map(Into::into)
     }
     /// What is given.
     async fn support(&self) -> async_graphql::Result<FosterSupport> {
@@ -538,7 +537,7 @@ pub struct ConvergenceActionState {
     /// Its state (NOT_STARTED when nothing was recorded).
     pub status: ActionStatus,
     /// The day it was done.
-    pub done_on: Option<NaiveDate>,
+    pub done_on: Option<keluarga_core::Date>,
     /// Evidence reference.
     pub evidence: Option<String>,
     /// Assessment score, 0–100.
@@ -555,7 +554,7 @@ impl ConvergenceActionState {
             status: row
                 .and_then(|r| ActionStatus::parse(&r.status))
                 .unwrap_or(ActionStatus::NotStarted),
-            done_on: row.and_then(|r| r.done_on),
+            done_on: (row.and_then(|r| r.done_on)).map(Into::into),
             evidence: row.and_then(|r| r.evidence.clone()),
             score: row.and_then(|r| r.score),
         }
