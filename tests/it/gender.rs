@@ -471,7 +471,6 @@ async fn bad_input_is_refused_by_field_and_writes_nothing() {
     assert_eq!(data["recordAward"]["womenShareOfPosts"]["percent"], 100.0);
     let before = counts(&t).await;
     let admin = t.token(Role::Admin, "");
-    let admin_person = person(&t, "35.76.01.1003", Sex::Male).await;
     let cases = [
         // Two holders at once (the post is held from 2024-01-02, and the version is current).
         (
@@ -571,7 +570,6 @@ async fn bad_input_is_refused_by_field_and_writes_nothing() {
     let after = counts(&t).await;
     assert_eq!(after[..3], before[..3]);
     assert_eq!(after[3], before[3] + 1);
-    let _ = admin_person;
 }
 
 #[tokio::test]
@@ -702,8 +700,6 @@ async fn another_city_sees_and_changes_nothing_of_pekalongan() {
     let jp = t.token(Role::Operator, "31.71");
     let post = first("strategicPosts");
     let ver = mine["strategicPosts"]["edges"][0]["node"]["version"].clone();
-    let org = mine["strategicPosts"]["edges"][0]["node"]["id"].clone();
-    let _ = org;
     let jp_person = person(&t, "31.71.01.1001", Sex::Female).await;
     let pkl_org = {
         use sea_orm::{ColumnTrait, QueryFilter};

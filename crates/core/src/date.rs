@@ -44,6 +44,7 @@ impl From<Date> for NaiveDate {
     }
 }
 
+/// Binds as the day it holds (query filters take a `Date` from a filter input directly).
 impl From<Date> for sea_orm::Value {
     fn from(d: Date) -> Self {
         d.0.into()

@@ -907,6 +907,19 @@ pub struct SexSplit {
     pub suppressed: bool,
 }
 
+impl SexSplit {
+    /// Nothing counted (nothing withheld).
+    pub fn empty() -> SexSplit {
+        SexSplit {
+            female: Some(0),
+            male: Some(0),
+            unrecorded: Some(0),
+            total: Some(0),
+            suppressed: false,
+        }
+    }
+}
+
 /// `measure` inside `scope` over a period, split by sex: two `GROUP BY`s through [`grouped`]
 /// (by sex, and the total), so the split is disclosure-controlled like every statistic: a
 /// withheld sex cell takes another with it ([`protect`]), and the total is withheld when it is
@@ -935,13 +948,7 @@ pub async fn disaggregate<C: ConnectionTrait>(
     let total = grouped(db, actor, threshold, &spec, &plan).await?;
     plan.by_sex = true;
     let split = grouped(db, actor, threshold, &spec, &plan).await?;
-    let mut out = SexSplit {
-        female: Some(0),
-        male: Some(0),
-        unrecorded: Some(0),
-        total: Some(0),
-        suppressed: false,
-    };
+    let mut out = SexSplit::empty();
     for c in &total {
         if c.suppressed {
             out.total = None;

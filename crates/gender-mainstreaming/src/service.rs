@@ -129,22 +129,9 @@ pub async fn create_post(
     Ok(model)
 }
 
-/// The holding of `post` on `day`, if any.
-pub async fn holding_on<C: ConnectionTrait>(
-    db: &C,
-    post: Uuid,
-    day: NaiveDate,
-) -> Result<Option<post_holding::Model>> {
-    Ok(post_holding::Entity::find()
-        .filter(post_holding::Column::PostId.eq(post))
-        .filter(post_holding::Column::StartedOn.lte(day))
-        .filter(
-            Condition::any()
-                .add(post_holding::Column::EndedOn.is_null())
-                .add(post_holding::Column::EndedOn.gt(day)),
-        )
-        .one(db)
-        .await?)
+/// Whether holding `h` is in force on `day` (from its first day until the day before it ended).
+pub fn holds_on(h: &post_holding::Model, day: NaiveDate) -> bool {
+    h.started_on <= day && h.ended_on.is_none_or(|e| e > day)
 }
 
 /// Bumps the post's version (the lock every appointment and vacancy of one post takes).

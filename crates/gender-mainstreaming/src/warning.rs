@@ -119,20 +119,15 @@ pub async fn warnings<C: ConnectionTrait>(
             .cloned()
             .collect();
         departures.sort_by_key(|h| (h.ended_on, h.id));
-        let then = Rate::of(
-            i64::from(award.women_in_posts),
-            i64::from(award.filled_posts),
-        );
-        out.insert(
-            code,
-            Warning {
-                raised: crate::stats::fell_below(now.women_share(), then),
-                award,
-                now,
-                appointments,
-                departures,
-            },
-        );
+        let mut w = Warning {
+            raised: false,
+            award,
+            now,
+            appointments,
+            departures,
+        };
+        w.raised = crate::stats::fell_below(now.women_share(), w.then());
+        out.insert(code, w);
     }
     Ok(out)
 }

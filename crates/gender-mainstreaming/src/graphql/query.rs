@@ -247,7 +247,7 @@ impl<R: RegionType> GenderQuery<R> {
     ) -> async_graphql::Result<Vec<EarlyWarning<R>>> {
         let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
-        let on = on.unwrap_or_else(|| app.clock.today().into());
+        let on = on.map_or_else(|| app.clock.today(), Into::into);
         let Some(scope) = actor
             .scope_for(region_code.as_deref(), "regionCode")
             .gql()?
@@ -276,19 +276,18 @@ impl<R: RegionType> GenderQuery<R> {
         }
         let mut out = Vec::new();
         for codes in by_level.into_values() {
-            let posts = stats::posts_by_region(&app.db, &scope, &codes, on.into())
+            let posts = stats::posts_by_region(&app.db, &scope, &codes, on)
                 .await
                 .gql()?;
-            let warnings: HashMap<_, _> = warning::warnings(&app.db, &codes, &posts, on.into())
-                .await
-                .gql()?;
+            let warnings: HashMap<_, _> =
+                warning::warnings(&app.db, &codes, &posts, on).await.gql()?;
             for (code, w) in warnings {
                 if raised_only && !w.raised {
                     continue;
                 }
                 out.push(EarlyWarning {
                     code,
-                    on: on.into(),
+                    on,
                     warning: w,
                     _r: PhantomData,
                 });
@@ -336,13 +335,7 @@ impl<R: RegionType> GenderQuery<R> {
                 )
                 .await
                 .gql()?,
-                None => keluarga_core::stats::SexSplit {
-                    female: Some(0),
-                    male: Some(0),
-                    unrecorded: Some(0),
-                    total: Some(0),
-                    suppressed: false,
-                },
+                None => keluarga_core::stats::SexSplit::empty(),
             };
             let female_share = match (split.female, split.male) {
                 (Some(f), Some(m)) => Some(Rate::of(f, f + m)),

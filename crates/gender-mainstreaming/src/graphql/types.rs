@@ -129,11 +129,11 @@ impl<R: RegionType> StrategicPost<R> {
         #[graphql(desc = "The day (today by default).")] on: Option<keluarga_core::Date>,
     ) -> async_graphql::Result<Option<PostHolding<R>>> {
         let (app, _) = app_actor(ctx);
-        let on = on.unwrap_or_else(|| app.clock.today().into());
+        let on = on.map_or_else(|| app.clock.today(), Into::into);
         Ok(many::<post_holding::Entity>(ctx, self.model.id)
             .await?
             .into_iter()
-            .find(|h| h.started_on <= on && h.ended_on.is_none_or(|e| e > on))
+            .find(|h| crate::service::holds_on(h, on))
             .map(PostHolding::new))
     }
     /// True when nobody holds it on a day (today by default).
@@ -143,11 +143,11 @@ impl<R: RegionType> StrategicPost<R> {
         #[graphql(desc = "The day (today by default).")] on: Option<keluarga_core::Date>,
     ) -> async_graphql::Result<bool> {
         let (app, _) = app_actor(ctx);
-        let on = on.unwrap_or_else(|| app.clock.today().into());
+        let on = on.map_or_else(|| app.clock.today(), Into::into);
         Ok(!many::<post_holding::Entity>(ctx, self.model.id)
             .await?
             .iter()
-            .any(|h| h.started_on <= on && h.ended_on.is_none_or(|e| e > on)))
+            .any(|h| crate::service::holds_on(h, on)))
     }
     /// Every holding, earliest first: who held the post on any day.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PostHolding<R>>> {
@@ -335,12 +335,12 @@ impl<R: RegionType> AdvocacyTarget<R> {
         >,
     ) -> async_graphql::Result<AdvocacyFiguresObject> {
         let (app, _) = app_actor(ctx);
-        let on = on.unwrap_or_else(|| app.clock.today().into());
+        let on = on.map_or_else(|| app.clock.today(), Into::into);
         let f = one::<AdvocacyKey, AdvocacyLoader>(
             ctx,
             AdvocacyKey {
                 id: self.model.id,
-                on: on.into(),
+                on,
             },
         )
         .await?
