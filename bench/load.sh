@@ -8,7 +8,8 @@
 #   ketahanan stats: a national ANALYST reads ketahananStatistics by district with visits and cadres
 # (QUERIES="nested list facet kstats" by default)
 # Usage: bash bench/load.sh   (BIN=path/to/keluarga-gateway to measure another build,
-# DURATION=60s for longer runs, NO_BUILD=1 to skip the release build, QUERIES="list" for one query;
+# DURATION=60s for longer runs, NO_BUILD=1 to skip the release build, QUERIES="list" for one query,
+# CONNECTIONS=1 for the latency of one request at a time;
 # the nested query runs first so that the list page's audit backlog cannot slow it)
 # Needs wrk (apt-get install wrk) and, for the PostgreSQL half, a server at $PG_URL.
 set -euo pipefail
@@ -20,6 +21,8 @@ if [ -z "${BIN:-}" ]; then
 fi
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/keluarga_bench}
 DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))
 DIR=$(mktemp -d)
 PORT=18081
 NESTED='{ region(code: \"33\") { children(first: 50) { edges { node { code name children(first: 50) { edges { node { code name } } } } } } } }'
@@ -65,7 +68,7 @@ bench() {
       kstats) name='ketahanan stats'; check "$KSTATS" "$NATIONAL" '"familiesAssessed"' ;;
     esac || { echo "$q: the query failed" >&2; kill $pid; exit 1; }
     printf '%s, %s: ' "$label" "$name"
-    wrk -t2 -c32 -d"$DURATION" -s "$DIR/$q.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$DIR/$q.lua" "http://127.0.0.1:$PORT/graphql" | tail -n 1
   done
   printf '%s: peak RSS %s MB\n' "$label" "$(awk '/VmHWM/ {printf "%.1f", $2/1024}' /proc/$pid/status)"
   kill -TERM $pid; wait $pid || true

@@ -44,3 +44,62 @@ async fn nested_region_query_costs_the_same_for_more_rows() {
     );
     assert!(costs[0] <= 6, "one query per level: {costs:?}");
 }
+
+const LIST_PAGE: &str = r#"query($n: Int) { children(first: $n) { edges { node { id person { fullName }
+    latestMeasurement { measuredOn heightForAge { z } } } } } }"#;
+
+/// The OPERATOR list page (children with their names and latest measurement) runs the same
+/// statements for 5, 20 and 50 children, and each child's latest measurement is the newest of
+/// its measurements as `Child.measurements` lists them.
+#[tokio::test]
+async fn the_list_page_costs_the_same_for_more_children() {
+    let (db, count) = TestDb::counting().await;
+    let t = TestApp::on(db, config());
+    keluarga_gateway::startup::seed_demo(&t.app())
+        .await
+        .unwrap();
+    let tok = t.token(Role::Operator, "31.71");
+    let mut costs = Vec::new();
+    for n in [5, 20, 50] {
+        count.store(0, Ordering::SeqCst);
+        let data = t.ok(&tok, LIST_PAGE, json!({ "n": n })).await;
+        costs.push(count.load(Ordering::SeqCst));
+        let edges = data["children"]["edges"].as_array().unwrap();
+        assert_eq!(
+            edges.len(),
+            n as usize,
+            "the demo city has more than 50 children"
+        );
+        assert!(
+            edges
+                .iter()
+                .all(|e| e["node"]["person"]["fullName"].is_string()),
+            "every child has its name"
+        );
+    }
+    assert_eq!(costs[0], costs[1], "statements for 5, 20, 50: {costs:?}");
+    assert_eq!(costs[1], costs[2], "statements for 5, 20, 50: {costs:?}");
+    // children, persons, latest measurements (the audit entries are written apart).
+    assert!(costs[0] <= 3, "one statement per level: {costs:?}");
+    let data = t
+        .ok(
+            &tok,
+            r#"{ children(first: 50) { edges { node { latestMeasurement { measuredOn }
+                measurements { measuredOn } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let mut with = 0;
+    for e in data["children"]["edges"].as_array().unwrap() {
+        let all: Vec<&str> = e["node"]["measurements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["measuredOn"].as_str().unwrap())
+            .collect();
+        let latest = e["node"]["latestMeasurement"]["measuredOn"].as_str();
+        assert_eq!(latest, all.iter().copied().max(), "{e}");
+        with += usize::from(latest.is_some());
+    }
+    assert!(with > 40, "most demo children are measured: {with}");
+}

@@ -148,14 +148,25 @@ async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<Msg>) {
     }
 }
 
-/// Writes a batch, retrying a failed insert a few times before logging the entries it loses.
-async fn write_batch(db: &DatabaseConnection, entries: Vec<AuditEntry>) {
-    if entries.is_empty() {
-        return;
+/// Writes a batch in chunks of power-of-two sizes (a batch of 13 is 8 + 4 + 1 rows), so that
+/// the inserts are a few statement texts the drivers keep prepared rather than one new text per
+/// batch size; each chunk is retried a few times before the entries it holds are logged as lost.
+async fn write_batch(db: &DatabaseConnection, mut entries: Vec<AuditEntry>) {
+    while !entries.is_empty() {
+        let size = 1usize << entries.len().ilog2();
+        let rest = entries.split_off(size);
+        write_chunk(db, entries).await;
+        entries = rest;
     }
+}
+
+async fn write_chunk(db: &DatabaseConnection, entries: Vec<AuditEntry>) {
     for attempt in 0..5u32 {
         let models: Vec<_> = entries.iter().cloned().map(AuditEntry::model).collect();
-        match audit_log::Entity::insert_many(models).exec(db).await {
+        match audit_log::Entity::insert_many(models)
+            .exec_without_returning(db)
+            .await
+        {
             Ok(_) => return,
             Err(e) => {
                 tracing::warn!(error = %e, attempt, "audit batch not written; retrying");

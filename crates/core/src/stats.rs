@@ -670,21 +670,13 @@ fn from_where(b: &mut Binder, spec: &Spec<'_>, plan: &GroupPlan) -> String {
     }
     if let Some(parents) = &plan.under {
         let len = parents.first().map_or(0, String::len);
-        let list: Vec<String> = parents.iter().map(|c| b.bind(c.clone())).collect();
-        wheres.push(format!(
-            "substr({}, 1, {len}) IN ({})",
-            src.region,
-            list.join(", ")
-        ));
+        let list = b.list(parents.iter().cloned());
+        wheres.push(format!("substr({}, 1, {len}) IN ({})", src.region, list));
     }
     if let Some(codes) = &plan.regions {
         let len = codes.first().map_or(0, String::len);
-        let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
-        wheres.push(format!(
-            "substr({}, 1, {len}) IN ({})",
-            src.region,
-            list.join(", ")
-        ));
+        let list = b.list(codes.iter().cloned());
+        wheres.push(format!("substr({}, 1, {len}) IN ({})", src.region, list));
     }
     if !src.filter.is_empty() {
         wheres.push(src.filter.to_owned());

@@ -77,6 +77,19 @@ impl Binder {
         }
     }
 
+    /// Binds every key of an `IN (...)` list and returns the placeholders, comma-separated and
+    /// [`padded`] (so that a batch of any size is one of a few statement texts).
+    pub fn list<T: Into<sea_orm::Value> + Clone>(
+        &mut self,
+        keys: impl IntoIterator<Item = T>,
+    ) -> String {
+        padded(keys)
+            .into_iter()
+            .map(|k| self.bind(k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The SQL condition "`col` is inside `scope`", the string form of [`in_scope`].
     pub fn in_scope(&mut self, col: &str, scope: &Scope) -> String {
         let s = scope.code();
@@ -90,6 +103,22 @@ impl Binder {
         );
         format!("({col} = {eq} OR ({col} >= {lo} AND {col} < {hi}))")
     }
+}
+
+/// `keys` with the last one repeated up to the next power of two, for `IN (...)` lists.
+///
+/// Both drivers prepare a statement once per connection and cache it by its text (100 per
+/// connection). A DataLoader batch can hold any number of keys, and an `IN` list of each length
+/// is another text: the batches of one list page (1 to 50 keys, several loaders) overflowed the
+/// cache, so PostgreSQL parsed and planned most statements on every request. Padded, batches of
+/// 1 to 64 keys are 7 texts per query; repeating a key changes no result.
+pub fn padded<T: Clone>(keys: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut v: Vec<T> = keys.into_iter().collect();
+    if let Some(last) = v.last().cloned() {
+        let n = v.len().next_power_of_two();
+        v.resize(n, last);
+    }
+    v
 }
 
 /// The condition "region `col` is visible": inside the scope or one of its ancestors.
@@ -113,7 +142,7 @@ pub async fn regions_by_code<C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     Ok(region::Entity::find()
-        .filter(region::Column::Code.is_in(codes))
+        .filter(region::Column::Code.is_in(crate::store::padded(codes)))
         .all(db)
         .await?)
 }
@@ -130,7 +159,8 @@ pub async fn latest_populations<C: ConnectionTrait>(
     if codes.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = rp::Entity::find().filter(rp::Column::RegionCode.is_in(codes.iter().cloned()));
+    let mut q = rp::Entity::find()
+        .filter(rp::Column::RegionCode.is_in(crate::store::padded(codes.iter().cloned())));
     if let Some(y) = year {
         q = q.filter(rp::Column::Year.lte(y));
     }
@@ -205,7 +235,8 @@ pub async fn children_pages<C: ConnectionTrait>(
         }
     }
     if !pinned.is_empty() {
-        let mut q = region::Entity::find().filter(region::Column::Code.is_in(pinned));
+        let mut q =
+            region::Entity::find().filter(region::Column::Code.is_in(crate::store::padded(pinned)));
         if let Some(a) = after {
             q = q.filter(region::Column::Code.gt(a));
         }
@@ -219,7 +250,7 @@ pub async fn children_pages<C: ConnectionTrait>(
         return Ok(out);
     }
     let mut b = Binder::new(db.get_database_backend());
-    let list: Vec<String> = open.iter().map(|p| b.bind(p.clone())).collect();
+    let list = b.list(open.iter().cloned());
     let after_sql = match after {
         Some(a) => format!(" AND code > {}", b.bind(a.to_owned())),
         None => String::new(),
@@ -231,7 +262,7 @@ pub async fn children_pages<C: ConnectionTrait>(
                   ROW_NUMBER() OVER (PARTITION BY parent_code ORDER BY code) AS rn \
            FROM region WHERE parent_code IN ({}){after_sql}) t \
          WHERE rn <= {lim} ORDER BY parent_code, code",
-        list.join(", ")
+        list
     );
     let rows = region::Entity::find()
         .from_raw_sql(Statement::from_sql_and_values(b.backend, sql, b.values))

@@ -24,15 +24,15 @@ pub async fn refresh<C: ConnectionTrait>(db: &C, families: &[Uuid]) -> Result<()
     ids.dedup();
     for chunk in ids.chunks(CHUNK) {
         let mut b = Binder::new(backend);
-        let list: Vec<String> = chunk.iter().map(|id| b.bind(*id)).collect();
+        let list = b.list(chunk.iter().cloned());
         let sql = format!(
             "DELETE FROM ekonomi_family_fact WHERE family_id IN ({})",
-            list.join(", ")
+            list
         );
         db.execute_raw(Statement::from_sql_and_values(backend, sql, b.values))
             .await?;
         let mut b = Binder::new(backend);
-        let list: Vec<String> = chunk.iter().map(|id| b.bind(*id)).collect();
+        let list = b.list(chunk.iter().cloned());
         let sql = format!(
             "INSERT INTO ekonomi_family_fact (family_id, pekka_id, pekka_category, decile, \
                memberships, assisted) \
@@ -55,7 +55,7 @@ pub async fn refresh<C: ConnectionTrait>(db: &C, families: &[Uuid]) -> Result<()
                AND (EXISTS (SELECT 1 FROM pekka p2 WHERE p2.family_id = f.id) \
                  OR EXISTS (SELECT 1 FROM welfare_ranking w3 WHERE w3.family_id = f.id) \
                  OR EXISTS (SELECT 1 FROM up2k_member m3 WHERE m3.family_id = f.id))",
-            list.join(", ")
+            list
         );
         db.execute_raw(Statement::from_sql_and_values(backend, sql, b.values))
             .await?;

@@ -197,6 +197,8 @@ pub struct Graphql {
     pub introspection: Option<bool>,
     /// Suggest field names in validation errors (default: on in development, off in production).
     pub suggestions: Option<bool>,
+    /// How many parsed documents are kept between requests (0: parse every request).
+    pub document_cache: usize,
 }
 
 impl Default for Graphql {
@@ -209,6 +211,7 @@ impl Default for Graphql {
             default_page_size: 20,
             introspection: None,
             suggestions: None,
+            document_cache: 1000,
         }
     }
 }

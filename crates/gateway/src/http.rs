@@ -40,6 +40,8 @@ pub struct AppState {
     pub timeout: Duration,
     /// Origins allowed cross-origin (CORS); empty for none.
     pub cors_allowed_origins: Vec<String>,
+    /// Parsed documents kept between requests.
+    pub documents: Arc<crate::documents::DocumentCache>,
 }
 
 /// The router of the gateway (used by `serve` and driven directly by the tests).
@@ -388,7 +390,11 @@ async fn execute(
     let started = Instant::now();
     // Checks on the parsed document; async-graphql keeps the parse for execution.
     let operation = req.operation_name.clone();
-    let (mutation, aliases) = match req.parsed_query() {
+    let parsed = s
+        .documents
+        .prepare(&mut req)
+        .and_then(|()| req.parsed_query());
+    let (mutation, aliases) = match parsed {
         Ok(doc) => (is_mutation(doc, operation.as_deref()), count_aliases(doc)),
         Err(e) => {
             return finish(

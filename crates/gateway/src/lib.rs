@@ -8,6 +8,7 @@ mod compose;
 
 pub mod auth;
 pub mod config;
+pub mod documents;
 pub mod domains;
 pub mod graphiql;
 pub mod http;

@@ -122,6 +122,9 @@ pub fn state_at(
         body_limit: cfg.server.body_limit_bytes,
         timeout: Duration::from_secs(cfg.server.request_timeout_secs),
         cors_allowed_origins: cfg.server.cors_allowed_origins.clone(),
+        documents: Arc::new(crate::documents::DocumentCache::new(
+            cfg.graphql.document_cache,
+        )),
     })
 }
 

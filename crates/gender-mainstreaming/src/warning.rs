@@ -48,7 +48,9 @@ pub async fn current_awards<C: ConnectionTrait>(
     on: NaiveDate,
 ) -> Result<HashMap<String, award::Model>> {
     let rows = award::Entity::find()
-        .filter(award::Column::RegionCode.is_in(codes.iter().cloned()))
+        .filter(
+            award::Column::RegionCode.is_in(keluarga_core::store::padded(codes.iter().cloned())),
+        )
         .filter(award::Column::AwardType.eq(AwardType::Ape.as_str()))
         .filter(award::Column::AwardedOn.lte(on))
         .order_by_asc(award::Column::AwardedOn)
@@ -96,7 +98,9 @@ pub async fn warnings<C: ConnectionTrait>(
         HashMap::new()
     } else {
         person::Entity::find()
-            .filter(person::Column::Id.is_in(changes.iter().map(|h| h.person_id)))
+            .filter(person::Column::Id.is_in(keluarga_core::store::padded(
+                changes.iter().map(|h| h.person_id),
+            )))
             .all(db)
             .await?
             .into_iter()

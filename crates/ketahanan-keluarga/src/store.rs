@@ -165,12 +165,12 @@ pub async fn cadres_active<C: ConnectionTrait>(
     let day = b.bind(on);
     let day2 = b.bind(on);
     let scope_sql = b.in_scope("region_code", scope);
-    let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+    let list = b.list(codes.iter().cloned());
     let sql = format!(
         "SELECT substr(region_code, 1, {len}) AS k, CAST(COUNT(*) AS BIGINT) AS n FROM cadre_role \
          WHERE role = {role} AND started_on <= {day} AND (ended_on IS NULL OR ended_on >= {day2}) \
          AND {scope_sql} AND substr(region_code, 1, {len}) IN ({}) GROUP BY 1",
-        list.join(", ")
+        list
     );
     counts_by_region(db, b, sql).await
 }
@@ -187,13 +187,13 @@ pub async fn cadre_targets<C: ConnectionTrait>(
     }
     let mut b = Binder::new(db.get_database_backend());
     let scope_sql = b.in_scope("p.region_code", scope);
-    let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+    let list = b.list(codes.iter().cloned());
     let sql = format!(
         "SELECT p.region_code AS k, CAST(SUM(t.target_value) AS BIGINT) AS n \
          FROM programme_target t JOIN programme p ON p.id = t.programme_id \
          WHERE lower(t.measure) LIKE '%cadre%' AND {scope_sql} AND p.region_code IN ({}) \
          GROUP BY p.region_code",
-        list.join(", ")
+        list
     );
     counts_by_region(db, b, sql).await
 }
@@ -211,12 +211,12 @@ pub async fn krppa_met<C: ConnectionTrait>(
     let mut b = Binder::new(db.get_database_backend());
     let y = b.bind(year);
     let scope_sql = b.in_scope("region_code", scope);
-    let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+    let list = b.list(codes.iter().cloned());
     let sql = format!(
         "SELECT region_code AS k, CAST(SUM(CASE WHEN status = 'MET' THEN 1 ELSE 0 END) AS BIGINT) AS n \
          FROM krppa_indicator WHERE year = {y} AND {scope_sql} AND region_code IN ({}) \
          GROUP BY region_code",
-        list.join(", ")
+        list
     );
     counts_by_region(db, b, sql).await
 }
@@ -235,12 +235,12 @@ pub async fn lokus_count<C: ConnectionTrait>(
     let mut b = Binder::new(db.get_database_backend());
     let y = b.bind(year);
     let scope_sql = b.in_scope("region_code", scope);
-    let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+    let list = b.list(codes.iter().cloned());
     let sql = format!(
         "SELECT substr(region_code, 1, {len}) AS k, CAST(COUNT(DISTINCT region_code) AS BIGINT) AS n \
          FROM lokus WHERE year = {y} AND {scope_sql} AND substr(region_code, 1, {len}) IN ({}) \
          GROUP BY 1",
-        list.join(", ")
+        list
     );
     counts_by_region(db, b, sql).await
 }

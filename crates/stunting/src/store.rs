@@ -58,12 +58,14 @@ pub async fn child_infos<C: ConnectionTrait>(
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(5_000) {
         let children = child::Entity::find()
-            .filter(child::Column::Id.is_in(chunk.iter().copied()))
+            .filter(child::Column::Id.is_in(keluarga_core::store::padded(chunk.iter().copied())))
             .filter(in_scope(child::Column::RegionCode, scope))
             .all(db)
             .await?;
         let persons: HashMap<Uuid, person::Model> = person::Entity::find()
-            .filter(person::Column::Id.is_in(children.iter().map(|c| c.person_id)))
+            .filter(person::Column::Id.is_in(keluarga_core::store::padded(
+                children.iter().map(|c| c.person_id),
+            )))
             .all(db)
             .await?
             .into_iter()
@@ -132,7 +134,7 @@ pub async fn posyandu_in_scope<C: ConnectionTrait>(
         return Ok(HashMap::new());
     }
     Ok(posyandu::Entity::find()
-        .filter(posyandu::Column::Id.is_in(ids.iter().copied()))
+        .filter(posyandu::Column::Id.is_in(keluarga_core::store::padded(ids.iter().copied())))
         .filter(in_scope(posyandu::Column::RegionCode, scope))
         .all(db)
         .await?
@@ -168,14 +170,14 @@ pub async fn actions_done<C: ConnectionTrait>(
         return Ok(HashMap::new());
     }
     let mut b = Binder::new(db.get_database_backend());
-    let list: Vec<String> = regencies.iter().map(|c| b.bind(c.clone())).collect();
+    let list = b.list(regencies.iter().cloned());
     let year = b.bind(year);
     let in_scope = b.in_scope("region_code", scope);
     let sql = format!(
         "SELECT region_code AS g, CAST(COUNT(*) AS BIGINT) AS n FROM convergence_action \
          WHERE region_code IN ({}) AND year = {year} AND status = 'DONE' AND {in_scope} \
          GROUP BY region_code",
-        list.join(", ")
+        list
     );
     counted(db, b, sql).await
 }
@@ -194,7 +196,7 @@ pub async fn active_foster_parents<C: ConnectionTrait>(
     };
     // Placeholders are bound in the order they appear in the SQL (SQLite's `?` are positional).
     let mut b = Binder::new(db.get_database_backend());
-    let list: Vec<String> = codes.iter().map(|c| b.bind(c.clone())).collect();
+    let list = b.list(codes.iter().cloned());
     let (t, f) = (b.bind(to), b.bind(from));
     let in_scope = b.in_scope("region_code", scope);
     let sql = format!(
@@ -202,7 +204,7 @@ pub async fn active_foster_parents<C: ConnectionTrait>(
          FROM foster_parent WHERE substr(region_code, 1, {len}) IN ({}) \
          AND started_on <= {t} AND (ended_on IS NULL OR ended_on >= {f}) AND {in_scope} \
          GROUP BY 1",
-        list.join(", ")
+        list
     );
     counted(db, b, sql).await
 }
@@ -385,7 +387,7 @@ pub async fn current_cadres(
     use sea_orm::QueryOrder;
     let q = reader
         .select::<Entity>(None)?
-        .filter(Column::RegionCode.is_in(codes.iter().cloned()))
+        .filter(Column::RegionCode.is_in(keluarga_core::store::padded(codes.iter().cloned())))
         .filter(Column::Role.eq(role.as_str()))
         .filter(Column::StartedOn.lte(today))
         .filter(

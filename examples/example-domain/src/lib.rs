@@ -12,7 +12,7 @@ use async_graphql::{
     Context, ID, Object, ObjectType, SchemaBuilder, SimpleObject, SubscriptionType,
 };
 use keluarga_core::error::{GqlResultExt, internal};
-use keluarga_core::graphql::loaders::{LoadError, by_id};
+use keluarga_core::graphql::loaders::{LoadError, batched, by_id};
 use keluarga_core::graphql::{app_actor, reader};
 use keluarga_core::pagination::{Page, PageArgs, SortDirection};
 use keluarga_core::stats::{
@@ -371,15 +371,12 @@ impl Domain for Example {
         req: async_graphql::Request,
     ) -> async_graphql::Request {
         let r = keluarga_core::Reader::new(app, actor);
-        req.data(by_id::<entity::Entity>(&r)).data(DataLoader::new(
-            FacetLoader {
-                db: app.db.clone(),
-                scope: actor.scope.clone(),
-                access: actor.has_record_access(),
-                threshold: app.settings.suppression_threshold,
-            },
-            tokio::spawn,
-        ))
+        req.data(by_id::<entity::Entity>(&r)).data(batched(FacetLoader {
+            db: app.db.clone(),
+            scope: actor.scope.clone(),
+            access: actor.has_record_access(),
+            threshold: app.settings.suppression_threshold,
+        }))
     }
 
     async fn node<R: RegionType>(

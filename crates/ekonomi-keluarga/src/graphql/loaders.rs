@@ -107,13 +107,10 @@ pub fn attach(
             income_report::Column::GroupId,
             |m| m.group_id,
         ))
-        .data(DataLoader::new(
-            FacetLoader {
-                db: app.db.clone(),
-                scope: actor.scope.clone(),
-                access: actor.has_record_access(),
-                threshold: app.settings.suppression_threshold,
-            },
-            tokio::spawn,
-        ))
+        .data(keluarga_core::graphql::loaders::batched(FacetLoader {
+            db: app.db.clone(),
+            scope: actor.scope.clone(),
+            access: actor.has_record_access(),
+            threshold: app.settings.suppression_threshold,
+        }))
 }

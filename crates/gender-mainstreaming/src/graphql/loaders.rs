@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use chrono::{Datelike, NaiveDate};
 use keluarga_core::entity::person;
 use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
@@ -40,7 +40,10 @@ impl Loader<Uuid> for HolderSexLoader {
         let holders = Query::select()
             .column(post_holding::Column::PersonId)
             .from(post_holding::Entity)
-            .and_where(Expr::col(post_holding::Column::PersonId).is_in(keys.iter().copied()))
+            .and_where(
+                Expr::col(post_holding::Column::PersonId)
+                    .is_in(keluarga_core::store::padded(keys.iter().copied())),
+            )
             .to_owned();
         let rows: Vec<(Uuid, String)> = person::Entity::find()
             .select_only()
@@ -137,7 +140,10 @@ impl Loader<FacetKey> for FacetLoader {
                 .select_only()
                 .column(pug_prerequisite::Column::RegionCode)
                 .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "met")
-                .filter(pug_prerequisite::Column::RegionCode.is_in(codes.iter().cloned()))
+                .filter(
+                    pug_prerequisite::Column::RegionCode
+                        .is_in(keluarga_core::store::padded(codes.iter().cloned())),
+                )
                 .filter(pug_prerequisite::Column::Year.eq(to.year()))
                 .filter(pug_prerequisite::Column::Status.eq(PrerequisiteStatus::Met.as_str()))
                 .group_by(pug_prerequisite::Column::RegionCode)
@@ -186,22 +192,15 @@ pub fn attach(
             post_holding::Column::PostId,
             |m| m.post_id,
         ))
-        .data(DataLoader::new(
-            HolderSexLoader { db: app.db.clone() },
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(
-            AdvocacyLoader {
-                db: app.db.clone(),
-                scope: actor.scope.clone(),
-            },
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(
-            FacetLoader {
-                db: app.db.clone(),
-                scope: actor.scope.clone(),
-            },
-            tokio::spawn,
-        ))
+        .data(keluarga_core::graphql::loaders::batched(HolderSexLoader {
+            db: app.db.clone(),
+        }))
+        .data(keluarga_core::graphql::loaders::batched(AdvocacyLoader {
+            db: app.db.clone(),
+            scope: actor.scope.clone(),
+        }))
+        .data(keluarga_core::graphql::loaders::batched(FacetLoader {
+            db: app.db.clone(),
+            scope: actor.scope.clone(),
+        }))
 }

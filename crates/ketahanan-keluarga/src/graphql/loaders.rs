@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use chrono::Datelike;
 use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
 use keluarga_core::{Actor, Reader, Scope};
@@ -31,7 +31,10 @@ impl Loader<i32> for FrameworkLoader {
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Arc<Framework>>, LoadError> {
         let rows = ketahanan_framework::Entity::find()
-            .filter(ketahanan_framework::Column::Version.is_in(keys.iter().copied()))
+            .filter(
+                ketahanan_framework::Column::Version
+                    .is_in(keluarga_core::store::padded(keys.iter().copied())),
+            )
             .all(&self.db)
             .await
             .map_err(db_err)?;
@@ -195,23 +198,16 @@ pub fn attach(
             ketahanan_assessment_revision::Column::AssessmentId,
             |m| m.assessment_id,
         ))
-        .data(DataLoader::new(
-            LatestAssessment {
-                reader: reader.clone(),
-            },
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(
-            FrameworkLoader { db: app.db.clone() },
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(
-            FacetLoader {
-                db: app.db.clone(),
-                scope: actor.scope.clone(),
-                access: actor.has_record_access(),
-                threshold: app.settings.suppression_threshold,
-            },
-            tokio::spawn,
-        ))
+        .data(keluarga_core::graphql::loaders::batched(LatestAssessment {
+            reader: reader.clone(),
+        }))
+        .data(keluarga_core::graphql::loaders::batched(FrameworkLoader {
+            db: app.db.clone(),
+        }))
+        .data(keluarga_core::graphql::loaders::batched(FacetLoader {
+            db: app.db.clone(),
+            scope: actor.scope.clone(),
+            access: actor.has_record_access(),
+            threshold: app.settings.suppression_threshold,
+        }))
 }

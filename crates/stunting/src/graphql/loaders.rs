@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
 use keluarga_core::entity::cadre_role;
 use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
@@ -197,26 +197,19 @@ pub fn attach(
             foster_parent_child::Column::FosterParentId,
             |m| m.foster_parent_id,
         ))
-        .data(DataLoader::new(
+        .data(keluarga_core::graphql::loaders::batched(
             LatestMeasurement {
                 reader: reader.clone(),
             },
-            tokio::spawn,
         ))
-        .data(DataLoader::new(
-            PosyanduCadres {
-                reader: reader.clone(),
-                today: app.clock.today(),
-            },
-            tokio::spawn,
-        ))
-        .data(DataLoader::new(
-            FacetLoader {
-                db: db.clone(),
-                scope,
-                access: actor.has_record_access(),
-                threshold: app.settings.suppression_threshold,
-            },
-            tokio::spawn,
-        ))
+        .data(keluarga_core::graphql::loaders::batched(PosyanduCadres {
+            reader: reader.clone(),
+            today: app.clock.today(),
+        }))
+        .data(keluarga_core::graphql::loaders::batched(FacetLoader {
+            db: db.clone(),
+            scope,
+            access: actor.has_record_access(),
+            threshold: app.settings.suppression_threshold,
+        }))
 }
