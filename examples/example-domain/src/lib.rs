@@ -371,12 +371,13 @@ impl Domain for Example {
         req: async_graphql::Request,
     ) -> async_graphql::Request {
         let r = keluarga_core::Reader::new(app, actor);
-        req.data(by_id::<entity::Entity>(&r)).data(batched(FacetLoader {
-            db: app.db.clone(),
-            scope: actor.scope.clone(),
-            access: actor.has_record_access(),
-            threshold: app.settings.suppression_threshold,
-        }))
+        req.data(by_id::<entity::Entity>(&r))
+            .data(batched(FacetLoader {
+                db: app.db.clone(),
+                scope: actor.scope.clone(),
+                access: actor.has_record_access(),
+                threshold: app.settings.suppression_threshold,
+            }))
     }
 
     async fn node<R: RegionType>(
