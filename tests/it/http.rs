@@ -190,13 +190,56 @@ async fn health_readiness_and_metrics_answer() {
     }
     let tok = t.token(Role::Admin, "");
     t.ok(&tok, "{ me { role } }", json!({})).await;
+    t.ok(&tok, "query MetricsProbeOk { me { role } }", json!({}))
+        .await;
+    let dashboard = t.token(Role::Dashboard, "33.75");
+    let refused = t
+        .gql(
+            &dashboard,
+            "query MetricsProbeRefused { children(first: 1) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let refused_code = code(&refused);
     let (s, body, _) = t
         .send(Request::get("/metrics").body(Body::empty()).unwrap())
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(
-        body.as_str().unwrap().contains("graphql_requests_total"),
-        "{body}"
+    let text = body.as_str().unwrap();
+    for line in [
+        "graphql_requests_total".to_owned(),
+        r#"graphql_operations_total{operation="MetricsProbeOk",outcome="ok"}"#.to_owned(),
+        format!(
+            r#"graphql_operations_total{{operation="MetricsProbeRefused",outcome="{refused_code}"}}"#
+        ),
+        r#"graphql_operation_duration_seconds_count{operation="MetricsProbeOk"}"#.to_owned(),
+        r#"db_pool_connections{state="open"}"#.to_owned(),
+        r#"db_pool_connections{state="idle"}"#.to_owned(),
+    ] {
+        assert!(text.contains(&line), "{line} missing from {text}");
+    }
+}
+
+#[test]
+fn operation_labels_are_bounded() {
+    use keluarga_gateway::http::OperationLabels;
+    let labels = OperationLabels::default();
+    assert_eq!(labels.label(None), "anonymous");
+    assert_eq!(labels.label(Some("ListPage")), "ListPage");
+    assert_eq!(labels.label(Some("bad name\n")), "other");
+    assert_eq!(labels.label(Some(&"x".repeat(65))), "other");
+    for i in 1..OperationLabels::CAPACITY {
+        assert_eq!(labels.label(Some(&format!("Op{i}"))), format!("Op{i}"));
+    }
+    assert_eq!(
+        labels.label(Some("OneTooMany")),
+        "other",
+        "capacity reached"
+    );
+    assert_eq!(
+        labels.label(Some("ListPage")),
+        "ListPage",
+        "a known name stays"
     );
 }
 

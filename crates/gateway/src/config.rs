@@ -53,6 +53,16 @@ pub enum Profile {
     Production,
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line (for log collectors).
+    Json,
+}
+
 /// HTTP server settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -69,6 +79,8 @@ pub struct Server {
     /// `["https://dashboard.pekalongankota.go.id"]`; empty (the default) sends no CORS headers,
     /// so browsers allow same-origin calls only.
     pub cors_allowed_origins: Vec<String>,
+    /// `text` or `json` log lines (default: text in development, json in production).
+    pub log_format: Option<LogFormat>,
 }
 
 impl Default for Server {
@@ -79,6 +91,7 @@ impl Default for Server {
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             cors_allowed_origins: Vec::new(),
+            log_format: None,
         }
     }
 }
@@ -334,6 +347,15 @@ impl Config {
 
     fn production(&self) -> bool {
         self.server.profile == Profile::Production
+    }
+
+    /// The log format: as set, else text in development and JSON in production.
+    pub fn log_format(&self) -> LogFormat {
+        self.server.log_format.unwrap_or(if self.production() {
+            LogFormat::Json
+        } else {
+            LogFormat::Text
+        })
     }
 
     /// Whether introspection is allowed: as set, else on in development and off in production.

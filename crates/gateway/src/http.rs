@@ -42,6 +42,54 @@ pub struct AppState {
     pub cors_allowed_origins: Vec<String>,
     /// Parsed documents kept between requests.
     pub documents: Arc<crate::documents::DocumentCache>,
+    /// The operation names used as metric labels.
+    pub operations: Arc<OperationLabels>,
+}
+
+/// Operation names as metric labels, bounded: clients choose the names, and every distinct label
+/// is a series kept in memory, so the first [`OperationLabels::CAPACITY`] well-formed names are
+/// labels and the rest count as `other`.
+#[derive(Debug, Default)]
+pub struct OperationLabels {
+    names: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl OperationLabels {
+    /// How many distinct operation names become labels.
+    pub const CAPACITY: usize = 200;
+
+    /// The label of an operation: its name when well formed (a GraphQL name of at most 64
+    /// characters) and among the first names seen, `anonymous` without a name, else `other`.
+    pub fn label(&self, name: Option<&str>) -> String {
+        let Some(name) = name else {
+            return "anonymous".to_owned();
+        };
+        let well_formed = !name.is_empty()
+            && name.len() <= 64
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !well_formed {
+            return "other".to_owned();
+        }
+        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        if names.contains(name) {
+            return name.to_owned();
+        }
+        if names.len() < Self::CAPACITY {
+            names.insert(name.to_owned());
+            return name.to_owned();
+        }
+        "other".to_owned()
+    }
+}
+
+/// Counts an operation by its name and outcome (`ok`, or the code of its first error) and records
+/// its duration.
+fn observe(s: &AppState, operation: Option<&str>, outcome: &str, started: Instant) {
+    let op = s.operations.label(operation);
+    metrics::histogram!("graphql_operation_duration_seconds", "operation" => op.clone())
+        .record(started.elapsed().as_secs_f64());
+    metrics::counter!("graphql_operations_total", "operation" => op, "outcome" => outcome.to_owned())
+        .increment(1);
 }
 
 /// The router of the gateway (used by `serve` and driven directly by the tests).
@@ -394,8 +442,12 @@ async fn execute(
         .documents
         .prepare(&mut req)
         .and_then(|()| req.parsed_query());
-    let (mutation, aliases) = match parsed {
-        Ok(doc) => (is_mutation(doc, operation.as_deref()), count_aliases(doc)),
+    let (mutation, aliases, operation) = match parsed {
+        Ok(doc) => (
+            is_mutation(doc, operation.as_deref()),
+            count_aliases(doc),
+            operation.or_else(|| only_operation_name(doc)),
+        ),
         Err(e) => {
             return finish(
                 started,
@@ -451,6 +503,13 @@ async fn execute(
             return finish(started, resp);
         }
         Err(e @ AuthError::RateLimited(secs)) => {
+            metrics::counter!("rate_limit_refusals_total", "limit" => "api_key").increment(1);
+            observe(
+                s,
+                operation.as_deref(),
+                ErrorCode::RateLimited.as_str(),
+                started,
+            );
             let mut resp = respond(
                 StatusCode::TOO_MANY_REQUESTS,
                 media,
@@ -485,6 +544,20 @@ async fn execute(
     } else {
         StatusCode::OK
     };
+    let outcome = resp
+        .errors
+        .first()
+        .and_then(|e| e.extensions.as_ref())
+        .and_then(|x| match x.get("code") {
+            Some(async_graphql::Value::String(c)) => Some(c.clone()),
+            _ => None,
+        });
+    observe(
+        s,
+        operation.as_deref(),
+        outcome.as_deref().unwrap_or("ok"),
+        started,
+    );
     finish(started, respond(status, media, &resp))
 }
 
@@ -524,6 +597,17 @@ fn finish(started: Instant, resp: Response) -> Response {
     metrics::counter!("graphql_requests_total", "status" => status).increment(1);
     metrics::histogram!("graphql_request_duration_seconds").record(started.elapsed().as_secs_f64());
     resp
+}
+
+/// The name of the document's operation when it has exactly one and it is named.
+fn only_operation_name(doc: &ExecutableDocument) -> Option<String> {
+    use async_graphql::parser::types::DocumentOperations;
+    match &doc.operations {
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|n| n.to_string())
+        }
+        _ => None,
+    }
 }
 
 fn is_mutation(doc: &ExecutableDocument, name: Option<&str>) -> bool {
@@ -594,6 +678,21 @@ async fn readyz(State(s): State<AppState>) -> Response {
 }
 
 async fn metrics(State(s): State<AppState>) -> Response {
+    // Pool use, read when scraped.
+    let db = &s.app.db;
+    let (open, idle) = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let p = db.get_postgres_connection_pool();
+            (p.size(), p.num_idle())
+        }
+        sea_orm::DbBackend::Sqlite => {
+            let p = db.get_sqlite_connection_pool();
+            (p.size(), p.num_idle())
+        }
+        _ => (0, 0),
+    };
+    metrics::gauge!("db_pool_connections", "state" => "open").set(f64::from(open));
+    metrics::gauge!("db_pool_connections", "state" => "idle").set(idle as f64);
     (
         [(
             header::CONTENT_TYPE,

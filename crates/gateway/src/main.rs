@@ -95,14 +95,16 @@ fn main() -> std::process::ExitCode {
 }
 
 fn start(cli: Cli, domain_command: Option<(String, ArgMatches)>) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let mut cfg = Config::load(&cli.config).context("configuration")?;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cfg.log_format() {
+        keluarga_gateway::config::LogFormat::Json => logs.json().init(),
+        keluarga_gateway::config::LogFormat::Text => logs.init(),
+    }
     if let Some(url) = cli.database {
         cfg.database.url = url;
     }

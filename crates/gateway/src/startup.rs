@@ -131,6 +131,7 @@ pub fn state_at(
         documents: Arc::new(crate::documents::DocumentCache::new(
             cfg.graphql.document_cache,
         )),
+        operations: Arc::default(),
     })
 }
 
