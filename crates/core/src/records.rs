@@ -285,7 +285,9 @@ impl Reader {
         let table = E::default().table_name().to_owned();
         let backend = sea_orm::ConnectionTrait::get_database_backend(&self.db);
         let mut b = crate::store::Binder::new(backend);
-        let scope_of = |b: &mut crate::store::Binder| match E::region_col() {
+        // Bound in the order both texts below use them: the keys, then the scope.
+        let list = b.list(keys.iter().cloned());
+        let scope = match E::region_col() {
             Some(col) => b.in_scope(
                 &format!("t.{}", sea_orm::IdenStatic::as_str(&col)),
                 &self.actor.scope,
@@ -296,8 +298,6 @@ impl Reader {
             // One index probe per parent (`LIMIT 1` on the (parent, date) index), as a
             // hand-written query would: reading every row of the page's parents and numbering
             // them cost three times as much on PostgreSQL (bench/README.md, "Read path").
-            let list = b.list(keys.iter().cloned());
-            let scope = scope_of(&mut b);
             format!(
                 "SELECT l.* FROM (SELECT DISTINCT k FROM unnest(ARRAY[{list}]) AS k) keys \
                  CROSS JOIN LATERAL (SELECT t.* FROM {table} t WHERE t.{parent} = keys.k \
@@ -306,8 +306,6 @@ impl Reader {
         } else {
             // SQLite has no LATERAL: rows numbered per parent, newest first, after the scope
             // filter, in one pass.
-            let list = b.list(keys.iter().cloned());
-            let scope = scope_of(&mut b);
             format!(
                 "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{parent} \
                  ORDER BY t.{date} DESC, t.id DESC) AS rn FROM {table} t \

@@ -235,8 +235,7 @@ pub async fn children_pages<C: ConnectionTrait>(
         }
     }
     if !pinned.is_empty() {
-        let mut q =
-            region::Entity::find().filter(region::Column::Code.is_in(crate::store::padded(pinned)));
+        let mut q = region::Entity::find().filter(region::Column::Code.is_in(padded(pinned)));
         if let Some(a) = after {
             q = q.filter(region::Column::Code.gt(a));
         }
