@@ -13,6 +13,7 @@ mod gender;
 mod helpers;
 mod http;
 mod ketahanan;
+mod limits;
 mod migrations;
 mod nplus1;
 mod personal;

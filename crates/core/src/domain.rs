@@ -17,6 +17,20 @@ pub struct CoreSettings {
     pub default_page_size: usize,
     /// Statistics cells counting fewer people than this are suppressed for roles without record access.
     pub suppression_threshold: i64,
+    /// A smaller (or larger) largest `first` for some roles, by role name (`ANONYMOUS` for
+    /// requests without a token); other roles use `max_page_size`.
+    pub max_page_size_by_role: std::collections::HashMap<String, usize>,
+}
+
+impl CoreSettings {
+    /// The largest `first` a connection accepts from `actor`.
+    pub fn max_page_size_for(&self, actor: &Actor) -> usize {
+        let role = actor.role.map_or("ANONYMOUS", crate::actor::Role::as_str);
+        self.max_page_size_by_role
+            .get(role)
+            .copied()
+            .unwrap_or(self.max_page_size)
+    }
 }
 
 impl Default for CoreSettings {
@@ -25,6 +39,7 @@ impl Default for CoreSettings {
             max_page_size: 100,
             default_page_size: 20,
             suppression_threshold: 5,
+            max_page_size_by_role: Default::default(),
         }
     }
 }

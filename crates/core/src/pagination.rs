@@ -57,9 +57,28 @@ pub struct PageArgs {
 }
 
 impl PageArgs {
-    /// Checks `first` against the limits and decodes `after`.
+    /// Checks `first` against the request's limits (the largest page of the caller's role)
+    /// and decodes `after`: what every connection field calls.
+    pub fn of(
+        ctx: &async_graphql::Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Self> {
+        let (app, actor) = crate::graphql::app_actor(ctx);
+        Self::checked(app, app.settings.max_page_size_for(actor), first, after)
+    }
+
+    /// Checks `first` against the configured largest page (of every role) and decodes `after`.
     pub fn new(ctx: &AppContext, first: Option<i32>, after: Option<String>) -> Result<Self> {
-        let max = ctx.settings.max_page_size;
+        Self::checked(ctx, ctx.settings.max_page_size, first, after)
+    }
+
+    fn checked(
+        ctx: &AppContext,
+        max: usize,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Self> {
         let first = match first {
             None => ctx.settings.default_page_size,
             Some(n) if n < 0 => return Err(Error::bad("first", "must not be negative")),

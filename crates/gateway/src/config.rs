@@ -212,6 +212,31 @@ pub struct Graphql {
     pub suggestions: Option<bool>,
     /// How many parsed documents are kept between requests (0: parse every request).
     pub document_cache: usize,
+    /// Most fields selected at the root of one operation.
+    pub max_root_fields: usize,
+    /// Longest running time of one operation in milliseconds (0: only the request timeout).
+    pub operation_timeout_ms: u64,
+    /// Limits of some roles (`ADMIN`, `OPERATOR`, `CADRE`, `ANALYST`, `DASHBOARD`, `ANONYMOUS`),
+    /// each falling back to the values above.
+    pub roles: BTreeMap<String, RoleLimits>,
+}
+
+/// `[graphql.roles.<ROLE>]`: the limits of one role; an unset key uses `[graphql]`'s.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoleLimits {
+    /// Maximum query depth.
+    pub max_depth: Option<usize>,
+    /// Maximum query complexity.
+    pub max_complexity: Option<usize>,
+    /// Maximum aliased fields in one document.
+    pub max_aliases: Option<usize>,
+    /// Most fields selected at the root of one operation.
+    pub max_root_fields: Option<usize>,
+    /// Largest `first` a connection accepts.
+    pub max_page_size: Option<usize>,
+    /// Longest running time of one operation in milliseconds (0: none).
+    pub operation_timeout_ms: Option<u64>,
 }
 
 impl Default for Graphql {
@@ -225,6 +250,9 @@ impl Default for Graphql {
             introspection: None,
             suggestions: None,
             document_cache: 1000,
+            max_root_fields: 20,
+            operation_timeout_ms: 0,
+            roles: BTreeMap::new(),
         }
     }
 }

@@ -30,8 +30,8 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Prometheus renderer.
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
-    /// Maximum aliases per document.
-    pub max_aliases: usize,
+    /// Operation limits per role.
+    pub limits: Arc<crate::limits::RoleTable>,
     /// Largest JSON body accepted.
     pub body_limit: usize,
     /// Largest file upload (multipart request) accepted.
@@ -442,10 +442,11 @@ async fn execute(
         .documents
         .prepare(&mut req)
         .and_then(|()| req.parsed_query());
-    let (mutation, aliases, operation) = match parsed {
+    let (mutation, aliases, root_fields, operation) = match parsed {
         Ok(doc) => (
             is_mutation(doc, operation.as_deref()),
             count_aliases(doc),
+            count_root_fields(doc, operation.as_deref()),
             operation.or_else(|| only_operation_name(doc)),
         ),
         Err(e) => {
@@ -471,22 +472,6 @@ async fn execute(
         resp.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return finish(started, resp);
-    }
-    if aliases > s.max_aliases {
-        return finish(
-            started,
-            respond(
-                document_error_status(media),
-                media,
-                &error_body(
-                    ErrorCode::QueryTooComplex,
-                    &format!(
-                        "the document uses {aliases} aliases; at most {} are allowed",
-                        s.max_aliases
-                    ),
-                ),
-            ),
-        );
     }
     let actor: Actor = match s.auth.actor(&s.app.db, headers).await {
         Ok(a) => a,
@@ -531,8 +516,34 @@ async fn execute(
             );
         }
     };
-    let req = per_request(&s.app, &actor, req);
-    let mut resp = s.schema.execute(req).await;
+    let limits = s.limits.of(&actor);
+    if let Err(over) = limits.check_document(aliases, root_fields) {
+        observe(
+            s,
+            operation.as_deref(),
+            ErrorCode::QueryTooComplex.as_str(),
+            started,
+        );
+        let body = async_graphql::Response::from_errors(vec![over.error()]);
+        return finish(started, respond(document_error_status(media), media, &body));
+    }
+    let req = per_request(&s.app, &actor, req).data(limits.clone());
+    let run = keluarga_core::graphql::loaders::drive(s.schema.execute(req));
+    let mut resp = match limits.timeout {
+        None => run.await,
+        Some(t) => match tokio::time::timeout(t, run).await {
+            Ok(resp) => resp,
+            Err(_) => async_graphql::Response::from_errors(vec![
+                crate::limits::Exceeded {
+                    measure: "durationMs",
+                    cost: t.as_millis() as u64,
+                    limit: t.as_millis() as u64,
+                    role: limits.role,
+                }
+                .error(),
+            ]),
+        },
+    };
     let pre_execution = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());
@@ -647,6 +658,35 @@ fn count_aliases(doc: &ExecutableDocument) -> usize {
         .map(|f| walk(&f.node.selection_set.node))
         .sum();
     ops + frags
+}
+
+/// Fields selected at the root of the operation that runs (`name`, or the only one), through
+/// fragments; 0 when the operation is not in the document (validation then refuses it).
+fn count_root_fields(doc: &ExecutableDocument, name: Option<&str>) -> usize {
+    use async_graphql::parser::types::DocumentOperations;
+    fn walk(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
+        if depth > 32 {
+            return 0; // fragment cycles are refused by validation
+        }
+        set.items
+            .iter()
+            .map(|s| match &s.node {
+                Selection::Field(_) => 1,
+                Selection::InlineFragment(i) => walk(doc, &i.node.selection_set.node, depth + 1),
+                Selection::FragmentSpread(f) => doc
+                    .fragments
+                    .get(&f.node.fragment_name.node)
+                    .map_or(0, |fr| walk(doc, &fr.node.selection_set.node, depth + 1)),
+            })
+            .sum()
+    }
+    let op = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(n)) => ops.get(n),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        _ => None,
+    };
+    op.map_or(0, |op| walk(doc, &op.node.selection_set.node, 0))
 }
 
 async fn readyz(State(s): State<AppState>) -> Response {

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod domains;
 pub mod graphiql;
 pub mod http;
+pub mod limits;
 pub mod schema;
 pub mod startup;
 

@@ -112,7 +112,8 @@ pub fn build(app: Option<AppContext>, domains: &DomainConfigs, limits: &Limits) 
     let mut b = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<Node>()
         .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity);
+        .limit_complexity(limits.max_complexity)
+        .extension(crate::limits::PerRole);
     if !limits.introspection {
         b = b.disable_introspection();
     }

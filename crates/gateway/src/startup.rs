@@ -29,6 +29,11 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.clone());
     opts.max_connections(cfg.database.max_connections)
         .connect_timeout(Duration::from_secs(10))
+        // A connection is pinged before use only when it has been idle for 30 s (dropped by
+        // the server, a proxy or a firewall): pinging every checkout added a round trip to
+        // every statement (bench/README.md, "Read path"). A hot connection broken by a
+        // database restart fails its statement once and is then discarded by the pool.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false);
     let timeout = cfg.database.statement_timeout_ms;
     // JIT compilation off: it costs a query estimated as large (a city's priority list, a
@@ -62,6 +67,7 @@ pub fn app_context(cfg: &Config, db: DatabaseConnection) -> AppContext {
             max_page_size: cfg.graphql.max_page_size,
             default_page_size: cfg.graphql.default_page_size,
             suppression_threshold: cfg.statistics.suppression_threshold,
+            max_page_size_by_role: crate::limits::page_sizes(&cfg.graphql),
         },
         person_region_tables: crate::domains::person_region_tables(),
         sex_measures: crate::domains::sex_measures(),
@@ -111,9 +117,11 @@ pub fn state_at(
         clock,
         ..app_context(cfg, db)
     };
+    let roles = crate::limits::RoleTable::from_config(&cfg.graphql)?;
+    let (max_depth, max_complexity) = roles.widest();
     let limits = Limits {
-        max_depth: cfg.graphql.max_depth,
-        max_complexity: cfg.graphql.max_complexity,
+        max_depth,
+        max_complexity,
         introspection: cfg.introspection(),
         suggestions: cfg.suggestions(),
     };
@@ -124,7 +132,7 @@ pub fn state_at(
         app,
         auth: Arc::new(Authenticator::new(cfg)?),
         metrics: metrics_handle(),
-        max_aliases: cfg.graphql.max_aliases,
+        limits: Arc::new(roles),
         body_limit: cfg.server.body_limit_bytes,
         timeout: Duration::from_secs(cfg.server.request_timeout_secs),
         cors_allowed_origins: cfg.server.cors_allowed_origins.clone(),

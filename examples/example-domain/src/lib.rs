@@ -190,8 +190,7 @@ impl<R: RegionType> ExampleQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<ExampleVisit<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let r = reader(ctx);
         let q = r.select::<entity::Entity>(region_code.as_deref()).gql()?;
         r.page(

@@ -230,33 +230,166 @@ impl<E: Record> Loader<Uuid> for ByParent<E> {
     }
 }
 
-/// How long a batch waits for more keys after its first, measured on tokio's timer.
-const BATCH_DELAY: std::time::Duration = std::time::Duration::from_millis(1);
-
-/// A request's DataLoader for `loader`, whose batches wait for every key their request has
-/// asked for before they load.
+/// A request's DataLoader for `loader`, whose batches start only once their request has
+/// asked for every key it can.
 ///
 /// async-graphql's loader waits a fixed time (1 ms) after the first key and then loads the
 /// keys it has. Under load the request's own task is often queued longer than that between
 /// two of its passes over a list, so a page of 31 posts loaded their holdings in 5.4
-/// statements on average and their holders in 7.2 (`bench/README.md`, "Read path"): more
-/// statements, more CPU, longer queues, smaller batches. Here the batch, after the same wait,
-/// yields twice to the scheduler before it takes its keys, so every task queued before it
-/// (the request's own included, when it has keys still to register) runs first; a batch's size
-/// no longer depends on how busy the machine is.
+/// statements on average and their holders in 7.2 (`bench/README.md`, "Read path"). Inside
+/// [`drive`] (the gateway runs every operation in it) a batch is not spawned: it is queued on
+/// the request, and the request starts its queued batches only when its execution cannot go
+/// on without them (it returned `Pending` without waking itself). A batch therefore holds every
+/// key its level of the query asks for, however busy the machine is: statements per operation
+/// are a function of the query, not of the load. Outside [`drive`] (tools, tests calling the
+/// schema directly) a batch is spawned on tokio after one yield.
 pub fn batched<L>(loader: L) -> DataLoader<L>
 where
     L: Send + Sync + 'static,
 {
     DataLoader::new(loader, |task| {
-        tokio::spawn(async move {
-            tokio::time::sleep(BATCH_DELAY).await;
-            tokio::task::yield_now().await;
-            tokio::task::yield_now().await;
-            task.await;
-        })
+        if let Some(task) = drive::queue(task) {
+            tokio::spawn(async move {
+                tokio::task::yield_now().await;
+                task.await;
+            });
+        }
     })
     .delay(std::time::Duration::ZERO)
+}
+
+pub use drive::drive;
+
+/// Runs a request with its loaders' batches in the request's own task (see [`batched`]).
+mod drive {
+    use std::cell::RefCell;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::task::{Context, Poll, Wake, Waker};
+
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+
+    type Batch = futures_util::future::BoxFuture<'static, ()>;
+
+    /// Rounds of polling in one wake before the request yields to other tasks.
+    const ROUNDS: usize = 16;
+
+    thread_local! {
+        /// The batches queued while a driven request is being polled on this thread.
+        static QUEUE: RefCell<Option<Vec<Batch>>> = const { RefCell::new(None) };
+    }
+
+    /// Queues `task` on the request being driven on this thread; gives it back when none is.
+    pub(super) fn queue(task: Batch) -> Option<Batch> {
+        QUEUE.with(|q| match q.borrow_mut().as_mut() {
+            Some(v) => {
+                v.push(task);
+                None
+            }
+            None => Some(task),
+        })
+    }
+
+    /// Runs `f` with a queue for batches on this thread, and returns what was queued.
+    fn capturing<T>(f: impl FnOnce() -> T) -> (T, Vec<Batch>) {
+        let outer = QUEUE.with(|q| q.replace(Some(Vec::new())));
+        let out = f();
+        let queued = QUEUE.with(|q| q.replace(outer)).unwrap_or_default();
+        (out, queued)
+    }
+
+    /// Remembers that the request was woken; wakes its task only when the wake comes after
+    /// the poll (a wake during the poll is a future asking to be polled again, which the
+    /// driver does at once).
+    struct Flag {
+        woken: AtomicBool,
+        polling: AtomicBool,
+        task: Waker,
+    }
+
+    impl Wake for Flag {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.woken.store(true, Ordering::SeqCst);
+            if !self.polling.load(Ordering::SeqCst) {
+                self.task.wake_by_ref();
+            }
+        }
+    }
+
+    /// The future of [`drive`].
+    pub struct Driven<F: Future> {
+        request: Pin<Box<F>>,
+        running: FuturesUnordered<Batch>,
+        queued: Vec<Batch>,
+    }
+
+    /// Runs `request` so that the DataLoader batches it queues start only when it cannot
+    /// progress without them, and run inside its task.
+    pub fn drive<F: Future>(request: F) -> Driven<F> {
+        Driven {
+            request: Box::pin(request),
+            running: FuturesUnordered::new(),
+            queued: Vec::new(),
+        }
+    }
+
+    impl<F: Future> Future for Driven<F> {
+        type Output = F::Output;
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+            let this = &mut *self;
+            for _ in 0..ROUNDS {
+                // Batches wake the task itself: their progress does not decide when the
+                // request is quiescent.
+                let running = &mut this.running;
+                let ((), mut queued) =
+                    capturing(
+                        || {
+                            while let Poll::Ready(Some(())) = running.poll_next_unpin(cx) {}
+                        },
+                    );
+                let flag = Arc::new(Flag {
+                    woken: AtomicBool::new(false),
+                    polling: AtomicBool::new(true),
+                    task: cx.waker().clone(),
+                });
+                let waker = Waker::from(flag.clone());
+                let mut fcx = Context::from_waker(&waker);
+                let (out, more) = capturing(|| this.request.as_mut().poll(&mut fcx));
+                // From here a wake is forwarded to the task; one that came before is seen below.
+                flag.polling.store(false, Ordering::SeqCst);
+                if let Poll::Ready(v) = out {
+                    // Batches still running finish on their own (a statement is not cut off).
+                    for batch in std::mem::take(&mut this.running) {
+                        tokio::spawn(batch);
+                    }
+                    return Poll::Ready(v);
+                }
+                queued.extend(more);
+                this.queued.append(&mut queued);
+                if flag.woken.load(Ordering::SeqCst) {
+                    // The request asked to be polled again (a list yielding part-way). When
+                    // tokio's budget for this poll is spent, every resource answers `Pending`
+                    // until the task yields: polling again would only spin.
+                    if !tokio::task::coop::has_budget_remaining() {
+                        break;
+                    }
+                    continue;
+                }
+                if this.queued.is_empty() {
+                    return Poll::Pending;
+                }
+                this.running.extend(this.queued.drain(..));
+            }
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
 }
 
 /// A `ById` loader of `E` for `reader`.

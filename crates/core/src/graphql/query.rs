@@ -52,9 +52,9 @@ impl<R: RegionType> RegistryQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Organisation<R>>> {
-        let (app, actor) = app_actor(ctx);
+        let (_, actor) = app_actor(ctx);
         actor.require_read().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::organisations(reader(ctx), &f).gql()?;
         name_page(
@@ -86,9 +86,9 @@ impl<R: RegionType> RegistryQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Programme<R>>> {
-        let (app, actor) = app_actor(ctx);
+        let (_, actor) = app_actor(ctx);
         actor.require_read().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::programmes(reader(ctx), &f).gql()?;
         name_page(
@@ -120,9 +120,9 @@ impl<R: RegionType> RegistryQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Activity<R>>> {
-        let (app, actor) = app_actor(ctx);
+        let (_, actor) = app_actor(ctx);
         actor.require_read().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::activities(reader(ctx), &f).gql()?;
         let order = order_by.unwrap_or_default();
@@ -169,9 +169,9 @@ impl<R: RegionType> RegistryQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Person<R>>> {
-        let (app, actor) = app_actor(ctx);
+        let (_, actor) = app_actor(ctx);
         actor.require_records().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::persons(reader(ctx), &f).gql()?;
         let order = order_by.unwrap_or_default();
@@ -205,9 +205,9 @@ impl<R: RegionType> RegistryQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<R::Family>> {
-        let (app, actor) = app_actor(ctx);
+        let (_, actor) = app_actor(ctx);
         actor.require_records().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::families(reader(ctx), &f).gql()?;
         let page = record_page(
@@ -240,9 +240,9 @@ impl<R: RegionType> RegistryQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Household<R>>> {
-        let (app, actor) = app_actor(ctx);
+        let (_, actor) = app_actor(ctx);
         actor.require_records().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::households(reader(ctx), &f).gql()?;
         let page = record_page(
@@ -274,9 +274,9 @@ impl<R: RegionType> RegistryQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<CadreRole<R>>> {
-        let (app, actor) = app_actor(ctx);
+        let (_, actor) = app_actor(ctx);
         actor.require_records().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::cadre_roles(reader(ctx), &f).gql()?;
         reader(ctx)
@@ -393,8 +393,7 @@ impl<R: RegionType> RegistryQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<AuditEntry>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::audit_entries(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(

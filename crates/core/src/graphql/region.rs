@@ -142,7 +142,7 @@ impl<R: RegionType> RegionCore<R> {
         let app = ctx.data_unchecked::<AppContext>();
         let actor = ctx.data_unchecked::<Actor>();
         actor.require_read().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let after_code = args.after.as_ref().map(|(code, _)| code.clone());
         let mut rows = ctx
             .data_unchecked::<DataLoader<ChildrenLoader>>()
@@ -248,7 +248,7 @@ impl<R: RegionType> RegionQuery<R> {
         let app = ctx.data_unchecked::<AppContext>();
         let actor = ctx.data_unchecked::<Actor>();
         actor.require_read().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let filter = filter.unwrap_or_default();
         let mut q = region::Entity::find()
             .filter(store::region_visible(region::Column::Code, &actor.scope));

@@ -49,8 +49,7 @@ impl<R: RegionType> EkonomiQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Pekka<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::pekka(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -81,8 +80,7 @@ impl<R: RegionType> EkonomiQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<WelfareRanking<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::rankings(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -116,8 +114,7 @@ impl<R: RegionType> EkonomiQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Up2kGroup<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::groups(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -151,8 +148,7 @@ impl<R: RegionType> EkonomiQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Up2kMember<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::members(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -183,8 +179,7 @@ impl<R: RegionType> EkonomiQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Assistance<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::assistance(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -215,8 +210,7 @@ impl<R: RegionType> EkonomiQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<IncomeReport<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::income(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -257,7 +251,7 @@ impl<R: RegionType> EkonomiQuery<R> {
     ) -> async_graphql::Result<Page<PriorityEntry<R>>> {
         let (app, actor) = app_actor(ctx);
         let cfg = &ctx.data_unchecked::<EkonomiSettings>().0;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let Some(scope) = actor
             .scope_for(region_code.as_deref(), "regionCode")
             .gql()?

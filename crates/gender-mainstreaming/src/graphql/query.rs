@@ -48,7 +48,7 @@ impl<R: RegionType> GenderQuery<R> {
         after: Option<String>,
     ) -> async_graphql::Result<Page<StrategicPost<R>>> {
         let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::posts(reader(ctx), &filter.unwrap_or_default(), app.clock.today()).gql()?;
         reader(ctx)
             .page(
@@ -79,8 +79,7 @@ impl<R: RegionType> GenderQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Award<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::awards(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -111,8 +110,7 @@ impl<R: RegionType> GenderQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<PugPrerequisite<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::prerequisites(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -144,8 +142,7 @@ impl<R: RegionType> GenderQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<AdvocacyTarget<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::targets(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -176,8 +173,7 @@ impl<R: RegionType> GenderQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<GenderAnalysis<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::analyses(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(

@@ -71,8 +71,7 @@ impl<R: RegionType> KetahananQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<FamilyAssessment<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::assessments(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -108,8 +107,7 @@ impl<R: RegionType> KetahananQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<FamilyVisit<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::visits(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -140,8 +138,7 @@ impl<R: RegionType> KetahananQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<KrppaIndicator<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::krppa(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(
@@ -236,8 +233,7 @@ impl<R: RegionType> KetahananQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Lokus<R>>> {
-        let (app, _) = app_actor(ctx);
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::lokus(reader(ctx), &filter.unwrap_or_default()).gql()?;
         reader(ctx)
             .page(

@@ -85,7 +85,7 @@ impl<R: RegionType> StuntingQuery<R> {
     ) -> async_graphql::Result<Page<Child<R>>> {
         let (app, actor) = ctx2(ctx);
         require_health_access(actor)?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::children(reader(ctx), &f, app.clock.today()).gql()?;
         let page = reader(ctx)
@@ -128,9 +128,9 @@ impl<R: RegionType> StuntingQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Measurement<R>>> {
-        let (app, actor) = ctx2(ctx);
+        let (_, actor) = ctx2(ctx);
         require_health_access(actor)?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::measurements(reader(ctx), &f).gql()?;
         let page = reader(ctx)
@@ -163,9 +163,9 @@ impl<R: RegionType> StuntingQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Posyandu<R>>> {
-        let (app, actor) = ctx2(ctx);
+        let (_, actor) = ctx2(ctx);
         actor.require_read().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = reader(ctx)
             .select::<posyandu::Entity>(f.region_code.as_deref())
@@ -199,9 +199,9 @@ impl<R: RegionType> StuntingQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<TpkTeam<R>>> {
-        let (app, actor) = ctx2(ctx);
+        let (_, actor) = ctx2(ctx);
         actor.require_read().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = reader(ctx)
             .select::<tpk_team::Entity>(f.region_code.as_deref())
@@ -240,9 +240,9 @@ impl<R: RegionType> StuntingQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<Pendampingan<R>>> {
-        let (app, actor) = ctx2(ctx);
+        let (_, actor) = ctx2(ctx);
         require_health_access(actor)?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::visits(reader(ctx), &f, team_id.as_ref()).gql()?;
         reader(ctx)
@@ -275,9 +275,9 @@ impl<R: RegionType> StuntingQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<FosterParent<R>>> {
-        let (app, actor) = ctx2(ctx);
+        let (_, actor) = ctx2(ctx);
         actor.require_read().gql()?;
-        let args = PageArgs::new(app, first, after).gql()?;
+        let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::foster_parents(reader(ctx), &f).gql()?;
         reader(ctx)

@@ -1,0 +1,196 @@
+//! Operation control per role: the depth, complexity, aliases, root fields, page size and
+//! running time an operation may use, from `[graphql]` with overrides per role in
+//! `[graphql.roles.<ROLE>]`. A refusal is `QUERY_TOO_COMPLEX` with the measured value
+//! (`extensions.cost`), the limit (`extensions.limit`), what was measured
+//! (`extensions.measure`) and the role.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
+use async_graphql::{ServerError, ValidationResult};
+use keluarga_core::Actor;
+use keluarga_core::error::ErrorCode;
+
+use crate::config::{Graphql, RoleLimits};
+
+/// The role names `[graphql.roles]` accepts: the token roles and `ANONYMOUS`.
+pub const ROLE_KEYS: [&str; 6] = [
+    "ADMIN",
+    "OPERATOR",
+    "CADRE",
+    "ANALYST",
+    "DASHBOARD",
+    "ANONYMOUS",
+];
+
+/// The limits one operation runs under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationLimits {
+    /// The role they are for (`ANONYMOUS` without a token), named in refusals.
+    pub role: &'static str,
+    /// Deepest selection.
+    pub max_depth: usize,
+    /// Highest complexity (a list costs its `first` times its children).
+    pub max_complexity: usize,
+    /// Most aliased fields in the document.
+    pub max_aliases: usize,
+    /// Most fields selected at the root of the operation.
+    pub max_root_fields: usize,
+    /// Longest running time of the operation; `None` for no limit beyond the request timeout.
+    pub timeout: Option<Duration>,
+}
+
+/// What one measure of an operation came to, against its limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exceeded {
+    /// `depth`, `complexity`, `aliases`, `rootFields` or `durationMs`.
+    pub measure: &'static str,
+    /// The operation's value.
+    pub cost: u64,
+    /// The role's limit.
+    pub limit: u64,
+    /// The role.
+    pub role: &'static str,
+}
+
+impl Exceeded {
+    /// The GraphQL error of the refusal.
+    pub fn error(&self) -> ServerError {
+        let what = match self.measure {
+            "depth" => "depth",
+            "complexity" => "complexity",
+            "aliases" => "number of aliases",
+            "rootFields" => "number of root fields",
+            _ => "running time in milliseconds",
+        };
+        let mut e = ServerError::new(
+            format!(
+                "the operation's {what} is {}; at most {} is allowed for {}",
+                self.cost, self.limit, self.role
+            ),
+            None,
+        );
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("code", ErrorCode::QueryTooComplex.as_str());
+        ext.set("measure", self.measure);
+        ext.set("cost", self.cost);
+        ext.set("limit", self.limit);
+        ext.set("role", self.role);
+        e.extensions = Some(ext);
+        e
+    }
+}
+
+impl OperationLimits {
+    /// `Err` with what is over its limit, when something is.
+    pub fn check(&self, measure: &'static str, cost: usize, limit: usize) -> Result<(), Exceeded> {
+        if cost > limit {
+            Err(Exceeded {
+                measure,
+                cost: cost as u64,
+                limit: limit as u64,
+                role: self.role,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Checks the aliases and root fields counted on the document.
+    pub fn check_document(&self, aliases: usize, root_fields: usize) -> Result<(), Exceeded> {
+        self.check("aliases", aliases, self.max_aliases)?;
+        self.check("rootFields", root_fields, self.max_root_fields)
+    }
+}
+
+/// The limits of every role, from configuration.
+#[derive(Debug, Clone)]
+pub struct RoleTable {
+    by_role: HashMap<&'static str, OperationLimits>,
+}
+
+impl RoleTable {
+    /// The table from `[graphql]`; an unknown role name in `[graphql.roles]` is an error.
+    pub fn from_config(g: &Graphql) -> anyhow::Result<RoleTable> {
+        if let Some(bad) = g.roles.keys().find(|k| !ROLE_KEYS.contains(&k.as_str())) {
+            anyhow::bail!(
+                "graphql.roles.{bad}: not a role (one of {})",
+                ROLE_KEYS.join(", ")
+            );
+        }
+        let none = RoleLimits::default();
+        let by_role = ROLE_KEYS
+            .iter()
+            .map(|&role| {
+                let r = g.roles.get(role).unwrap_or(&none);
+                let timeout = r.operation_timeout_ms.unwrap_or(g.operation_timeout_ms);
+                (
+                    role,
+                    OperationLimits {
+                        role,
+                        max_depth: r.max_depth.unwrap_or(g.max_depth),
+                        max_complexity: r.max_complexity.unwrap_or(g.max_complexity),
+                        max_aliases: r.max_aliases.unwrap_or(g.max_aliases),
+                        max_root_fields: r.max_root_fields.unwrap_or(g.max_root_fields),
+                        timeout: (timeout > 0).then(|| Duration::from_millis(timeout)),
+                    },
+                )
+            })
+            .collect();
+        Ok(RoleTable { by_role })
+    }
+
+    /// The limits of `actor`'s role.
+    pub fn of(&self, actor: &Actor) -> &OperationLimits {
+        let role = actor
+            .role
+            .map_or("ANONYMOUS", keluarga_core::actor::Role::as_str);
+        &self.by_role[role]
+    }
+
+    /// The largest depth and complexity of any role: the schema's own limits, which stop an
+    /// absurd document before it is measured against its role.
+    pub fn widest(&self) -> (usize, usize) {
+        self.by_role.values().fold((0, 0), |(d, c), l| {
+            (d.max(l.max_depth), c.max(l.max_complexity))
+        })
+    }
+}
+
+/// The page sizes of the roles that have their own, for `CoreSettings::max_page_size_by_role`.
+pub fn page_sizes(g: &Graphql) -> HashMap<String, usize> {
+    g.roles
+        .iter()
+        .filter_map(|(role, r)| r.max_page_size.map(|n| (role.clone(), n)))
+        .collect()
+}
+
+/// The schema extension that measures depth and complexity against the request's
+/// [`OperationLimits`] (request data; the gateway attaches it after authentication).
+pub struct PerRole;
+
+impl ExtensionFactory for PerRole {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(PerRole)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for PerRole {
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if let Some(limits) = ctx.data_opt::<OperationLimits>() {
+            limits
+                .check("depth", result.depth, limits.max_depth)
+                .and_then(|()| limits.check("complexity", result.complexity, limits.max_complexity))
+                .map_err(|e| vec![e.error()])?;
+        }
+        Ok(result)
+    }
+}
