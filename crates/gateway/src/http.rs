@@ -661,22 +661,31 @@ fn count_aliases(doc: &ExecutableDocument) -> usize {
 }
 
 /// Fields selected at the root of the operation that runs (`name`, or the only one), through
-/// fragments; 0 when the operation is not in the document (validation then refuses it).
+/// fragments, each fragment counted once (a fragment spread twice selects the same fields, and
+/// counting it again would let a chain of fragments cost exponential time before validation);
+/// 0 when the operation is not in the document (validation then refuses it).
 fn count_root_fields(doc: &ExecutableDocument, name: Option<&str>) -> usize {
     use async_graphql::parser::types::DocumentOperations;
-    fn walk(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
-        if depth > 32 {
-            return 0; // fragment cycles are refused by validation
-        }
+    use std::collections::HashSet;
+    fn walk<'d>(
+        doc: &'d ExecutableDocument,
+        set: &'d SelectionSet,
+        seen: &mut HashSet<&'d str>,
+    ) -> usize {
         set.items
             .iter()
             .map(|s| match &s.node {
                 Selection::Field(_) => 1,
-                Selection::InlineFragment(i) => walk(doc, &i.node.selection_set.node, depth + 1),
-                Selection::FragmentSpread(f) => doc
-                    .fragments
-                    .get(&f.node.fragment_name.node)
-                    .map_or(0, |fr| walk(doc, &fr.node.selection_set.node, depth + 1)),
+                Selection::InlineFragment(i) => walk(doc, &i.node.selection_set.node, seen),
+                Selection::FragmentSpread(f) => {
+                    let name = f.node.fragment_name.node.as_str();
+                    match doc.fragments.get(&f.node.fragment_name.node) {
+                        Some(fr) if seen.insert(name) => {
+                            walk(doc, &fr.node.selection_set.node, seen)
+                        }
+                        _ => 0,
+                    }
+                }
             })
             .sum()
     }
@@ -686,7 +695,9 @@ fn count_root_fields(doc: &ExecutableDocument, name: Option<&str>) -> usize {
         (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
         _ => None,
     };
-    op.map_or(0, |op| walk(doc, &op.node.selection_set.node, 0))
+    op.map_or(0, |op| {
+        walk(doc, &op.node.selection_set.node, &mut HashSet::new())
+    })
 }
 
 async fn readyz(State(s): State<AppState>) -> Response {
@@ -741,4 +752,44 @@ async fn metrics(State(s): State<AppState>) -> Response {
         s.metrics.render(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_root_fields;
+
+    fn roots(doc: &str, name: Option<&str>) -> usize {
+        let doc = async_graphql::parser::parse_query(doc).expect("the test document parses");
+        count_root_fields(&doc, name)
+    }
+
+    #[test]
+    fn root_fields_are_counted_through_fragments_once_each() {
+        assert_eq!(roots("{ a b c }", None), 3);
+        assert_eq!(
+            roots(
+                "{ a ... on Query { b } ...f } fragment f on Query { c d }",
+                None
+            ),
+            4
+        );
+        // The same fragment twice selects the same fields: counted once.
+        assert_eq!(roots("{ ...f ...f } fragment f on Query { c d }", None), 2);
+        // A chain of 40 fragments each spreading the next twice: counted once each, in linear
+        // time (expanding every spread would take 2^40 steps).
+        let mut doc = String::from("{ ...f0 }");
+        for i in 0..40 {
+            doc.push_str(&format!(
+                " fragment f{i} on Query {{ x{i} ...f{n} ...f{n} }}",
+                n = i + 1
+            ));
+        }
+        doc.push_str(" fragment f40 on Query { last }");
+        assert_eq!(roots(&doc, None), 41);
+        // The named operation of several; none when the name is not there.
+        let two = "query A { a } query B { b c }";
+        assert_eq!(roots(two, Some("B")), 2);
+        assert_eq!(roots(two, Some("C")), 0);
+        assert_eq!(roots(two, None), 0);
+    }
 }
