@@ -14,7 +14,6 @@ use sea_orm::{
     QuerySelect, Select, Value,
 };
 
-use crate::domain::AppContext;
 use crate::error::{Error, Result};
 
 /// Sort direction.
@@ -65,22 +64,9 @@ impl PageArgs {
         after: Option<String>,
     ) -> Result<Self> {
         let (app, actor) = crate::graphql::app_actor(ctx);
-        Self::checked(app, app.settings.max_page_size_for(actor), first, after)
-    }
-
-    /// Checks `first` against the configured largest page (of every role) and decodes `after`.
-    pub fn new(ctx: &AppContext, first: Option<i32>, after: Option<String>) -> Result<Self> {
-        Self::checked(ctx, ctx.settings.max_page_size, first, after)
-    }
-
-    fn checked(
-        ctx: &AppContext,
-        max: usize,
-        first: Option<i32>,
-        after: Option<String>,
-    ) -> Result<Self> {
+        let max = app.settings.max_page_size_for(actor);
         let first = match first {
-            None => ctx.settings.default_page_size,
+            None => app.settings.default_page_size,
             Some(n) if n < 0 => return Err(Error::bad("first", "must not be negative")),
             Some(n) if n as usize > max => {
                 return Err(Error::bad("first", format!("must be at most {max}")));
