@@ -140,6 +140,8 @@ fn error_codes_are_the_documented_catalogue() {
             "QUERY_TOO_COMPLEX",
             "GRAPHQL_PARSE_FAILED",
             "GRAPHQL_VALIDATION_FAILED",
+            "PERSISTED_QUERY_NOT_FOUND",
+            "OPERATION_NOT_TRUSTED",
             "INTERNAL"
         ]
     );

@@ -23,13 +23,17 @@ pub enum ErrorCode {
     GraphqlParseFailed,
     /// The GraphQL document is not valid against the schema.
     GraphqlValidationFailed,
+    /// A persisted document's hash is unknown: send the document once with its hash (APQ).
+    PersistedQueryNotFound,
+    /// The caller may run only the operations of the trusted-documents manifest.
+    OperationNotTrusted,
     /// Something failed on the server; the message carries only a correlation id.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in catalogue order.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::BadUserInput,
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
@@ -39,6 +43,8 @@ impl ErrorCode {
         ErrorCode::QueryTooComplex,
         ErrorCode::GraphqlParseFailed,
         ErrorCode::GraphqlValidationFailed,
+        ErrorCode::PersistedQueryNotFound,
+        ErrorCode::OperationNotTrusted,
         ErrorCode::Internal,
     ];
 
@@ -54,6 +60,8 @@ impl ErrorCode {
             ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
             ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            ErrorCode::OperationNotTrusted => "OPERATION_NOT_TRUSTED",
             ErrorCode::Internal => "INTERNAL",
         }
     }

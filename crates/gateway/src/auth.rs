@@ -1,9 +1,6 @@
 //! Builds every request's `Actor`: a bearer JWT (HS256 secret, or RS256/ES256 public key), an API
 //! key (`X-Api-Key`, stored hashed), or the anonymous actor the configuration allows.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use axum::http::HeaderMap;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use keluarga_core::{Actor, Credential, Role, Scope};
@@ -38,9 +35,6 @@ pub enum AuthError {
     /// Bad, expired or unsigned token; unknown or revoked key.
     #[error("{0}")]
     Unauthenticated(String),
-    /// The key exceeded its rate limit.
-    #[error("rate limit exceeded for this API key; retry in {0} s")]
-    RateLimited(u64),
     /// The key store could not be read.
     #[error("internal error")]
     Internal(#[from] keluarga_core::error::Error),
@@ -52,8 +46,6 @@ pub struct Authenticator {
     validation: Validation,
     anonymous: Anonymous,
     anonymous_scope: Scope,
-    per_minute: u32,
-    windows: Mutex<HashMap<String, (u64, u32)>>,
 }
 
 impl Authenticator {
@@ -94,8 +86,6 @@ impl Authenticator {
             validation,
             anonymous: cfg.auth.anonymous,
             anonymous_scope,
-            per_minute: cfg.auth.api_key_requests_per_minute,
-            windows: Mutex::new(HashMap::new()),
         })
     }
 
@@ -124,7 +114,6 @@ impl Authenticator {
             let actor = keluarga_core::service::actor_for_api_key(db, key.trim())
                 .await?
                 .ok_or_else(|| AuthError::Unauthenticated("unknown or revoked API key".into()))?;
-            self.rate_limit(&actor.subject)?;
             return Ok(actor);
         }
         Ok(match self.anonymous {
@@ -164,30 +153,6 @@ impl Authenticator {
             scope,
             Credential::Token(c.sub),
         ))
-    }
-
-    /// A fixed one-minute window per key. Kept in memory: with several gateway copies each
-    /// enforces its own share.
-    fn rate_limit(&self, subject: &str) -> Result<(), AuthError> {
-        if self.per_minute == 0 {
-            return Ok(());
-        }
-        let now = chrono::Utc::now().timestamp() as u64;
-        let minute = now / 60;
-        let mut w = self
-            .windows
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let entry = w.entry(subject.to_owned()).or_insert((minute, 0));
-        if entry.0 != minute {
-            *entry = (minute, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > self.per_minute {
-            // The window ends at the next full minute.
-            return Err(AuthError::RateLimited(60 - now % 60));
-        }
-        Ok(())
     }
 }
 

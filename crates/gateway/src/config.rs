@@ -35,6 +35,8 @@ pub struct Config {
     pub statistics: Statistics,
     /// The audit log.
     pub audit: Audit,
+    /// Rate limits.
+    pub rate_limits: RateLimits,
     /// Per-domain sections `[domains.<name>]`, read by each domain plugin.
     pub domains: BTreeMap<String, serde_json::Value>,
 }
@@ -160,8 +162,6 @@ pub struct Auth {
     pub anonymous: Anonymous,
     /// Scope of anonymous DASHBOARD requests (`""` = the whole country).
     pub anonymous_scope: String,
-    /// Requests per minute allowed per API key (0 = unlimited).
-    pub api_key_requests_per_minute: u32,
 }
 
 impl Default for Auth {
@@ -176,7 +176,52 @@ impl Default for Auth {
             leeway_secs: 30,
             anonymous: Anonymous::None,
             anonymous_scope: String::new(),
-            api_key_requests_per_minute: 600,
+        }
+    }
+}
+
+/// `[rate_limits]`: token buckets per API key, per actor and per client address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimits {
+    /// `redis://host:port/db`: share the buckets of every gateway copy through Redis (default:
+    /// each copy keeps its own in memory).
+    pub redis_url: Option<String>,
+    /// Prefix of the Redis keys.
+    pub key_prefix: String,
+    /// Each API key's bucket.
+    pub per_api_key: Bucket,
+    /// Each token subject's bucket (off by default).
+    pub per_actor: Bucket,
+    /// Each client address's bucket, checked before authentication (off by default).
+    pub per_address: Bucket,
+    /// Behind a proxy: the header holding the client address (`x-forwarded-for`: its last entry,
+    /// the one the proxy wrote); unset, the TCP peer's address.
+    pub client_address_header: Option<String>,
+}
+
+/// One kind of bucket: `per_minute` requests a minute, up to `burst` at once.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Bucket {
+    /// Requests a minute (0: no limit).
+    pub per_minute: u32,
+    /// Most requests at once (0: `per_minute`).
+    pub burst: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            redis_url: None,
+            key_prefix: "keluarga:ratelimit:".to_owned(),
+            per_api_key: Bucket {
+                per_minute: 600,
+                burst: 0,
+            },
+            per_actor: Bucket::default(),
+            per_address: Bucket::default(),
+            client_address_header: None,
         }
     }
 }
@@ -219,6 +264,25 @@ pub struct Graphql {
     /// Limits of some roles (`ADMIN`, `OPERATOR`, `CADRE`, `ANALYST`, `DASHBOARD`, `ANONYMOUS`),
     /// each falling back to the values above.
     pub roles: BTreeMap<String, RoleLimits>,
+    /// How many documents automatic persisted queries (APQ) keep by hash (0: APQ off; the
+    /// trusted-documents manifest is still served by hash).
+    pub apq_cache: usize,
+    /// The trusted-documents manifest and who may run only its operations.
+    pub trusted_documents: TrustedDocuments,
+}
+
+/// `[graphql.trusted_documents]`: a manifest of operations (as the client tooling writes it) and
+/// the callers that may run nothing else.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrustedDocuments {
+    /// The manifest: Apollo's `persisted-query-manifest.json` or a flat `{ "<sha256>": "<document>" }`
+    /// (GraphQL Codegen's `persisted-documents.json`); read at start.
+    pub manifest: Option<PathBuf>,
+    /// Roles (`DASHBOARD`, `ANONYMOUS`...) that may run only the manifest's operations.
+    pub required_for_roles: Vec<String>,
+    /// Whether every API key may run only the manifest's operations.
+    pub required_for_api_keys: bool,
 }
 
 /// `[graphql.roles.<ROLE>]`: the limits of one role; an unset key uses `[graphql]`'s.
@@ -253,6 +317,8 @@ impl Default for Graphql {
             max_root_fields: 20,
             operation_timeout_ms: 0,
             roles: BTreeMap::new(),
+            apq_cache: 1000,
+            trusted_documents: TrustedDocuments::default(),
         }
     }
 }

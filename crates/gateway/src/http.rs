@@ -17,13 +17,13 @@ use sea_orm::ConnectionTrait;
 use sea_orm_migration::MigratorTrait;
 
 use crate::auth::{AuthError, Authenticator};
-use crate::schema::{GatewaySchema, per_request};
+use crate::schema::per_request;
 
 /// Everything a request handler needs.
 #[derive(Clone)]
 pub struct AppState {
-    /// The schema with its global data.
-    pub schema: GatewaySchema,
+    /// The schemas (one per distinct depth and complexity limit) with their global data.
+    pub schemas: Arc<crate::schema::Schemas>,
     /// Database, PII key and settings.
     pub app: AppContext,
     /// Token and key verification.
@@ -44,6 +44,46 @@ pub struct AppState {
     pub documents: Arc<crate::documents::DocumentCache>,
     /// The operation names used as metric labels.
     pub operations: Arc<OperationLabels>,
+    /// Persisted documents: APQ registrations and the trusted-documents manifest.
+    pub persisted: Arc<crate::persisted::Persisted>,
+    /// Rate limits per API key, actor and client address.
+    pub rate_limits: Arc<crate::ratelimit::RateLimiter>,
+}
+
+/// The TCP peer, when the server was started with connection info (`serve` is; the tests'
+/// routers are not).
+type Peer = Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>;
+
+/// The client address the per-address limit counts: the configured header's last entry behind a
+/// proxy, else the TCP peer's address.
+fn client_address(s: &AppState, headers: &HeaderMap, peer: Peer) -> Option<String> {
+    match &s.rate_limits.address_header {
+        Some(h) => headers
+            .get(h)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned),
+        None => peer.map(|p| p.0.0.ip().to_string()),
+    }
+}
+
+/// A GraphQL request in a JSON body: async-graphql's fields, with `query` optional (a persisted
+/// document is named by its hash) and the `documentId` of the persisted-documents proposal.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonRequest {
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default)]
+    operation_name: Option<String>,
+    #[serde(default)]
+    variables: Option<async_graphql::Variables>,
+    #[serde(default)]
+    extensions: Option<async_graphql::Extensions>,
+    #[serde(default)]
+    document_id: Option<String>,
 }
 
 /// Operation names as metric labels, bounded: clients choose the names, and every distinct label
@@ -269,12 +309,14 @@ fn not_acceptable() -> Response {
 
 async fn graphql_post(
     State(s): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
+    let client = client_address(&s, &headers, peer);
     let body = match body {
         Ok(b) => b,
         Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -312,7 +354,7 @@ async fn graphql_post(
             .max_num_files(1)
             .max_file_size(s.upload_limit);
         return match async_graphql::http::receive_body(Some(ct), body.as_ref(), opts).await {
-            Ok(req) => execute(&s, &headers, media, req, false).await,
+            Ok(req) => execute(&s, &headers, client.as_deref(), media, req, None, false).await,
             Err(async_graphql::ParseRequestError::PayloadTooLarge) => respond(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 media,
@@ -361,7 +403,7 @@ async fn graphql_post(
             ),
         );
     }
-    let req: async_graphql::Request = match serde_json::from_slice(&body) {
+    let body: JsonRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
             return respond(
@@ -374,11 +416,25 @@ async fn graphql_post(
             );
         }
     };
-    execute(&s, &headers, media, req, false).await
+    let mut req = async_graphql::Request::new(body.query.unwrap_or_default());
+    req.operation_name = body.operation_name.filter(|n| !n.is_empty());
+    req.variables = body.variables.unwrap_or_default();
+    req.extensions = body.extensions.unwrap_or_default();
+    execute(
+        &s,
+        &headers,
+        client.as_deref(),
+        media,
+        req,
+        body.document_id,
+        false,
+    )
+    .await
 }
 
 async fn graphql_get(
     State(s): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     params: Result<
         UrlQuery<std::collections::HashMap<String, String>>,
@@ -396,17 +452,8 @@ async fn graphql_get(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let Some(query) = params.get("query") else {
-        return respond(
-            StatusCode::BAD_REQUEST,
-            media,
-            &error_body(
-                ErrorCode::GraphqlParseFailed,
-                "the `query` parameter is required",
-            ),
-        );
-    };
-    let mut req = async_graphql::Request::new(query.clone());
+    let client = client_address(&s, &headers, peer);
+    let mut req = async_graphql::Request::new(params.get("query").cloned().unwrap_or_default());
     if let Some(name) = params.get("operationName").filter(|n| !n.is_empty()) {
         req = req.operation_name(name.clone());
     }
@@ -425,17 +472,77 @@ async fn graphql_get(
             }
         }
     }
-    execute(&s, &headers, media, req, true).await
+    if let Some(ext) = params.get("extensions").filter(|v| !v.is_empty()) {
+        match serde_json::from_str::<async_graphql::Extensions>(ext) {
+            Ok(x) => req.extensions = x,
+            Err(_) => {
+                return respond(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    &error_body(
+                        ErrorCode::GraphqlParseFailed,
+                        "`extensions` must be a JSON object",
+                    ),
+                );
+            }
+        }
+    }
+    let document_id = params.get("documentId").cloned();
+    execute(
+        &s,
+        &headers,
+        client.as_deref(),
+        media,
+        req,
+        document_id,
+        true,
+    )
+    .await
 }
 
 async fn execute(
     s: &AppState,
     headers: &HeaderMap,
+    client: Option<&str>,
     media: Media,
     mut req: async_graphql::Request,
+    document_id: Option<String>,
     is_get: bool,
 ) -> Response {
     let started = Instant::now();
+    if let Some(addr) = client
+        && let Err(refused) = s
+            .rate_limits
+            .check(crate::ratelimit::Limit::Address, addr)
+            .await
+    {
+        return finish(
+            started,
+            rate_limited(s, req.operation_name.as_deref(), media, &refused, started),
+        );
+    }
+    // A persisted document named by its hash gets its text first.
+    let query = std::mem::take(&mut req.query);
+    let query = (!query.is_empty()).then_some(query);
+    let resolved = match s
+        .persisted
+        .resolve(query, &req.extensions.0, document_id.as_deref())
+    {
+        Ok(r) => r,
+        Err(refusal) => {
+            observe(
+                s,
+                req.operation_name.as_deref(),
+                refusal.code.as_str(),
+                started,
+            );
+            return finish(
+                started,
+                respond(document_error_status(media), media, &refusal.body()),
+            );
+        }
+    };
+    req.query = resolved.query;
     // Checks on the parsed document; async-graphql keeps the parse for execution.
     let operation = req.operation_name.clone();
     let parsed = s
@@ -487,24 +594,6 @@ async fn execute(
             );
             return finish(started, resp);
         }
-        Err(e @ AuthError::RateLimited(secs)) => {
-            metrics::counter!("rate_limit_refusals_total", "limit" => "api_key").increment(1);
-            observe(
-                s,
-                operation.as_deref(),
-                ErrorCode::RateLimited.as_str(),
-                started,
-            );
-            let mut resp = respond(
-                StatusCode::TOO_MANY_REQUESTS,
-                media,
-                &error_body(ErrorCode::RateLimited, &e.to_string()),
-            );
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            return finish(started, resp);
-        }
         Err(e @ AuthError::Internal(_)) => {
             let err = keluarga_core::error::internal(&e);
             let body = async_graphql::Response::from_errors(vec![
@@ -516,6 +605,34 @@ async fn execute(
             );
         }
     };
+    let bucket = match &actor.credential {
+        keluarga_core::Credential::ApiKey(id) => {
+            Some((crate::ratelimit::Limit::ApiKey, id.to_string()))
+        }
+        keluarga_core::Credential::Token(sub) => {
+            Some((crate::ratelimit::Limit::Actor, sub.clone()))
+        }
+        keluarga_core::Credential::Anonymous => None,
+    };
+    if let Some((limit, who)) = bucket
+        && let Err(refused) = s.rate_limits.check(limit, &who).await
+    {
+        return finish(
+            started,
+            rate_limited(s, operation.as_deref(), media, &refused, started),
+        );
+    }
+    if let Err(refusal) = s.persisted.check_trusted(&actor, &req.query) {
+        observe(s, operation.as_deref(), refusal.code.as_str(), started);
+        return finish(
+            started,
+            respond(document_error_status(media), media, &refusal.body()),
+        );
+    }
+    if let Some(hash) = resolved.register.filter(|_| actor.role.is_some()) {
+        // Registered only for an authenticated caller, once the document parsed.
+        s.persisted.register(hash, &req.query);
+    }
     let limits = s.limits.of(&actor);
     if let Err(over) = limits.check_document(aliases, root_fields) {
         observe(
@@ -527,8 +644,14 @@ async fn execute(
         let body = async_graphql::Response::from_errors(vec![over.error()]);
         return finish(started, respond(document_error_status(media), media, &body));
     }
-    let req = per_request(&s.app, &actor, req).data(limits.clone());
-    let run = keluarga_core::graphql::loaders::drive(s.schema.execute(req));
+    // Kept to measure the operation if its depth or complexity is refused.
+    let retry = (
+        req.query.clone(),
+        req.variables.clone(),
+        req.operation_name.clone(),
+    );
+    let req = per_request(&s.app, &actor, req);
+    let run = keluarga_core::graphql::loaders::drive(s.schemas.of(limits).execute(req));
     let mut resp = match limits.timeout {
         None => run.await,
         Some(t) => match tokio::time::timeout(t, run).await {
@@ -547,6 +670,15 @@ async fn execute(
     let pre_execution = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());
+    if pre_execution && resp.errors.iter().any(is_limit_error) {
+        // async-graphql says only that a limit was passed: measure by how much.
+        let (query, variables, name) = retry;
+        if let Some(measured) = crate::schema::measure(&query, variables, name.as_deref()).await
+            && let Err(over) = crate::limits::RoleTable::over(limits, measured)
+        {
+            resp.errors = vec![over.error()];
+        }
+    }
     for e in &mut resp.errors {
         classify(e, pre_execution);
     }
@@ -572,6 +704,26 @@ async fn execute(
     finish(started, respond(status, media, &resp))
 }
 
+/// The 429 of a refused request, with `Retry-After`; counted as an operation refused.
+fn rate_limited(
+    s: &AppState,
+    operation: Option<&str>,
+    media: Media,
+    refused: &crate::ratelimit::Refused,
+    started: Instant,
+) -> Response {
+    observe(s, operation, ErrorCode::RateLimited.as_str(), started);
+    let mut body = error_body(ErrorCode::RateLimited, &refused.to_string());
+    body["errors"][0]["extensions"]["limit"] = serde_json::Value::from(refused.limit.as_str());
+    body["errors"][0]["extensions"]["retryAfter"] =
+        serde_json::Value::from(refused.retry_after_secs);
+    let mut resp = respond(StatusCode::TOO_MANY_REQUESTS, media, &body);
+    if let Ok(v) = HeaderValue::from_str(&refused.retry_after_secs.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
 /// The status of a request whose document does not parse or validate: 400 with
 /// `application/graphql-response+json`, 200 with `application/json` (the errors are in the body;
 /// legacy clients read them there).
@@ -592,7 +744,7 @@ fn classify(e: &mut ServerError, pre_execution: bool) {
     if has_code {
         return;
     }
-    let code = if e.message.contains("too complex") || e.message.contains("nested too deep") {
+    let code = if is_limit_error(e) {
         ErrorCode::QueryTooComplex
     } else if pre_execution {
         ErrorCode::GraphqlValidationFailed
@@ -601,6 +753,11 @@ fn classify(e: &mut ServerError, pre_execution: bool) {
     };
     let ext = e.extensions.get_or_insert_with(Default::default);
     ext.set("code", code.as_str());
+}
+
+/// Whether `e` is async-graphql's refusal of a depth or complexity limit.
+fn is_limit_error(e: &ServerError) -> bool {
+    e.message.contains("too complex") || e.message.contains("nested too deep")
 }
 
 fn finish(started: Instant, resp: Response) -> Response {

@@ -13,6 +13,8 @@ pub mod domains;
 pub mod graphiql;
 pub mod http;
 pub mod limits;
+pub mod persisted;
+pub mod ratelimit;
 pub mod schema;
 pub mod startup;
 

@@ -150,12 +150,16 @@ impl RoleTable {
         &self.by_role[role]
     }
 
-    /// The largest depth and complexity of any role: the schema's own limits, which stop an
-    /// absurd document before it is measured against its role.
-    pub fn widest(&self) -> (usize, usize) {
-        self.by_role.values().fold((0, 0), |(d, c), l| {
-            (d.max(l.max_depth), c.max(l.max_complexity))
-        })
+    /// The limits of every role.
+    pub fn iter(&self) -> impl Iterator<Item = &OperationLimits> {
+        self.by_role.values()
+    }
+
+    /// `Err` with what is over its role's limit when `measured` (depth, complexity) is.
+    pub fn over(limits: &OperationLimits, measured: (usize, usize)) -> Result<(), Exceeded> {
+        limits
+            .check("depth", measured.0, limits.max_depth)
+            .and_then(|()| limits.check("complexity", measured.1, limits.max_complexity))
     }
 }
 
@@ -167,30 +171,42 @@ pub fn page_sizes(g: &Graphql) -> HashMap<String, usize> {
         .collect()
 }
 
-/// The schema extension that measures depth and complexity against the request's
-/// [`OperationLimits`] (request data; the gateway attaches it after authentication).
-pub struct PerRole;
+/// The extension of the meter schema ([`crate::schema::measure`]): it reads the depth and
+/// complexity async-graphql's validation computed and stops the operation there, with the
+/// measures as the error's extensions, so that nothing is executed.
+pub struct Meter;
 
-impl ExtensionFactory for PerRole {
+impl Meter {
+    /// The (depth, complexity) a meter response carries.
+    pub fn read(resp: &async_graphql::Response) -> Option<(usize, usize)> {
+        let ext = resp.errors.first()?.extensions.as_ref()?;
+        let n = |k: &str| match ext.get(k) {
+            Some(async_graphql::Value::Number(n)) => n.as_u64().map(|v| v as usize),
+            _ => None,
+        };
+        Some((n("meterDepth")?, n("meterComplexity")?))
+    }
+}
+
+impl ExtensionFactory for Meter {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(PerRole)
+        Arc::new(Meter)
     }
 }
 
 #[async_trait::async_trait]
-impl Extension for PerRole {
+impl Extension for Meter {
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
-        if let Some(limits) = ctx.data_opt::<OperationLimits>() {
-            limits
-                .check("depth", result.depth, limits.max_depth)
-                .and_then(|()| limits.check("complexity", result.complexity, limits.max_complexity))
-                .map_err(|e| vec![e.error()])?;
-        }
-        Ok(result)
+        let mut e = ServerError::new("measured", None);
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("meterDepth", result.depth as u64);
+        ext.set("meterComplexity", result.complexity as u64);
+        e.extensions = Some(ext);
+        Err(vec![e])
     }
 }

@@ -195,9 +195,12 @@ async fn serve(cfg: Config) -> anyhow::Result<()> {
     if cfg.audit.retention_days > 0 {
         tokio::spawn(prune_audit(state.app.db.clone(), cfg.audit.retention_days));
     }
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     // Every audit entry queued by the requests that finished is written before the process ends.
     audit.flush().await?;
     tracing::info!("stopped");

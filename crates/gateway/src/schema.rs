@@ -1,6 +1,8 @@
 //! Schema composition: the roots generated from the domain list (`domains.rs`), `node`/`nodes`,
 //! limits, the SDL, and the per-request data.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, EmptySubscription, ID, Object, ObjectType, SDLExportOptions, Schema};
 use keluarga_core::entity::{
     activity, cadre_role, family, household, organisation, person, programme,
@@ -112,8 +114,7 @@ pub fn build(app: Option<AppContext>, domains: &DomainConfigs, limits: &Limits) 
     let mut b = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<Node>()
         .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .extension(crate::limits::PerRole);
+        .limit_complexity(limits.max_complexity);
     if !limits.introspection {
         b = b.disable_introspection();
     }
@@ -126,6 +127,70 @@ pub fn build(app: Option<AppContext>, domains: &DomainConfigs, limits: &Limits) 
         b = b.data(app);
     }
     b.finish()
+}
+
+/// The schemas requests run on: one with `[graphql]`'s depth and complexity, and one for each
+/// role whose own (`[graphql.roles.<ROLE>]`) differ. A schema per limit rather than a schema
+/// extension that compares each request's measures: async-graphql sends every field of every
+/// request through the extension chain once any extension is installed (a registry look-up and a
+/// boxed future per field, about a tenth of the CPU of a wide page), so the served schemas have
+/// none, and the measures of a refused operation come from [`measure`].
+pub struct Schemas {
+    default: GatewaySchema,
+    by_role: HashMap<&'static str, GatewaySchema>,
+}
+
+impl Schemas {
+    /// The schemas of `roles`, with the global data of `app`.
+    pub fn build(
+        app: &AppContext,
+        domains: &DomainConfigs,
+        limits: &Limits,
+        roles: &crate::limits::RoleTable,
+    ) -> Schemas {
+        let default = build(Some(app.clone()), domains, limits);
+        let by_role = roles
+            .iter()
+            .filter(|l| {
+                (l.max_depth, l.max_complexity) != (limits.max_depth, limits.max_complexity)
+            })
+            .map(|l| {
+                let own = Limits {
+                    max_depth: l.max_depth,
+                    max_complexity: l.max_complexity,
+                    ..limits.clone()
+                };
+                (l.role, build(Some(app.clone()), domains, &own))
+            })
+            .collect();
+        Schemas { default, by_role }
+    }
+
+    /// The schema of an operation run under `limits`.
+    pub fn of(&self, limits: &crate::limits::OperationLimits) -> &GatewaySchema {
+        self.by_role.get(limits.role).unwrap_or(&self.default)
+    }
+}
+
+/// The depth and complexity of an operation, measured by async-graphql's validation on a schema
+/// without limits that never executes (built on first use); `None` when it does not validate.
+pub async fn measure(
+    query: &str,
+    variables: async_graphql::Variables,
+    operation_name: Option<&str>,
+) -> Option<(usize, usize)> {
+    static METER: std::sync::OnceLock<GatewaySchema> = std::sync::OnceLock::new();
+    let meter = METER.get_or_init(|| {
+        Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+            .register_output_type::<Node>()
+            .extension(crate::limits::Meter)
+            .finish()
+    });
+    let mut req = async_graphql::Request::new(query).variables(variables);
+    if let Some(name) = operation_name {
+        req = req.operation_name(name);
+    }
+    crate::limits::Meter::read(&meter.execute(req).await)
 }
 
 /// The SDL of the served schema, sorted so that merge order does not churn diffs.

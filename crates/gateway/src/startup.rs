@@ -118,16 +118,15 @@ pub fn state_at(
         ..app_context(cfg, db)
     };
     let roles = crate::limits::RoleTable::from_config(&cfg.graphql)?;
-    let (max_depth, max_complexity) = roles.widest();
     let limits = Limits {
-        max_depth,
-        max_complexity,
+        max_depth: cfg.graphql.max_depth,
+        max_complexity: cfg.graphql.max_complexity,
         introspection: cfg.introspection(),
         suggestions: cfg.suggestions(),
     };
     let domains = schema::DomainConfigs::from_sections(&cfg.domains)?;
     Ok(AppState {
-        schema: schema::build(Some(app.clone()), &domains, &limits),
+        schemas: Arc::new(schema::Schemas::build(&app, &domains, &limits, &roles)),
         upload_limit: domains.upload_limit(),
         app,
         auth: Arc::new(Authenticator::new(cfg)?),
@@ -140,6 +139,13 @@ pub fn state_at(
             cfg.graphql.document_cache,
         )),
         operations: Arc::default(),
+        persisted: Arc::new(crate::persisted::Persisted::from_config(
+            &cfg.graphql.trusted_documents,
+            cfg.graphql.apq_cache,
+        )?),
+        rate_limits: Arc::new(crate::ratelimit::RateLimiter::from_config(
+            &cfg.rate_limits,
+        )?),
     })
 }
 
