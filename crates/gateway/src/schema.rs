@@ -60,7 +60,7 @@ async fn load_node(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<N
     };
     if kind == "Region" {
         let found = ctx
-            .data_unchecked::<async_graphql::dataloader::DataLoader<RegionLoader>>()
+            .data_unchecked::<keluarga_core::graphql::loaders::DataLoader<RegionLoader>>()
             .load_one(key)
             .await
             .map_err(|e| internal(&e))?;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
@@ -247,15 +247,217 @@ pub fn batched<L>(loader: L) -> DataLoader<L>
 where
     L: Send + Sync + 'static,
 {
-    DataLoader::new(loader, |task| {
-        if let Some(task) = drive::queue(task) {
-            tokio::spawn(async move {
-                tokio::task::yield_now().await;
-                task.await;
-            });
+    DataLoader::new(loader)
+}
+
+/// Starts a batch: queued on the request being driven, else spawned after one yield.
+fn schedule(task: futures_util::future::BoxFuture<'static, ()>) {
+    if let Some(task) = drive::queue(task) {
+        tokio::spawn(async move {
+            tokio::task::yield_now().await;
+            task.await;
+        });
+    }
+}
+
+pub use dataloader::DataLoader;
+
+/// The request's loader of one relation: async-graphql's [`Loader`] trait, with batches
+/// scheduled by [`drive`].
+///
+/// async-graphql's `DataLoader` keeps, for every `load_one`, a set of its keys, a channel and a
+/// map of its values, and takes its batch delay and size into account; a request here asks for
+/// a few hundred values of one page, each on its own field, and that bookkeeping showed in the
+/// profile. This one keeps per loader the keys of the batch being filled and, per batch, its
+/// result and the tasks waiting for it: a `load_one` adds its key (once) and waits; the batch
+/// takes its keys when it starts (so every key asked before it started is in it), loads them
+/// with one call of the [`Loader`], and wakes its waiters, who each clone their value. Nothing
+/// is cached beyond the batch: a mutation followed by a read in one operation reads afresh.
+mod dataloader {
+    use std::any::{Any, TypeId};
+    use std::collections::HashMap;
+    use std::future::Future;
+    use std::hash::Hash;
+    use std::pin::Pin;
+    use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+    use std::task::{Context, Poll, Waker};
+
+    use async_graphql::dataloader::Loader;
+
+    /// Loads values of keys in batches (see the module).
+    pub struct DataLoader<T> {
+        inner: Arc<Inner<T>>,
+    }
+
+    struct Inner<T> {
+        loader: T,
+        /// One [`Filling`] per key type the loader is used with (nearly always one).
+        filling: Mutex<Vec<(TypeId, Box<dyn Any + Send>)>>,
+    }
+
+    /// The batch of key type `K` being filled, if one is.
+    type Filling<K, V, E> = Option<(Vec<K>, Arc<Batch<K, V, E>>)>;
+
+    /// A batch's outcome and the tasks waiting for it.
+    struct Batch<K, V, E> {
+        /// The error behind a lock: async-graphql's loader errors are `Send` but need not be
+        /// `Sync`.
+        result: OnceLock<Result<HashMap<K, V>, Mutex<E>>>,
+        waiters: Mutex<Vec<Waker>>,
+    }
+
+    fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+        // A panic while holding the lock leaves the state consistent (pushes and takes only).
+        m.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    impl<K, V, E> Batch<K, V, E> {
+        fn finish(&self, result: Result<HashMap<K, V>, E>) {
+            let _ = self.result.set(result.map_err(Mutex::new));
+            for w in std::mem::take(&mut *lock(&self.waiters)) {
+                w.wake();
+            }
         }
-    })
-    .delay(std::time::Duration::ZERO)
+    }
+
+    /// Waits for a batch's outcome.
+    struct Wait<'a, K, V, E>(&'a Batch<K, V, E>);
+
+    impl<'a, K, V, E> Future for Wait<'a, K, V, E> {
+        type Output = &'a Result<HashMap<K, V>, Mutex<E>>;
+
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            let batch = self.0;
+            if let Some(r) = batch.result.get() {
+                return Poll::Ready(r);
+            }
+            let mut waiters = lock(&batch.waiters);
+            // The batch may have finished between the check and the lock.
+            if let Some(r) = batch.result.get() {
+                return Poll::Ready(r);
+            }
+            if !waiters.iter().any(|w| w.will_wake(cx.waker())) {
+                waiters.push(cx.waker().clone());
+            }
+            Poll::Pending
+        }
+    }
+
+    impl<T: Send + Sync + 'static> DataLoader<T> {
+        /// A loader over `loader`.
+        pub fn new(loader: T) -> Self {
+            DataLoader {
+                inner: Arc::new(Inner {
+                    loader,
+                    filling: Mutex::new(Vec::new()),
+                }),
+            }
+        }
+
+        /// The loader itself.
+        pub fn loader(&self) -> &T {
+            &self.inner.loader
+        }
+
+        /// The value of `key`, or `None` when the loader found none.
+        pub async fn load_one<K>(&self, key: K) -> Result<Option<T::Value>, T::Error>
+        where
+            K: Send + Sync + Hash + Eq + Clone + 'static,
+            T: Loader<K>,
+        {
+            let batch = self.enqueue(std::slice::from_ref(&key));
+            match Wait(&batch).await {
+                Ok(values) => Ok(values.get(&key).cloned()),
+                Err(e) => Err(lock(e).clone()),
+            }
+        }
+
+        /// The values of `keys` that the loader found.
+        pub async fn load_many<K, I>(&self, keys: I) -> Result<HashMap<K, T::Value>, T::Error>
+        where
+            K: Send + Sync + Hash + Eq + Clone + 'static,
+            I: IntoIterator<Item = K>,
+            T: Loader<K>,
+        {
+            let keys: Vec<K> = keys.into_iter().collect();
+            if keys.is_empty() {
+                return Ok(HashMap::new());
+            }
+            let batch = self.enqueue(&keys);
+            match Wait(&batch).await {
+                Ok(values) => Ok(keys
+                    .into_iter()
+                    .filter_map(|k| values.get(&k).cloned().map(|v| (k, v)))
+                    .collect()),
+                Err(e) => Err(lock(e).clone()),
+            }
+        }
+
+        /// Adds `keys` to the batch being filled (starting one if none is) and returns it.
+        fn enqueue<K>(&self, keys: &[K]) -> Arc<Batch<K, T::Value, T::Error>>
+        where
+            K: Send + Sync + Hash + Eq + Clone + 'static,
+            T: Loader<K>,
+        {
+            let (batch, new) = with_filling::<K, T, _>(&self.inner, |filling| match filling {
+                Some((pending, batch)) => {
+                    for k in keys {
+                        if !pending.contains(k) {
+                            pending.push(k.clone());
+                        }
+                    }
+                    (batch.clone(), false)
+                }
+                None => {
+                    let batch = Arc::new(Batch {
+                        result: OnceLock::new(),
+                        waiters: Mutex::new(Vec::new()),
+                    });
+                    *filling = Some((keys.to_vec(), batch.clone()));
+                    (batch, true)
+                }
+            });
+            if new {
+                let inner = self.inner.clone();
+                super::schedule(Box::pin(async move {
+                    // The keys are taken when the batch starts: every key asked before is in.
+                    let Some((keys, batch)) = with_filling::<K, T, _>(&inner, Option::take) else {
+                        return;
+                    };
+                    batch.finish(inner.loader.load(&keys).await);
+                }));
+            }
+            batch
+        }
+    }
+
+    /// Runs `f` on the filling batch of key type `K`.
+    fn with_filling<K, T, R>(
+        inner: &Inner<T>,
+        f: impl FnOnce(&mut Filling<K, T::Value, T::Error>) -> R,
+    ) -> R
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        T: Loader<K>,
+    {
+        let mut all = lock(&inner.filling);
+        let id = TypeId::of::<K>();
+        let at = match all.iter().position(|(t, _)| *t == id) {
+            Some(i) => i,
+            None => {
+                all.push((
+                    id,
+                    Box::new(None::<(Vec<K>, Arc<Batch<K, T::Value, T::Error>>)>),
+                ));
+                all.len() - 1
+            }
+        };
+        match all[at].1.downcast_mut::<Filling<K, T::Value, T::Error>>() {
+            Some(filling) => f(filling),
+            // Unreachable: the entry of `K`'s type id holds `K`'s state.
+            None => f(&mut None),
+        }
+    }
 }
 
 pub use drive::drive;
@@ -506,4 +708,63 @@ pub fn parent<E: Record>(
         fk_col,
         fk_of,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    use async_graphql::dataloader::Loader;
+
+    use super::{DataLoader, drive};
+
+    /// Tens of its keys, none for 0, an error for 13; remembers each batch's keys.
+    #[derive(Default)]
+    struct Tens(Mutex<Vec<Vec<u32>>>);
+
+    impl Loader<u32> for Tens {
+        type Value = u32;
+        type Error = Arc<str>;
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, Arc<str>> {
+            self.0.lock().unwrap().push(keys.to_vec());
+            if keys.contains(&13) {
+                return Err(Arc::from("unlucky"));
+            }
+            Ok(keys
+                .iter()
+                .filter(|k| **k != 0)
+                .map(|k| (*k, k * 10))
+                .collect())
+        }
+    }
+
+    #[tokio::test]
+    async fn keys_asked_together_load_once_each_in_one_batch_and_nothing_is_cached() {
+        let l = DataLoader::new(Tens::default());
+        let (a, b, c, none, many) = drive(async {
+            tokio::join!(
+                l.load_one(1),
+                l.load_one(2),
+                l.load_one(1),
+                l.load_one(0),
+                l.load_many([2, 3])
+            )
+        })
+        .await;
+        assert_eq!(
+            (a, b, c, none),
+            (Ok(Some(10)), Ok(Some(20)), Ok(Some(10)), Ok(None))
+        );
+        assert_eq!(many, Ok(HashMap::from([(2, 20), (3, 30)])));
+        assert_eq!(*l.loader().0.lock().unwrap(), vec![vec![1, 2, 0, 3]]);
+        // A later load is a batch of its own: values are not kept past their batch.
+        assert_eq!(drive(l.load_one(1)).await, Ok(Some(10)));
+        assert_eq!(l.loader().0.lock().unwrap().len(), 2);
+        // Every waiter of a failed batch gets its error; outside `drive` the batch is spawned.
+        let (x, y) = tokio::join!(l.load_one(13), l.load_one(4));
+        assert_eq!(x.unwrap_err().as_ref(), "unlucky");
+        assert!(y.is_err());
+        assert_eq!(l.loader().0.lock().unwrap()[2], vec![13, 4]);
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use async_graphql::dataloader::DataLoader;
+use crate::graphql::loaders::DataLoader;
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::actor::Actor;

@@ -1,6 +1,8 @@
 //! GraphQL object types of the shared registry. Each wraps an entity model; none derives from it.
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
+
+use crate::graphql::loaders::DataLoader;
 use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
+use keluarga_core::graphql::loaders::DataLoader;
 use keluarga_core::graphql::loaders::{ByParent, FacetBatch, LoadError, by_id, parent};
 use keluarga_core::{Actor, Reader, Scope};
 use sea_orm::{DatabaseConnection, DbErr};

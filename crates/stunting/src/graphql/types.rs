@@ -2,12 +2,12 @@
 
 use std::marker::PhantomData;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use keluarga_core::RegionType;
 use keluarga_core::entity::{organisation, person};
 use keluarga_core::error::internal;
 use keluarga_core::graphql::loaders::ById;
+use keluarga_core::graphql::loaders::DataLoader;
 use keluarga_core::graphql::types::{
     CadreRole, Organisation, Person, RecordAccess, many, one, record_access, region,
 };
