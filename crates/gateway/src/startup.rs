@@ -45,6 +45,16 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
             ("jit", "off".to_owned()),
         ])
     });
+    // SQLite in write-ahead-log mode: readers are not blocked by the audit log's writes (in the
+    // default rollback-journal mode every audit batch locked the whole file, and the list page
+    // at one connection took 4 times PostgreSQL's time); `synchronous = FULL` keeps every
+    // commit durable.
+    opts.map_sqlx_sqlite_opts(|o| {
+        use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+        o.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+    });
     Database::connect(opts)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
