@@ -7,11 +7,12 @@
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use async_graphql::{
     Context, ID, Object, ObjectType, SchemaBuilder, SimpleObject, SubscriptionType,
 };
 use keluarga_core::error::{GqlResultExt, internal};
+use keluarga_core::graphql::loaders::DataLoader;
 use keluarga_core::graphql::loaders::{LoadError, batched, by_id};
 use keluarga_core::graphql::{app_actor, reader};
 use keluarga_core::pagination::{Page, PageArgs, SortDirection};
