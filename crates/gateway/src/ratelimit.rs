@@ -182,12 +182,7 @@ impl RateLimiter {
 
     /// Takes one request from `who`'s bucket of `limit`.
     pub async fn check(&self, limit: Limit, who: &str) -> Result<(), Refused> {
-        let rate = match limit {
-            Limit::ApiKey => self.api_key,
-            Limit::Actor => self.actor,
-            Limit::Address => self.address,
-        };
-        let Some(rate) = rate else {
+        let Some(rate) = self.rate(limit) else {
             return Ok(());
         };
         let waited = match &self.shared {
@@ -206,21 +201,25 @@ impl RateLimiter {
         })
     }
 
+    /// The rate of `limit`'s buckets; `None` when it is off.
+    fn rate(&self, limit: Limit) -> Option<Rate> {
+        match limit {
+            Limit::ApiKey => self.api_key,
+            Limit::Actor => self.actor,
+            Limit::Address => self.address,
+        }
+    }
+
     fn take_in_memory(&self, limit: Limit, who: &str, rate: Rate) -> Result<(), u64> {
         let now = Instant::now();
         let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
         if m.len() >= MEMORY_CAPACITY && !m.contains_key(&(limit, who.to_owned())) {
             // Forget the buckets that have refilled: they hold what a new one would.
             let full_after = |r: Rate| Duration::from_millis((r.burst / r.per_ms) as u64);
-            let keep = |l: &Limit, at: &Instant| {
-                let r = match l {
-                    Limit::ApiKey => self.api_key,
-                    Limit::Actor => self.actor,
-                    Limit::Address => self.address,
-                };
-                r.is_some_and(|r| now.duration_since(*at) < full_after(r))
-            };
-            m.retain(|(l, _), (_, at)| keep(l, at));
+            m.retain(|(l, _), (_, at)| {
+                self.rate(*l)
+                    .is_some_and(|r| now.duration_since(*at) < full_after(r))
+            });
         }
         let entry = m
             .entry((limit, who.to_owned()))
