@@ -30,7 +30,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
 psql "${PG_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS ${PG_URL##*/}" -qc "CREATE DATABASE ${PG_URL##*/}" >/dev/null
-"$BIN" serve --listen 127.0.0.1:$PORT --database "$PG_URL" >"$DIR/log" 2>&1 &
+"$BIN" serve --listen 127.0.0.1:$PORT --database "$PG_URL?sslmode=disable" >"$DIR/log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 until curl -sf "127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do sleep 0.2; done

@@ -1101,7 +1101,7 @@ async fn a_dashboard_cannot_recover_a_withheld_cell_by_subtraction() {
         let dash = t.token(Role::Dashboard, city);
         let query = |g: &str| {
             format!(
-                r#"{{ ekonomiStatistics(filter: {{ to: "2026-10-31" }}, groupBy: [{g}]) {{ region {{ code }} pekkaCategory
+                r#"{{ ekonomiStatistics(filter: {{ from: "2026-10-01", to: "2026-10-31" }}, groupBy: [{g}]) {{ region {{ code }} pekkaCategory
                    pekka {{ count suppressed }} members {{ members suppressed }} }} }}"#
             )
         };

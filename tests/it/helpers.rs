@@ -183,3 +183,15 @@ pub(crate) fn readme_queries(title: &str) -> Vec<String> {
     }
     out
 }
+
+/// `s` percent-encoded for a URL query string.
+pub(crate) fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

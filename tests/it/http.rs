@@ -5,7 +5,7 @@ use axum::http::{Request, StatusCode};
 use keluarga_core::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, code};
+use crate::helpers::{As, TestApp, code, urlencode};
 
 fn post(token: &As, accept: Option<&str>, body: &str) -> Request<Body> {
     let mut b = Request::post("/graphql").header("content-type", "application/json");
@@ -258,17 +258,6 @@ async fn limits_refuse_expensive_queries() {
     let deep = "{ regions(first: 100) { edges { node { children(first: 100) { edges { node { children(first: 100) { edges { node { children(first: 100) { edges { node { code } } } } } } } } } } } } }";
     let body = t.gql(&tok, deep, json!({})).await;
     assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -685,7 +685,7 @@ async fn violence_visits_are_read_only_by_admin_operator_and_their_cadre() {
             .ok(
                 &who,
                 STATS,
-                json!({ "f": { "from": "2026-01-01" }, "g": [] }),
+                json!({ "f": { "from": "2026-01-01", "to": "2026-12-31" }, "g": [] }),
             )
             .await;
         let row = &data["ketahananStatistics"][0];

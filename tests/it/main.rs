@@ -9,6 +9,7 @@
 mod access;
 mod auth;
 mod ekonomi;
+mod fuzz;
 mod gender;
 mod helpers;
 mod http;
@@ -23,3 +24,4 @@ mod registry;
 mod schema;
 mod statistics;
 mod stunting;
+mod transport;

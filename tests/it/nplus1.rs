@@ -106,3 +106,33 @@ async fn the_list_page_costs_the_same_for_more_children() {
     }
     assert!(with > 40, "most demo children are measured: {with}");
 }
+
+/// `/metrics` reports the statements each operation sent (`graphql_operation_statements`): the
+/// same number the database saw, for the nested region query.
+#[tokio::test]
+async fn statements_per_operation_are_a_metric() {
+    let (db, count) = TestDb::counting().await;
+    let t = TestApp::on(db, config());
+    let tok = t.token(Role::Admin, "");
+    let named = NESTED.replacen("query(", "query StatementsProbe(", 1);
+    count.store(0, Ordering::SeqCst);
+    t.ok(&tok, &named, json!({ "n": 8 })).await;
+    let sent = count.load(Ordering::SeqCst);
+    assert!(sent >= 3, "a query per level at least: {sent}");
+    let (status, body, _) = t
+        .send(
+            axum::http::Request::get("/metrics")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let text = body.as_str().unwrap();
+    let sum = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(r#"graphql_operation_statements_sum{operation="StatementsProbe"} "#)
+        })
+        .unwrap_or_else(|| panic!("no statements of StatementsProbe in {text}"));
+    assert_eq!(sum.trim().parse::<f64>().unwrap(), sent as f64, "{text}");
+}

@@ -142,6 +142,7 @@ fn error_codes_are_the_documented_catalogue() {
             "GRAPHQL_VALIDATION_FAILED",
             "PERSISTED_QUERY_NOT_FOUND",
             "OPERATION_NOT_TRUSTED",
+            "UNAVAILABLE",
             "INTERNAL"
         ]
     );

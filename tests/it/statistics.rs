@@ -5,7 +5,7 @@
 use keluarga_core::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{As, TestApp};
 
 const RATE: &str = "{ numerator denominator percent }";
 
@@ -154,8 +154,8 @@ fn same(a: &Value, b: &Value) -> bool {
 async fn every_aggregate_matches_a_hand_count() {
     use keluarga_core::entity::{activity, activity_participant_count};
     use keluarga_core::stats::{
-        Aggregate, GroupPlan, Measure, Rate, Source, Spec, StatisticsFilter, StatsDimension,
-        grouped,
+        Aggregate, Disclosure, GroupPlan, Measure, Rate, Source, Spec, StatisticsFilter,
+        StatsDimension, grouped,
     };
     use keluarga_core::{Actor, Credential, Scope};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
@@ -267,7 +267,9 @@ async fn every_aggregate_matches_a_hand_count() {
     let plan = GroupPlan::new(&admin, &filter, &[StatsDimension::Village], &[])
         .unwrap()
         .unwrap();
-    let cells = grouped(db, &admin, 5, &spec, &plan).await.unwrap();
+    let cells = grouped(db, &admin, Disclosure::default(), &spec, &plan)
+        .await
+        .unwrap();
     assert_eq!(cells.len(), 2, "{cells:#?}");
     let v1 = &cells[0];
     assert_eq!(v1.region.as_deref(), Some("33.75.01.1012"));
@@ -302,7 +304,9 @@ async fn every_aggregate_matches_a_hand_count() {
     )
     .unwrap()
     .unwrap();
-    let cells = grouped(db, &admin, 5, &spec, &plan).await.unwrap();
+    let cells = grouped(db, &admin, Disclosure::default(), &spec, &plan)
+        .await
+        .unwrap();
     let march_women = cells
         .iter()
         .find(|c| c.sex.as_deref() == Some("P") && c.period.as_deref() == Some("2026-03"))
@@ -321,7 +325,9 @@ async fn every_aggregate_matches_a_hand_count() {
     let plan = GroupPlan::new(&dash, &filter, &[StatsDimension::Village], &[])
         .unwrap()
         .unwrap();
-    let cells = grouped(db, &dash, 5, &spec, &plan).await.unwrap();
+    let cells = grouped(db, &dash, Disclosure::default(), &spec, &plan)
+        .await
+        .unwrap();
     assert_eq!(cells.len(), 2);
     assert!(!cells[0].suppressed && cells[0].int("people") == Some(26));
     assert!(cells[1].suppressed && cells[1].values.is_empty());
@@ -413,4 +419,127 @@ async fn a_dashboard_cannot_recover_a_withheld_cell_by_subtraction() {
         withheld_seen > 0,
         "the demo data withholds something to attack"
     );
+}
+
+/// People registered in one village of Pekalongan in 2026, by month: quarters of 10, 9, 8 and 2.
+const REGISTERED: [(u32, usize); 8] = [
+    (1, 5),
+    (2, 5),
+    (4, 6),
+    (5, 2),
+    (6, 1),
+    (7, 8),
+    (10, 1),
+    (11, 1),
+];
+
+async fn registered_people(t: &TestApp) {
+    for (month, n) in REGISTERED {
+        for i in 0..n {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, month, 1 + i as u32).unwrap();
+            keluarga_test_support::fixtures::PersonBuilder::in_village("33.75.01.1012")
+                .registered(day)
+                .insert(&t.app())
+                .await;
+        }
+    }
+}
+
+/// The count of people registered in `period` (a label) as `tok` sees it; `None` when withheld.
+async fn registered_in(t: &TestApp, tok: &As, period: &str) -> Option<i64> {
+    let (from, to) = keluarga_core::stats::parse_period(period).unwrap();
+    let q = format!(
+        r#"{{ registryStatistics(measure: PERSONS, filter: {{ regionCode: "33.75", from: "{from}", to: "{to}" }}) {{ count suppressed }} }}"#
+    );
+    let rows = t.ok(tok, &q, json!({})).await["registryStatistics"].clone();
+    let row = &rows.as_array().unwrap()[0];
+    assert_eq!(row["suppressed"], json!(row["count"].is_null()), "{row}");
+    row["count"].as_i64()
+}
+
+/// A DASHBOARD asks for the year and for each quarter (or a quarter and each of its months) one
+/// at a time, and subtracts: the periods withheld are always at least two and count at least the
+/// threshold together. Windows that overlap in part are refused; counts round when configured.
+#[tokio::test]
+async fn periods_cannot_be_differenced_and_counts_can_be_rounded() {
+    let t = TestApp::new().await;
+    registered_people(&t).await;
+    let dash = t.token(Role::Dashboard, "33.75");
+    let admin = t.token(Role::Admin, "");
+    assert_eq!(registered_in(&t, &admin, "2026").await, Some(29));
+    assert_eq!(registered_in(&t, &admin, "2026-Q4").await, Some(2));
+
+    // The year minus the quarters shown.
+    let year = registered_in(&t, &dash, "2026").await.unwrap();
+    let mut quarters = Vec::new();
+    for q in 1..=4 {
+        quarters.push(registered_in(&t, &dash, &format!("2026-Q{q}")).await);
+    }
+    assert_eq!(quarters[3], None, "2 people is below the threshold");
+    let withheld = quarters.iter().filter(|q| q.is_none()).count();
+    let visible: i64 = quarters.iter().flatten().sum();
+    assert!(
+        withheld >= 2 && year - visible >= 5,
+        "year {year}, quarters {quarters:?}"
+    );
+    // A quarter minus its months shown (Q2: 6, 2 and 1).
+    let q2 = registered_in(&t, &dash, "2026-Q2").await;
+    let mut months = Vec::new();
+    for m in [4, 5, 6] {
+        months.push(registered_in(&t, &dash, &format!("2026-{m:02}")).await);
+    }
+    assert_eq!(
+        months,
+        [None, None, None],
+        "April (6) would give away May and June (3)"
+    );
+    assert!(q2.is_some() || quarters[1].is_none());
+
+    // The same hold when one query groups by month: a month's margin is its quarter.
+    let by_month = t
+        .ok(
+            &dash,
+            r#"{ registryStatistics(measure: PERSONS, filter: { regionCode: "33.75", from: "2026-01-01", to: "2026-12-31" }, groupBy: [MONTH]) { period count } }"#,
+            json!({}),
+        )
+        .await;
+    let april = by_month["registryStatistics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["period"] == "2026-04")
+        .cloned()
+        .unwrap();
+    assert_eq!(april["count"], json!(null), "{by_month}");
+
+    // Two windows that overlap in part (the year, and the year but its last day) are refused to
+    // a role without record access, and answered to one with it.
+    let partial = r#"{ registryStatistics(measure: PERSONS, filter: { regionCode: "33.75", from: "2026-01-01", to: "2026-12-30" }) { count } }"#;
+    let refused = t.gql(&dash, partial, json!({})).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{refused}"
+    );
+    assert_eq!(
+        refused["errors"][0]["extensions"]["field"], "filter.from",
+        "{refused}"
+    );
+    let open_ended = r#"{ registryStatistics(measure: PERSONS, filter: { regionCode: "33.75", from: "2026-01-01" }) { count } }"#;
+    let refused = t.gql(&dash, open_ended, json!({})).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{refused}"
+    );
+    let answered = t.ok(&admin, partial, json!({})).await;
+    assert_eq!(answered["registryStatistics"][0]["count"], 29);
+
+    // Rounded to 5 for the dashboard, exact for ADMIN.
+    let mut cfg = crate::helpers::config();
+    cfg.statistics.rounding_base = 5;
+    let rounded = TestApp::on(t.db, cfg);
+    let dash = rounded.token(Role::Dashboard, "33.75");
+    assert_eq!(registered_in(&rounded, &dash, "2026").await, Some(30));
+    assert_eq!(registered_in(&rounded, &dash, "2026-Q1").await, Some(10));
+    let admin = rounded.token(Role::Admin, "");
+    assert_eq!(registered_in(&rounded, &admin, "2026").await, Some(29));
 }

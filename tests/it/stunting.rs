@@ -26,7 +26,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 /// A registered child born on `birth` in `village`; returns its global id.
-async fn child(t: &TestApp, village: &str, sex: Sex, birth: NaiveDate) -> String {
+pub(crate) async fn child(t: &TestApp, village: &str, sex: Sex, birth: NaiveDate) -> String {
     let app = t.app();
     let mut b = PersonBuilder::in_village(village).name("Anak Uji").sex(sex);
     b = b.born(birth);
@@ -1146,4 +1146,92 @@ async fn the_latest_measurement_is_read_and_audited_alone() {
         .map(|(_, _, ids)| ids)
         .collect();
     assert_eq!(measurements, [&vec![child_uuid(&ids[2])]], "{log:?}");
+}
+
+/// Creates a trigger on `table` that makes the database fail the insert of its third row (a disk
+/// full, a constraint added by hand, a server killed mid-write), on either backend.
+async fn fail_third_insert(t: &TestApp, table: &str) {
+    use sea_orm::ConnectionTrait;
+    let db = &t.db.db;
+    let statements = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => vec![
+            format!(
+                "CREATE FUNCTION fault_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF (SELECT count(*) FROM {table}) >= 2 THEN RAISE EXCEPTION 'injected fault'; \
+                 END IF; RETURN NEW; END $$"
+            ),
+            format!(
+                "CREATE TRIGGER fault_{table} BEFORE INSERT ON {table} FOR EACH ROW \
+                 EXECUTE FUNCTION fault_{table}()"
+            ),
+        ],
+        _ => vec![format!(
+            "CREATE TRIGGER fault_{table} BEFORE INSERT ON {table} \
+             WHEN (SELECT count(*) FROM {table}) >= 2 \
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+        )],
+    };
+    for s in statements {
+        db.execute_unprepared(&s).await.unwrap();
+    }
+}
+
+/// The database fails in the middle of an import, and of a mutation that writes several records:
+/// the client gets INTERNAL with a correlation id (no SQL, no fault text), and nothing of either
+/// is written.
+#[tokio::test]
+async fn a_database_failure_halfway_through_writes_nothing() {
+    let t = TestApp::new().await;
+    let op = t.token(Role::Operator, "33.75");
+    let c = child(&t, PRINGREJO, Sex::Male, d(2024, 3, 1)).await;
+    fail_third_insert(&t, "measurement").await;
+    const IMPORT: &str =
+        "mutation($file: Upload!) { importMeasurements(file: $file) { rows imported } }";
+    let csv = format!(
+        "child_id,measured_on,weight_kg,length_cm,position,oedema\n\
+         {c},2025-03-01,9.6,74.5,L,n\n\
+         {c},2025-04-01,9.9,75.2,L,n\n\
+         {c},2025-05-01,10.1,76.0,L,n\n\
+         {c},2025-06-01,10.5,77.0,L,n\n"
+    );
+    let (status, body, _) = t.send(multipart(&op, IMPORT, &csv)).await;
+    assert_eq!(status, 200, "{body:#}");
+    assert_eq!(code(&body), "INTERNAL", "{body:#}");
+    let text = body.to_string();
+    assert!(
+        !text.contains("injected") && !text.to_lowercase().contains("insert"),
+        "{text}"
+    );
+    assert_eq!(measurement_count(&t).await, 0, "nothing of the import");
+
+    // A team of three members: the team row, then its members, in one transaction.
+    fail_third_insert(&t, "tpk_member").await;
+    let mut ids = Vec::new();
+    for name in ["Bidan Rina", "Kader Sri", "Kader Ani"] {
+        let p = PersonBuilder::in_village(PRINGREJO)
+            .name(name)
+            .insert(&t.app())
+            .await;
+        ids.push(keluarga_core::id::encode("Person", &p.id.to_string()).to_string());
+    }
+    let team = json!({ "name": "TPK Pringrejo", "regionCode": PRINGREJO, "members": [
+        { "personId": ids[0], "role": "BIDAN" }, { "personId": ids[1], "role": "KADER_PKK" },
+        { "personId": ids[2], "role": "KADER_KB" } ] });
+    let body = t
+        .gql(
+            &op,
+            "mutation($i: CreateTpkTeamInput!) { createTpkTeam(input: $i) { id } }",
+            json!({ "i": team }),
+        )
+        .await;
+    assert_eq!(code(&body), "INTERNAL", "{body:#}");
+    let teams = keluarga_stunting::entity::tpk_team::Entity::find()
+        .count(&t.db.db)
+        .await
+        .unwrap();
+    let members = keluarga_stunting::entity::tpk_member::Entity::find()
+        .count(&t.db.db)
+        .await
+        .unwrap();
+    assert_eq!((teams, members), (0, 0), "nothing of the team");
 }

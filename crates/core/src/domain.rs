@@ -15,8 +15,9 @@ pub struct CoreSettings {
     pub max_page_size: usize,
     /// The `first` a connection uses when none is given.
     pub default_page_size: usize,
-    /// Statistics cells counting fewer people than this are suppressed for roles without record access.
-    pub suppression_threshold: i64,
+    /// How statistics are published to roles without record access: the small-count threshold
+    /// and the rounding of counts.
+    pub disclosure: crate::stats::Disclosure,
     /// A smaller (or larger) largest `first` for some roles, by role name (`ANONYMOUS` for
     /// requests without a token); other roles use `max_page_size`.
     pub max_page_size_by_role: std::collections::HashMap<String, usize>,
@@ -38,7 +39,7 @@ impl Default for CoreSettings {
         CoreSettings {
             max_page_size: 100,
             default_page_size: 20,
-            suppression_threshold: 5,
+            disclosure: crate::stats::Disclosure::default(),
             max_page_size_by_role: Default::default(),
         }
     }

@@ -27,13 +27,16 @@ pub enum ErrorCode {
     PersistedQueryNotFound,
     /// The caller may run only the operations of the trusted-documents manifest.
     OperationNotTrusted,
+    /// The database cannot be reached just now (restarting, or no connection free within
+    /// `database.acquire_timeout_ms`): retry after a short wait. Nothing was written.
+    Unavailable,
     /// Something failed on the server; the message carries only a correlation id.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in catalogue order.
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::BadUserInput,
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
@@ -45,6 +48,7 @@ impl ErrorCode {
         ErrorCode::GraphqlValidationFailed,
         ErrorCode::PersistedQueryNotFound,
         ErrorCode::OperationNotTrusted,
+        ErrorCode::Unavailable,
         ErrorCode::Internal,
     ];
 
@@ -62,6 +66,7 @@ impl ErrorCode {
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             ErrorCode::OperationNotTrusted => "OPERATION_NOT_TRUSTED",
+            ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -144,6 +149,7 @@ impl HasCode for Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::Import { .. } => ErrorCode::BadUserInput,
+            Error::Db(e) if unavailable(e) => ErrorCode::Unavailable,
             Error::Db(e) => match e.sql_err() {
                 Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ErrorCode::Conflict,
                 _ => ErrorCode::Internal,
@@ -186,9 +192,38 @@ impl HasCode for Error {
 
     fn public_message(&self) -> String {
         match self {
+            Error::Db(e) if unavailable(e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                "the database cannot be reached just now; retry shortly".to_owned()
+            }
             Error::Db(_) => "a record with the same unique value already exists".to_owned(),
             e => e.to_string(),
         }
+    }
+}
+
+/// Whether `e` says the database could not be reached (no connection, none free in time), as
+/// opposed to a statement that failed.
+pub fn unavailable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        // The connection broke under a statement (the server stopped or restarted).
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match &**e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                // PostgreSQL's "connection exception" and "operator intervention" classes: the
+                // server is shutting down, restarting or not yet accepting connections.
+                sqlx::Error::Database(d) => d
+                    .code()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 

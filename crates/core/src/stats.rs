@@ -83,9 +83,11 @@ impl Sex {
 pub struct StatisticsFilter {
     /// Only rows in this region (narrowed to the actor's scope). Defaults to the actor's scope.
     pub region_code: Option<String>,
-    /// First day of the period (inclusive).
+    /// First day of the period (inclusive). Roles without record access give `from` and `to`
+    /// together as one whole year, quarter or month (`2026-07-01` to `2026-09-30`), or neither.
     pub from: Option<crate::Date>,
-    /// Last day of the period (inclusive).
+    /// Last day of the period (inclusive); a stock (members, posts) is counted as it stands on
+    /// this day.
     pub to: Option<crate::Date>,
 }
 
@@ -160,6 +162,97 @@ impl Rate {
 pub fn round(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     (x * f).round() / f
+}
+
+/// How statistics are published to a role without record access (ANALYST, DASHBOARD,
+/// anonymous): which groups are withheld and how counts are rounded (`[statistics]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disclosure {
+    /// Groups counting fewer people are withheld, with their complements ([`protect`]).
+    pub threshold: i64,
+    /// Counts are rounded to the nearest multiple of this (halves up, away from zero), and rates
+    /// are taken from the rounded counts; 0 or 1 publishes them exact.
+    pub rounding: i64,
+}
+
+impl Default for Disclosure {
+    fn default() -> Self {
+        Disclosure {
+            threshold: 5,
+            rounding: 0,
+        }
+    }
+}
+
+impl Disclosure {
+    /// `n` rounded to the nearest multiple of [`Disclosure::rounding`].
+    pub fn round(&self, n: i64) -> i64 {
+        let b = self.rounding;
+        if b <= 1 {
+            return n;
+        }
+        let m = (n.unsigned_abs() + (b as u64) / 2) / (b as u64) * (b as u64);
+        i64::try_from(m).unwrap_or(i64::MAX) * n.signum()
+    }
+
+    /// A cell's counts and rates as published: rounded (means and medians are kept).
+    fn publish(&self, c: &mut Cell) {
+        if self.rounding <= 1 {
+            return;
+        }
+        for (_, v) in &mut c.values {
+            match v {
+                StatValue::Int(n) => *n = self.round(*n),
+                StatValue::Rate(r) => {
+                    *r = Rate::of(self.round(r.numerator), self.round(r.denominator))
+                }
+                StatValue::Number(_) => {}
+            }
+        }
+    }
+}
+
+/// The grain of the whole calendar period from `from` to `to` (a year, a quarter or a month),
+/// if it is one.
+pub fn whole_period(from: NaiveDate, to: NaiveDate) -> Option<StatsDimension> {
+    use chrono::Datelike;
+    let (y, m) = (from.year(), from.month());
+    [
+        (StatsDimension::Year, format!("{y}")),
+        (StatsDimension::Quarter, format!("{y}-Q{}", m.div_ceil(3))),
+        (StatsDimension::Month, format!("{y}-{m:02}")),
+    ]
+    .into_iter()
+    .find_map(|(g, label)| (parse_period(&label) == Some((from, to))).then_some(g))
+}
+
+/// The period a label lies in, one grain up: a month's quarter, a quarter's year; none for a year.
+fn parent_period(label: &str) -> Option<String> {
+    let (year, rest) = label.split_at_checked(4)?;
+    if let Some(q) = rest.strip_prefix("-Q") {
+        return (!q.is_empty()).then(|| year.to_owned());
+    }
+    let month: u32 = rest.strip_prefix('-')?.parse().ok()?;
+    Some(format!("{year}-Q{}", month.div_ceil(3)))
+}
+
+/// The windows published alongside `from`..`to` when it is a quarter or a month (the quarters of
+/// its year; the months of its quarter), each with its label, in order; `None` otherwise.
+fn sibling_windows(from: NaiveDate, to: NaiveDate) -> Option<Vec<(String, NaiveDate, NaiveDate)>> {
+    use chrono::Datelike;
+    let y = from.year();
+    let labels: Vec<String> = match whole_period(from, to)? {
+        StatsDimension::Quarter => (1..=4).map(|q| format!("{y}-Q{q}")).collect(),
+        StatsDimension::Month => {
+            let first = (from.month() - 1) / 3 * 3 + 1;
+            (first..first + 3).map(|m| format!("{y}-{m:02}")).collect()
+        }
+        _ => return None,
+    };
+    labels
+        .into_iter()
+        .map(|l| parse_period(&l).map(|(f, t)| (l, f, t)))
+        .collect()
 }
 
 /// The value of one measure in one group.
@@ -371,6 +464,24 @@ impl GroupPlan {
             return Ok(None);
         };
         crate::store::check_range(filter.from, filter.to)?;
+        if !actor.has_record_access() {
+            // Windows that overlap in part would give away the rows of their difference (a week,
+            // a day): a role that reads only aggregates counts whole calendar periods, whose
+            // withheld groups are decided over their sibling periods ([`grouped`]).
+            let whole = match (filter.from, filter.to) {
+                (None, None) => true,
+                (Some(f), Some(t)) => whole_period(f.into(), t.into()).is_some(),
+                _ => false,
+            };
+            if !whole {
+                return Err(Error::bad(
+                    "filter.from",
+                    "without record access, statistics count whole periods: from and to must be \
+                     the first and last day of one year, quarter or month (2026-07-01 to \
+                     2026-09-30), or both absent",
+                ));
+            }
+        }
         let levels: Vec<RegionLevel> = groups.iter().filter_map(|d| d.region_level()).collect();
         if levels.len() > 1 {
             return Err(Error::bad("groupBy", "group by at most one region level"));
@@ -475,11 +586,12 @@ fn measure_columns(j: usize, a: Aggregate) -> Vec<String> {
 }
 
 /// Runs a grouped statistic: one `GROUP BY` over the source (plus one windowed statement per
-/// median), in the plan's scope and period, then applies suppression for `actor`.
+/// median), in the plan's scope and period, then applies `disclosure` for `actor`
+/// ([`published`]).
 pub async fn grouped<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    threshold: i64,
+    disclosure: Disclosure,
     spec: &Spec<'_>,
     plan: &GroupPlan,
 ) -> Result<Vec<Cell>> {
@@ -489,22 +601,92 @@ pub async fn grouped<C: ConnectionTrait>(
             "this statistic cannot be split by sex",
         ));
     }
-    let mut cells = cells(db, spec, plan).await?;
     if actor.has_record_access() {
-        return Ok(cells);
+        return cells(db, spec, plan).await;
     }
-    let people: Vec<i64> = cells
-        .iter()
-        .map(|c| c.int(spec.people).unwrap_or(0))
-        .collect();
-    let hidden = protect(&cells, &people, threshold);
-    for (c, h) in cells.iter_mut().zip(hidden) {
-        if h {
-            c.suppressed = true;
+    let mut cells = published(db, spec, plan, disclosure).await?;
+    for c in &mut cells {
+        if c.suppressed {
             c.values.clear();
         }
     }
     Ok(cells)
+}
+
+/// The cells of `plan` as a role without record access may see them: `suppressed` decided by
+/// [`protect`], counts rounded ([`Disclosure`]); the values of withheld cells are still there
+/// (the caller drops them).
+///
+/// A quarter or a month is published together with its siblings (the quarters of its year, the
+/// months of its quarter; one statement each, with the plan's own semantics): withholding is
+/// decided over all of them, so that the period above minus the visible siblings never leaves a
+/// single withheld one, whichever of them is asked for. When the plan groups by a grain finer than
+/// its window, the window's periods are all in the answer and [`protect`]'s margins (a month within
+/// its quarter, a quarter within its year) do the same in one statement.
+pub async fn published<C: ConnectionTrait>(
+    db: &C,
+    spec: &Spec<'_>,
+    plan: &GroupPlan,
+    disclosure: Disclosure,
+) -> Result<Vec<Cell>> {
+    let fineness = |g: Option<StatsDimension>| match g {
+        Some(StatsDimension::Month) => 3,
+        Some(StatsDimension::Quarter) => 2,
+        Some(StatsDimension::Year) => 1,
+        _ => 0,
+    };
+    let siblings = match (plan.from, plan.to) {
+        (Some(f), Some(t)) if fineness(plan.grain) <= fineness(whole_period(f, t)) => {
+            sibling_windows(f, t)
+        }
+        _ => None,
+    };
+    let mut all = match &siblings {
+        None => cells(db, spec, plan).await?,
+        Some(windows) => {
+            let mut all = Vec::new();
+            for (label, from, to) in windows {
+                let window = GroupPlan {
+                    from: Some(*from),
+                    to: Some(*to),
+                    ..plan.clone()
+                };
+                for mut c in cells(db, spec, &window).await? {
+                    // Labelled by its window while withholding is decided; the label asked
+                    // for (a coarser grain, or none) is put back after.
+                    let asked = c.period.replace(label.clone());
+                    all.push((c, asked, plan.from == Some(*from)));
+                }
+            }
+            let cells: Vec<Cell> = all.iter().map(|(c, _, _)| c.clone()).collect();
+            let people: Vec<i64> = cells
+                .iter()
+                .map(|c| c.int(spec.people).unwrap_or(0))
+                .collect();
+            let hidden = protect(&cells, &people, disclosure.threshold);
+            return Ok(all
+                .into_iter()
+                .zip(hidden)
+                .filter(|((_, _, asked_window), _)| *asked_window)
+                .map(|((mut c, asked, _), h)| {
+                    c.period = asked;
+                    c.suppressed = h;
+                    disclosure.publish(&mut c);
+                    c
+                })
+                .collect());
+        }
+    };
+    let people: Vec<i64> = all
+        .iter()
+        .map(|c| c.int(spec.people).unwrap_or(0))
+        .collect();
+    let hidden = protect(&all, &people, disclosure.threshold);
+    for (c, h) in all.iter_mut().zip(hidden) {
+        c.suppressed = h;
+        disclosure.publish(c);
+    }
+    Ok(all)
 }
 
 /// The cells of a region facet's `codes` (all of one level) with `suppressed` decided over all
@@ -518,23 +700,17 @@ pub async fn region_cells<C: ConnectionTrait>(
     codes: &[String],
     dates: (Option<NaiveDate>, Option<NaiveDate>),
     access: bool,
-    threshold: i64,
+    disclosure: Disclosure,
 ) -> Result<std::collections::HashMap<String, Cell>> {
     if codes.is_empty() {
         return Ok(Default::default());
     }
     let plan = GroupPlan::siblings(scope.clone(), codes, dates.0, dates.1);
-    let mut all = cells(db, spec, &plan).await?;
-    if !access {
-        let people: Vec<i64> = all
-            .iter()
-            .map(|c| c.int(spec.people).unwrap_or(0))
-            .collect();
-        let hidden = protect(&all, &people, threshold);
-        for (c, h) in all.iter_mut().zip(hidden) {
-            c.suppressed = h;
-        }
-    }
+    let all = if access {
+        cells(db, spec, &plan).await?
+    } else {
+        published(db, spec, &plan, disclosure).await?
+    };
     Ok(all
         .into_iter()
         .filter_map(|c| {
@@ -548,8 +724,9 @@ pub async fn region_cells<C: ConnectionTrait>(
 /// than `threshold` ([`suppressed`], primary suppression), and then, so that no withheld cell can
 /// be recovered by subtracting the visible cells from a total the caller can also ask for,
 /// complementary cells. A total over one grouping dimension is always askable (drop that
-/// dimension from `groupBy`; for regions, ask for the parent region), so along each dimension the
-/// cells that share every other key (regions: the same parent) form a margin; in a margin that
+/// dimension from `groupBy`; for regions, ask for the parent region; for periods, the period
+/// above), so along each dimension the cells that share every other key (regions: the same
+/// parent; periods: the same quarter or year) form a margin; in a margin that
 /// withholds anything, the withheld cells must be at least two and count at least `threshold`
 /// people together, else its smallest visible cell is withheld too, until every margin holds.
 /// Deterministic: the same cells give the same answer.
@@ -567,14 +744,15 @@ pub fn protect(cells: &[Cell], people: &[i64], threshold: i64) -> Vec<bool> {
         let mut key: Vec<Option<String>> = vec![c.region.clone(), c.period.clone(), c.sex.clone()];
         key.extend(c.dims.iter().cloned());
         if let Some(slot) = key.get_mut(k) {
-            *slot = if k == 0 {
-                slot.as_deref().map(|code| {
+            *slot = match k {
+                0 => slot.as_deref().map(|code| {
                     crate::region_code::ancestors_of(code)
                         .pop()
                         .unwrap_or_default()
-                })
-            } else {
-                None
+                }),
+                // A month within its quarter, a quarter within its year: each is askable.
+                1 => slot.as_deref().and_then(parent_period),
+                _ => None,
             };
         }
         key
@@ -919,7 +1097,7 @@ impl SexSplit {
 pub async fn disaggregate<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    threshold: i64,
+    disclosure: Disclosure,
     measure: &SexMeasure,
     scope: crate::actor::Scope,
     from: Option<NaiveDate>,
@@ -937,9 +1115,9 @@ pub async fn disaggregate<C: ConnectionTrait>(
         regions: None,
         under: None,
     };
-    let total = grouped(db, actor, threshold, &spec, &plan).await?;
+    let total = grouped(db, actor, disclosure, &spec, &plan).await?;
     plan.by_sex = true;
-    let split = grouped(db, actor, threshold, &spec, &plan).await?;
+    let split = grouped(db, actor, disclosure, &spec, &plan).await?;
     let mut out = SexSplit::empty();
     for c in &total {
         if c.suppressed {

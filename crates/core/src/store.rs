@@ -23,6 +23,28 @@ use crate::input::{
 use crate::records::Reader;
 use crate::region_code::level_of;
 
+tokio::task_local! {
+    static STATEMENTS: std::cell::Cell<u32>;
+}
+
+/// Counts one SQL statement against the operation running in this task, if any
+/// ([`counting_statements`]). The gateway calls it from the connection's metric callback, so every
+/// statement sent through sea-orm counts; statements of other tasks (the audit writer) do not.
+pub fn count_statement() {
+    let _ = STATEMENTS.try_with(|n| n.set(n.get().saturating_add(1)));
+}
+
+/// Runs `f` and counts the SQL statements it sends ([`count_statement`]): the statements of one
+/// operation, DataLoader batches included (the request drives them in its own task).
+pub async fn counting_statements<F: std::future::Future>(f: F) -> (F::Output, u32) {
+    STATEMENTS
+        .scope(std::cell::Cell::new(0), async move {
+            let out = f.await;
+            (out, STATEMENTS.with(std::cell::Cell::get))
+        })
+        .await
+}
+
 /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: a transaction that reads before
 /// it writes must hold the write lock from the start, or a commit by another connection in between
 /// (the audit writer, a concurrent mutation) makes its first write fail with a busy snapshot that

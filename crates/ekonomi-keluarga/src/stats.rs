@@ -564,7 +564,7 @@ fn figures<T>(c: &Cell, f: impl FnOnce(&Cell) -> T) -> Figures<T> {
 pub async fn grouped<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    threshold: i64,
+    disclosure: keluarga_core::stats::Disclosure,
     filter: &StatisticsFilter,
     groups: &[EkonomiDimension],
 ) -> Result<Vec<Row>> {
@@ -597,12 +597,12 @@ pub async fn grouped<C: ConnectionTrait>(
     };
     let mut cells: Vec<(Section, Cell)> = Vec::new();
     if applies(Section::Pekka) {
-        for c in stats::grouped(db, actor, threshold, &PEKKA, &stock).await? {
+        for c in stats::grouped(db, actor, disclosure, &PEKKA, &stock).await? {
             cells.push((Section::Pekka, c));
         }
     }
     if applies(Section::Members) {
-        for c in stats::grouped(db, actor, threshold, &MEMBERS, &stock).await? {
+        for c in stats::grouped(db, actor, disclosure, &MEMBERS, &stock).await? {
             cells.push((Section::Members, c));
         }
     }
@@ -612,17 +612,17 @@ pub async fn grouped<C: ConnectionTrait>(
         }
     }
     if applies(Section::Assistance) {
-        for c in stats::grouped(db, actor, threshold, &ASSISTANCE, &base).await? {
+        for c in stats::grouped(db, actor, disclosure, &ASSISTANCE, &base).await? {
             cells.push((Section::Assistance, c));
         }
     }
     if applies(Section::Income) {
-        for c in stats::grouped(db, actor, threshold, &INCOME, &base).await? {
+        for c in stats::grouped(db, actor, disclosure, &INCOME, &base).await? {
             cells.push((Section::Income, c));
         }
     }
     if applies(Section::Change) {
-        for c in stats::grouped(db, actor, threshold, &CHANGE, &base).await? {
+        for c in stats::grouped(db, actor, disclosure, &CHANGE, &base).await? {
             cells.push((Section::Change, c));
         }
     }
@@ -754,7 +754,7 @@ pub async fn by_regions<C: ConnectionTrait>(
     scope: &Scope,
     codes: &[String],
     (from, to): (NaiveDate, NaiveDate),
-    (access, threshold): (bool, i64),
+    (access, disclosure): (bool, keluarga_core::stats::Disclosure),
 ) -> Result<HashMap<String, Headline>> {
     let mut out: HashMap<String, Headline> = codes
         .iter()
@@ -764,7 +764,8 @@ pub async fn by_regions<C: ConnectionTrait>(
         return Ok(out);
     }
     let stock = (None, Some(to));
-    for (code, c) in stats::region_cells(db, &PEKKA, scope, codes, stock, access, threshold).await?
+    for (code, c) in
+        stats::region_cells(db, &PEKKA, scope, codes, stock, access, disclosure).await?
     {
         if let Some(h) = out.get_mut(&code) {
             h.pekka = c.int("pekka").unwrap_or(0);
@@ -772,7 +773,7 @@ pub async fn by_regions<C: ConnectionTrait>(
         }
     }
     for (code, c) in
-        stats::region_cells(db, &MEMBERS, scope, codes, stock, access, threshold).await?
+        stats::region_cells(db, &MEMBERS, scope, codes, stock, access, disclosure).await?
     {
         if let Some(h) = out.get_mut(&code) {
             h.members = c.int("members").unwrap_or(0);
@@ -787,7 +788,7 @@ pub async fn by_regions<C: ConnectionTrait>(
     }
     let period = (Some(from), Some(to));
     for (code, c) in
-        stats::region_cells(db, &ASSISTANCE, scope, codes, period, access, threshold).await?
+        stats::region_cells(db, &ASSISTANCE, scope, codes, period, access, disclosure).await?
     {
         if let Some(h) = out.get_mut(&code) {
             h.assistance_total = c.int("total").unwrap_or(0);

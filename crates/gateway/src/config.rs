@@ -110,6 +110,9 @@ pub struct Database {
     pub max_connections: u32,
     /// PostgreSQL statement timeout, in milliseconds.
     pub statement_timeout_ms: u64,
+    /// How long a request waits for a pool connection (or for the database to accept one)
+    /// before it is answered `UNAVAILABLE`, in milliseconds.
+    pub acquire_timeout_ms: u64,
     /// Migrate on `serve`.
     pub migrate_on_start: bool,
     /// Seed the demo data on `serve` when the database has none.
@@ -123,6 +126,7 @@ impl Default for Database {
             url_file: None,
             max_connections: 8,
             statement_timeout_ms: 10_000,
+            acquire_timeout_ms: 3_000,
             migrate_on_start: true,
             seed_demo_on_first_start: None,
         }
@@ -329,12 +333,16 @@ impl Default for Graphql {
 pub struct Statistics {
     /// Cells counting fewer people are suppressed for roles without record access.
     pub suppression_threshold: i64,
+    /// Counts published to roles without record access are rounded to the nearest multiple of
+    /// this (rates are taken from the rounded counts); 0 or 1 publishes them exact.
+    pub rounding_base: i64,
 }
 
 impl Default for Statistics {
     fn default() -> Self {
         Statistics {
             suppression_threshold: 5,
+            rounding_base: 0,
         }
     }
 }

@@ -123,13 +123,14 @@ impl OperationLabels {
 }
 
 /// Counts an operation by its name and outcome (`ok`, or the code of its first error) and records
-/// its duration.
-fn observe(s: &AppState, operation: Option<&str>, outcome: &str, started: Instant) {
+/// its duration; returns the operation's label.
+fn observe(s: &AppState, operation: Option<&str>, outcome: &str, started: Instant) -> String {
     let op = s.operations.label(operation);
     metrics::histogram!("graphql_operation_duration_seconds", "operation" => op.clone())
         .record(started.elapsed().as_secs_f64());
-    metrics::counter!("graphql_operations_total", "operation" => op, "outcome" => outcome.to_owned())
+    metrics::counter!("graphql_operations_total", "operation" => op.clone(), "outcome" => outcome.to_owned())
         .increment(1);
+    op
 }
 
 /// The router of the gateway (used by `serve` and driven directly by the tests).
@@ -652,21 +653,24 @@ async fn execute(
     );
     let req = per_request(&s.app, &actor, req);
     let run = keluarga_core::graphql::loaders::drive(s.schemas.of(limits).execute(req));
-    let mut resp = match limits.timeout {
-        None => run.await,
-        Some(t) => match tokio::time::timeout(t, run).await {
-            Ok(resp) => resp,
-            Err(_) => async_graphql::Response::from_errors(vec![
-                crate::limits::Exceeded {
-                    measure: "durationMs",
-                    cost: t.as_millis() as u64,
-                    limit: t.as_millis() as u64,
-                    role: limits.role,
-                }
-                .error(),
-            ]),
-        },
-    };
+    let (mut resp, statements) = keluarga_core::store::counting_statements(async {
+        match limits.timeout {
+            None => run.await,
+            Some(t) => match tokio::time::timeout(t, run).await {
+                Ok(resp) => resp,
+                Err(_) => async_graphql::Response::from_errors(vec![
+                    crate::limits::Exceeded {
+                        measure: "durationMs",
+                        cost: t.as_millis() as u64,
+                        limit: t.as_millis() as u64,
+                        role: limits.role,
+                    }
+                    .error(),
+                ]),
+            },
+        }
+    })
+    .await;
     let pre_execution = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());
@@ -695,11 +699,16 @@ async fn execute(
             Some(async_graphql::Value::String(c)) => Some(c.clone()),
             _ => None,
         });
-    observe(
-        s,
-        operation.as_deref(),
-        outcome.as_deref().unwrap_or("ok"),
-        started,
+    let outcome = outcome.as_deref().unwrap_or("ok");
+    let label = observe(s, operation.as_deref(), outcome, started);
+    // SQL statements the operation sent (DataLoader batches included, audit writes not).
+    metrics::histogram!("graphql_operation_statements", "operation" => label)
+        .record(f64::from(statements));
+    tracing::debug!(
+        operation = operation.as_deref().unwrap_or(""),
+        outcome,
+        statements,
+        "operation executed"
     );
     finish(started, respond(status, media, &resp))
 }

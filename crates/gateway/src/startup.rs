@@ -29,6 +29,9 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.clone());
     opts.max_connections(cfg.database.max_connections)
         .connect_timeout(Duration::from_secs(10))
+        // While the database is down a request fails after this wait (UNAVAILABLE) instead of
+        // holding its client until the request timeout; the pool reconnects by itself.
+        .acquire_timeout(Duration::from_millis(cfg.database.acquire_timeout_ms))
         // A connection is pinged before use only when it has been idle for 30 s (dropped by
         // the server, a proxy or a firewall): pinging every checkout added a round trip to
         // every statement (bench/README.md, "Read path"). A hot connection broken by a
@@ -55,9 +58,17 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
     });
-    Database::connect(opts)
+    let mut db = Database::connect(opts)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+    count_statements(&mut db);
+    Ok(db)
+}
+
+/// Counts every statement sent through `db` against the operation that sent it
+/// (`graphql_operation_statements`, [`keluarga_core::store::count_statement`]).
+pub fn count_statements(db: &mut DatabaseConnection) {
+    db.set_metric_callback(|_| keluarga_core::store::count_statement());
 }
 
 /// Applies every pending migration.
@@ -76,7 +87,10 @@ pub fn app_context(cfg: &Config, db: DatabaseConnection) -> AppContext {
         settings: CoreSettings {
             max_page_size: cfg.graphql.max_page_size,
             default_page_size: cfg.graphql.default_page_size,
-            suppression_threshold: cfg.statistics.suppression_threshold,
+            disclosure: keluarga_core::stats::Disclosure {
+                threshold: cfg.statistics.suppression_threshold,
+                rounding: cfg.statistics.rounding_base,
+            },
             max_page_size_by_role: crate::limits::page_sizes(&cfg.graphql),
         },
         person_region_tables: crate::domains::person_region_tables(),
@@ -127,6 +141,11 @@ pub fn state_at(
         clock,
         ..app_context(cfg, db)
     };
+    if cfg.statistics.rounding_base < 0 || cfg.statistics.suppression_threshold < 0 {
+        anyhow::bail!(
+            "statistics.suppression_threshold and statistics.rounding_base must be 0 or more"
+        );
+    }
     let roles = crate::limits::RoleTable::from_config(&cfg.graphql)?;
     let limits = Limits {
         max_depth: cfg.graphql.max_depth,
@@ -159,7 +178,7 @@ pub fn state_at(
     })
 }
 
-/// Warnings about development defaults still in force.
+/// Warnings about development defaults and unsafe settings still in force.
 pub fn warnings(cfg: &Config) -> Vec<&'static str> {
     let mut w = Vec::new();
     if cfg.auth.jwt_secret.is_none() && cfg.auth.jwt_algorithm.eq_ignore_ascii_case("HS256") {
@@ -168,5 +187,63 @@ pub fn warnings(cfg: &Config) -> Vec<&'static str> {
     if cfg.security.pii_key.is_none() {
         w.push("security.pii_key is not set: using the development PII key (set KELUARGA__SECURITY__PII_KEY in production)");
     }
+    if unverified_remote_postgres(&cfg.database.url) {
+        w.push("database.url names a PostgreSQL server on another host without sslmode=verify-full (or verify-ca): its TLS certificate is not checked, so the connection can be read or redirected on the way (add ?sslmode=verify-full&sslrootcert=/path/to/ca.pem)");
+    }
     w
+}
+
+/// Whether `url` is a PostgreSQL server on another host whose certificate is not verified
+/// (`sslmode` absent, `disable`, `allow`, `prefer` or `require`).
+pub fn unverified_remote_postgres(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+    else {
+        return false;
+    };
+    let (authority, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, q),
+        None => (rest, ""),
+    };
+    let authority = authority.split('/').next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let local = matches!(host, "" | "localhost" | "127.0.0.1" | "::1")
+        || query.split('&').any(|kv| kv.starts_with("host=/"));
+    let verified = query.split('&').any(|kv| {
+        matches!(
+            kv.split_once('='),
+            Some(("sslmode" | "ssl-mode", "verify-full" | "verify-ca"))
+        )
+    });
+    !local && !verified
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unverified_remote_postgres as unverified;
+
+    #[test]
+    fn a_remote_postgres_without_certificate_checks_is_flagged() {
+        assert!(unverified("postgres://app:pw@db.internal:5432/keluarga"));
+        assert!(unverified(
+            "postgres://app@10.0.0.5/keluarga?sslmode=require"
+        ));
+        assert!(unverified("postgresql://db.internal/k?sslmode=prefer"));
+        assert!(!unverified(
+            "postgres://app@db.internal/k?sslmode=verify-full&sslrootcert=/ca.pem"
+        ));
+        assert!(!unverified(
+            "postgres://app@db.internal/k?sslmode=verify-ca"
+        ));
+        assert!(!unverified("postgres://postgres@127.0.0.1:5432/postgres"));
+        assert!(!unverified("postgres://postgres@localhost/postgres"));
+        assert!(!unverified("postgres://u@[::1]:5432/k"));
+        assert!(!unverified("postgres:///k?host=/var/run/postgresql"));
+        assert!(!unverified("sqlite://data/keluarga.sqlite?mode=rwc"));
+    }
 }

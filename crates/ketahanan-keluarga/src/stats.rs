@@ -386,7 +386,7 @@ pub struct Row {
 pub async fn grouped<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    threshold: i64,
+    disclosure: keluarga_core::stats::Disclosure,
     fw: &Framework,
     filter: &StatisticsFilter,
     groups: &[KetahananDimension],
@@ -445,7 +445,7 @@ pub async fn grouped<C: ConnectionTrait>(
     };
     let mut rows = Vec::new();
     if by_ind {
-        let cells = stats::grouped(db, actor, threshold, &ANSWERS, &with(INDICATOR)).await?;
+        let cells = stats::grouped(db, actor, disclosure, &ANSWERS, &with(INDICATOR)).await?;
         for c in cells {
             rows.push(Row {
                 region: c.region.clone(),
@@ -462,7 +462,7 @@ pub async fn grouped<C: ConnectionTrait>(
         return Ok(rows);
     }
     if by_dim {
-        let cells = stats::grouped(db, actor, threshold, &DIMENSIONS, &with(DIMENSION)).await?;
+        let cells = stats::grouped(db, actor, disclosure, &DIMENSIONS, &with(DIMENSION)).await?;
         for c in cells {
             let cat = if by_cat { label(&c, 0) } else { None };
             let dim = label(&c, n);
@@ -485,14 +485,14 @@ pub async fn grouped<C: ConnectionTrait>(
         }
         return Ok(rows);
     }
-    let cells = stats::grouped(db, actor, threshold, &ASSESSMENTS, &base).await?;
+    let cells = stats::grouped(db, actor, disclosure, &ASSESSMENTS, &base).await?;
     // Visits and cadres share the core keys (no framework dimension or category).
     let (visits, cadres) = if by_cat {
         (HashMap::new(), HashMap::new())
     } else {
         let mut plain = base.clone();
         plain.dims.clear();
-        let visits: HashMap<Key, Cell> = stats::grouped(db, actor, threshold, &VISITS, &plain)
+        let visits: HashMap<Key, Cell> = stats::grouped(db, actor, disclosure, &VISITS, &plain)
             .await?
             .into_iter()
             .map(|c| (key(&c), c))
@@ -504,7 +504,7 @@ pub async fn grouped<C: ConnectionTrait>(
             Vec::new()
         } else {
             let c = Cadres::new(None);
-            stats::grouped(db, actor, threshold, &c.spec(), &cadre_plan).await?
+            stats::grouped(db, actor, disclosure, &c.spec(), &cadre_plan).await?
         };
         (
             visits,
@@ -576,7 +576,7 @@ pub async fn by_regions<C: ConnectionTrait>(
     scope: &Scope,
     codes: &[String],
     (from, to): (NaiveDate, NaiveDate),
-    (access, threshold): (bool, i64),
+    (access, disclosure): (bool, keluarga_core::stats::Disclosure),
 ) -> Result<HashMap<String, Headline>> {
     if codes.is_empty() {
         return Ok(HashMap::new());
@@ -589,7 +589,7 @@ pub async fn by_regions<C: ConnectionTrait>(
         codes,
         (Some(from), Some(to)),
         access,
-        threshold,
+        disclosure,
     )
     .await?;
     for (code, c) in cells {

@@ -258,7 +258,7 @@ pub fn spec() -> Spec<'static> {
 pub async fn grouped<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    threshold: i64,
+    disclosure: keluarga_core::stats::Disclosure,
     filter: &StatisticsFilter,
     groups: &[StuntingDimension],
 ) -> Result<Vec<Cell>> {
@@ -272,7 +272,7 @@ pub async fn grouped<C: ConnectionTrait>(
         // The requested region is outside the actor's scope: nothing to count.
         return Ok(Vec::new());
     };
-    Ok(stats::grouped(db, actor, threshold, &SPEC, &plan).await?)
+    Ok(stats::grouped(db, actor, disclosure, &SPEC, &plan).await?)
 }
 
 /// The headline figures of many regions (all of one level) for one period, in one query,
@@ -284,7 +284,7 @@ pub async fn by_regions<C: ConnectionTrait>(
     codes: &[String],
     (from, to): (NaiveDate, NaiveDate),
     access: bool,
-    threshold: i64,
+    disclosure: keluarga_core::stats::Disclosure,
 ) -> Result<Vec<(String, Counts, bool)>> {
     let cells = stats::region_cells(
         db,
@@ -293,7 +293,7 @@ pub async fn by_regions<C: ConnectionTrait>(
         codes,
         (Some(from), Some(to)),
         access,
-        threshold,
+        disclosure,
     )
     .await?;
     Ok(cells

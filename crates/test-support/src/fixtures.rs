@@ -60,6 +60,12 @@ impl PersonBuilder {
         self
     }
 
+    /// Sets the registration day.
+    pub fn registered(mut self, on: NaiveDate) -> Self {
+        self.input.registered_on = Some(on.into());
+        self
+    }
+
     /// Sets the NIK.
     pub fn nik(mut self, nik: &str) -> Self {
         self.input.nik = Some(nik.to_owned());

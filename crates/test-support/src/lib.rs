@@ -41,15 +41,18 @@ async fn connect(url: &str, count: Option<Arc<AtomicUsize>>) -> DatabaseConnecti
     let mut db = Database::connect(opts)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
-    if let Some(count) = count {
-        // Audit entries are written off the read path, in batches whose timing is not the
-        // request's: they are not counted.
-        db.set_metric_callback(move |info| {
-            if !info.statement.sql.contains("\"audit_log\"") {
-                count.fetch_add(1, Ordering::SeqCst);
-            }
-        });
-    }
+    // Every statement counts against its operation, as on the gateway's own connections
+    // (`graphql_operation_statements`); a counting database also counts them all here. Audit
+    // entries are written off the read path, in batches whose timing is not the request's: they
+    // are not counted.
+    db.set_metric_callback(move |info| {
+        keluarga_core::store::count_statement();
+        if let Some(count) = &count
+            && !info.statement.sql.contains("\"audit_log\"")
+        {
+            count.fetch_add(1, Ordering::SeqCst);
+        }
+    });
     db
 }
 

@@ -226,15 +226,9 @@ impl<R: RegionType> ExampleQuery<R> {
         else {
             return Ok(Vec::new());
         };
-        let cells = stats::grouped(
-            &app.db,
-            actor,
-            app.settings.suppression_threshold,
-            &SPEC,
-            &plan,
-        )
-        .await
-        .gql()?;
+        let cells = stats::grouped(&app.db, actor, app.settings.disclosure, &SPEC, &plan)
+            .await
+            .gql()?;
         Ok(cells
             .into_iter()
             .map(|c| ExampleStatisticsRow {
@@ -255,7 +249,7 @@ pub struct FacetLoader {
     db: sea_orm::DatabaseConnection,
     scope: Scope,
     access: bool,
-    threshold: i64,
+    disclosure: stats::Disclosure,
 }
 
 impl Loader<String> for FacetLoader {
@@ -276,7 +270,7 @@ impl Loader<String> for FacetLoader {
                 &codes,
                 (None, None),
                 self.access,
-                self.threshold,
+                self.disclosure,
             )
             .await
             .map_err(|e| std::sync::Arc::new(DbErr::Custom(e.to_string())))?;
@@ -322,7 +316,7 @@ impl<R: RegionType> RegionExamplePart<R> {
         let hidden = withheld
             || stats::suppressed(
                 actor.has_record_access(),
-                app.settings.suppression_threshold,
+                app.settings.disclosure.threshold,
                 visitors,
             );
         Ok(RegionExample {
@@ -376,7 +370,7 @@ impl Domain for Example {
                 db: app.db.clone(),
                 scope: actor.scope.clone(),
                 access: actor.has_record_access(),
-                threshold: app.settings.suppression_threshold,
+                disclosure: app.settings.disclosure,
             }))
     }
 

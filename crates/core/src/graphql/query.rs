@@ -343,7 +343,7 @@ impl<R: RegionType> RegistryQuery<R> {
         let cells = grouped(
             &app.db,
             actor,
-            app.settings.suppression_threshold,
+            app.settings.disclosure,
             &measure.spec(),
             &plan,
         )

@@ -31,7 +31,7 @@ pub struct FacetLoader {
     db: DatabaseConnection,
     scope: Scope,
     access: bool,
-    threshold: i64,
+    disclosure: keluarga_core::stats::Disclosure,
 }
 
 impl Loader<FacetKey> for FacetLoader {
@@ -49,7 +49,7 @@ impl Loader<FacetKey> for FacetLoader {
                 &self.scope,
                 &codes,
                 (from, to),
-                (self.access, self.threshold),
+                (self.access, self.disclosure),
             )
             .await
             .map_err(db_err)?;
@@ -112,6 +112,6 @@ pub fn attach(
             db: app.db.clone(),
             scope: actor.scope.clone(),
             access: actor.has_record_access(),
-            threshold: app.settings.suppression_threshold,
+            disclosure: app.settings.disclosure,
         }))
 }

@@ -325,15 +325,9 @@ impl<R: RegionType> EkonomiQuery<R> {
     ) -> async_graphql::Result<Vec<EkonomiStatisticsRow<R>>> {
         let (app, actor) = app_actor(ctx);
         let filter = filter.unwrap_or_default();
-        let rows = stats::grouped(
-            &app.db,
-            actor,
-            app.settings.suppression_threshold,
-            &filter,
-            &group_by,
-        )
-        .await
-        .gql()?;
+        let rows = stats::grouped(&app.db, actor, app.settings.disclosure, &filter, &group_by)
+            .await
+            .gql()?;
         let codes: Vec<String> = rows.iter().filter_map(|r| r.region.clone()).collect();
         let region = region_handles::<R>(ctx, codes).await?;
         let mut out = Vec::with_capacity(rows.len());

@@ -323,7 +323,7 @@ impl<R: RegionType> GenderQuery<R> {
                 Some(s) => keluarga_core::stats::disaggregate(
                     &app.db,
                     actor,
-                    app.settings.suppression_threshold,
+                    app.settings.disclosure,
                     m,
                     s.clone(),
                     Some(from),

@@ -98,7 +98,7 @@ pub struct FacetLoader {
     db: DatabaseConnection,
     scope: Scope,
     access: bool,
-    threshold: i64,
+    disclosure: keluarga_core::stats::Disclosure,
 }
 
 impl Loader<FacetKey> for FacetLoader {
@@ -125,7 +125,7 @@ impl Loader<FacetKey> for FacetLoader {
                 &self.scope,
                 &codes,
                 (from, to),
-                (self.access, self.threshold),
+                (self.access, self.disclosure),
             )
             .await
             .map_err(db_err)?;
@@ -208,6 +208,6 @@ pub fn attach(
             db: app.db.clone(),
             scope: actor.scope.clone(),
             access: actor.has_record_access(),
-            threshold: app.settings.suppression_threshold,
+            disclosure: app.settings.disclosure,
         }))
 }

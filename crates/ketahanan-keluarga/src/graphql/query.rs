@@ -310,7 +310,7 @@ impl<R: RegionType> KetahananQuery<R> {
         let rows = stats::grouped(
             &app.db,
             actor,
-            app.settings.suppression_threshold,
+            app.settings.disclosure,
             &fw.framework,
             &filter,
             &group_by,
@@ -399,7 +399,7 @@ impl<R: RegionType> KetahananQuery<R> {
                 keluarga_core::stats::grouped(
                     &app.db,
                     actor,
-                    app.settings.suppression_threshold,
+                    app.settings.disclosure,
                     &c.spec(),
                     &plan,
                 )

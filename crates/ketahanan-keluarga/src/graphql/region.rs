@@ -52,7 +52,7 @@ impl<R: RegionType> RegionKetahananPart<R> {
         let suppressed = figures.withheld
             || keluarga_core::stats::suppressed(
                 actor.has_record_access(),
-                app.settings.suppression_threshold,
+                app.settings.disclosure.threshold,
                 figures.families,
             );
         Ok(RegionKetahanan {

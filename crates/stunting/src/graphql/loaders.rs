@@ -93,7 +93,7 @@ pub struct FacetLoader {
     db: DatabaseConnection,
     scope: Scope,
     access: bool,
-    threshold: i64,
+    disclosure: keluarga_core::stats::Disclosure,
 }
 
 impl Loader<FacetKey> for FacetLoader {
@@ -115,7 +115,7 @@ impl Loader<FacetKey> for FacetLoader {
                 &codes,
                 (from, to),
                 self.access,
-                self.threshold,
+                self.disclosure,
             )
             .await
             .map_err(db_err)?
@@ -210,6 +210,6 @@ pub fn attach(
             db: db.clone(),
             scope,
             access: actor.has_record_access(),
-            threshold: app.settings.suppression_threshold,
+            disclosure: app.settings.disclosure,
         }))
 }

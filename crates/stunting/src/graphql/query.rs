@@ -354,15 +354,9 @@ impl<R: RegionType> StuntingQuery<R> {
     ) -> async_graphql::Result<Vec<StuntingStatisticsRow<R>>> {
         let (app, actor) = ctx2(ctx);
         let filter = filter.unwrap_or_default();
-        let cells = stats::grouped(
-            &app.db,
-            actor,
-            app.settings.suppression_threshold,
-            &filter,
-            &group_by,
-        )
-        .await
-        .gql()?;
+        let cells = stats::grouped(&app.db, actor, app.settings.disclosure, &filter, &group_by)
+            .await
+            .gql()?;
         let region =
             region_handles::<R>(ctx, cells.iter().filter_map(|c| c.region.clone()).collect())
                 .await?;

@@ -57,7 +57,8 @@ impl<R: RegionType> RegionStuntingPart<R> {
         let threshold = ctx
             .data_unchecked::<AppContext>()
             .settings
-            .suppression_threshold;
+            .disclosure
+            .threshold;
         let suppressed = figures.withheld
             || keluarga_core::stats::suppressed(
                 actor.has_record_access(),
