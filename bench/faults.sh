@@ -6,7 +6,7 @@
 #            is written out before the process exits.
 #   soak     SOAK_SECS (600) of mixed reads and writes: server errors and RSS over time.
 # Usage: bash bench/faults.sh [restart] [sigterm] [soak]   (all three by default; BIN=...,
-# NO_BUILD=1, THREADS=8, SOAK_SECS=600). Needs root for the restart drill (pg_ctlcluster, or set
+# NO_BUILD=1, CONFIG_DIR=config, THREADS=8, SOAK_SECS=600). Needs root for the restart drill (pg_ctlcluster, or set
 # PG_STOP / PG_START), python3, and PostgreSQL at $PG_URL (the database is dropped and created).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +34,8 @@ STATS='{"query":"query Stats { stuntingStatistics(groupBy: [DISTRICT]) { region 
 WRITE='{"query":"mutation Visit { createOrganisation(input: { name: \"Posyandu Soak\", kind: POSYANDU, regionCode: \"31.71.01.1001\" }) { id } }"}'
 printf '%s\n' "$LIST" >"$DIR/list"
 printf '%s\n%s\n%s\n%s\n' "$LIST" "$NESTED" "$LIST" "$STATS" >"$DIR/mixed"
-token() { "$BIN" token --role "$1" --scope "$2" 2>/dev/null; }
+CONFIG_DIR=${CONFIG_DIR:-config}   # the configuration folder of the build run
+token() { "$BIN" --config "$CONFIG_DIR" token --role "$1" --scope "$2" 2>/dev/null; }
 TOKEN=$(token OPERATOR 31.71)
 
 fresh_db() {
@@ -42,7 +43,7 @@ fresh_db() {
     -qc "CREATE DATABASE ${PG_URL##*/}" >/dev/null
 }
 start_gateway() {
-  "$BIN" serve --listen 127.0.0.1:$PORT --database "$PG_URL?sslmode=disable" >>"$DIR/gateway.log" 2>&1 &
+  "$BIN" --config "$CONFIG_DIR" serve --listen 127.0.0.1:$PORT --database "$PG_URL?sslmode=disable" >>"$DIR/gateway.log" 2>&1 &
   GW=$!
   until curl -sf "127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do sleep 0.2; done
 }
@@ -61,22 +62,22 @@ case $drill in
 restart)
   echo "== restart: PostgreSQL stopped at 10 s for ${STOP_SECS} s under load (list page)"
   pid_before=$GW
+  t_drv=$(date +%s.%N)
   DURATION=$((25 + STOP_SECS)) drive "$DIR/list" "$DIR/restart.log" &
   driver=$!
   : >"$DIR/ready.log"
-  ( t0=$(date +%s.%N)
-    while kill -0 $driver 2>/dev/null; do
+  ( while kill -0 $driver 2>/dev/null; do
       code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "127.0.0.1:$PORT/readyz" || true)
-      echo "$(echo "$(date +%s.%N) - $t0" | bc) $code" >>"$DIR/ready.log"; sleep 0.5
+      echo "$(echo "$(date +%s.%N) - $t_drv" | bc) $code" >>"$DIR/ready.log"; sleep 0.5
     done ) &
-  sleep 10; $PG_STOP; down_at=10
-  sleep "$STOP_SECS"; $PG_START; up_at=$((10 + STOP_SECS))
+  sleep 10; down_at=$(echo "$(date +%s.%N) - $t_drv" | bc); $PG_STOP
+  sleep "$STOP_SECS"; $PG_START; up_at=$(echo "$(date +%s.%N) - $t_drv" | bc)
   wait $driver
   summary "$DIR/restart.log" "before:0:$down_at" "database down:$down_at:$up_at" \
-    "after start:$up_at:$((up_at + 5))" "5 s after start on:$((up_at + 5)):999"
+    "after start:$up_at:$(echo "$up_at + 5" | bc)" "5 s after start on:$(echo "$up_at + 5" | bc):999"
   first_ok=$(awk -v u=$up_at '$1 >= u && $3 == "ok" {print $1; exit}' "$DIR/restart.log")
   echo "  first answer with data $(echo "$first_ok - $up_at" | bc) s after PostgreSQL was started"
-  echo "  /readyz while down: $(awk -v d=$down_at -v u=$up_at '$1 >= d + 1 && $1 < u {print $2}' "$DIR/ready.log" | sort | uniq -c | xargs)"
+  echo "  /readyz while down (status, count): $(awk -v d=$down_at -v u=$up_at '$1 >= d + 1 && $1 < u {print $2}' "$DIR/ready.log" | sort | uniq -c | awk '{print $2" ×"$1}' | xargs)"
   echo "  /readyz at the end: $(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$PORT/readyz"); same process: $([ "$pid_before" = "$GW" ] && kill -0 "$GW" && echo yes || echo no)"
   ;;
 sigterm)
@@ -92,18 +93,25 @@ sigterm)
   sleep 2
   per_request=$(( ($(audit_rows) - before) / 10 ))
   before=$(audit_rows)
+  t_drv=$(date +%s.%N)
   DURATION=10 drive "$DIR/list" "$DIR/sigterm.log" &
   driver=$!
   sleep 5
   t_term=$(date +%s.%N); kill -TERM "$GW"
+  at=$(echo "$t_term - $t_drv" | bc)
   wait "$GW" && status=$? || status=$?
   t_exit=$(date +%s.%N); GW=""
   wait $driver
   ok=$(awk '$3 == "ok"' "$DIR/sigterm.log" | wc -l)
-  summary "$DIR/sigterm.log" "before SIGTERM:0:5" "after SIGTERM:5:999"
+  summary "$DIR/sigterm.log" "before SIGTERM:0:$at" "after SIGTERM:$at:999"
   after=$(audit_rows)
   echo "  exit status $status, $(echo "$t_exit - $t_term" | bc) s after SIGTERM"
   echo "  audit rows: $((after - before)) written for $ok answered list pages ($per_request per page: $((ok * per_request)) expected)"
+  if [ $((after - before)) -eq $((ok * per_request)) ]; then
+    echo "  every answered page was audited, and no refused or dropped request ran (refused: no"
+    echo "  connection could be opened; dropped: a kept-alive connection the stopping server closed as"
+    echo "  the request was sent)"
+  fi
   start_gateway
   ;;
 soak)

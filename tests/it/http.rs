@@ -445,3 +445,26 @@ async fn the_production_profile_closes_introspection_and_suggestions() {
         "{body:#}"
     );
 }
+
+/// With the database out of reach (here its pool closed), a request fails at once with
+/// UNAVAILABLE, not INTERNAL, and `/readyz` says 503.
+#[tokio::test]
+async fn a_database_out_of_reach_is_unavailable_and_not_ready() {
+    let t = TestApp::new().await;
+    let tok = t.token(Role::Admin, "");
+    t.ok(&tok, "{ regions(first: 1) { totalCount } }", json!({}))
+        .await;
+    t.db.db.clone().close().await.unwrap();
+    let body = t
+        .gql(&tok, "{ regions(first: 1) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(code(&body), "UNAVAILABLE", "{body}");
+    assert!(
+        !body.to_string().contains("pool"),
+        "no driver detail: {body}"
+    );
+    let (status, _, _) = t
+        .send(Request::get("/readyz").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}

@@ -236,7 +236,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub fn to_gql<E: HasCode>(e: E) -> async_graphql::Error {
     let code = e.code();
     if code == ErrorCode::Internal {
-        return internal(&e);
+        return logged(&e);
     }
     let message = e.public_message();
     let field = e.field().map(str::to_owned);
@@ -249,8 +249,35 @@ pub fn to_gql<E: HasCode>(e: E) -> async_graphql::Error {
     })
 }
 
-/// Logs an unexpected error with a new correlation id and returns the client-safe error.
-pub fn internal<E: std::fmt::Debug + ?Sized>(e: &E) -> async_graphql::Error {
+/// Logs an unexpected error with a new correlation id and returns the client-safe error; a
+/// database that could not be reached ([`unavailable`], also inside a loader's error) is
+/// `UNAVAILABLE` instead.
+pub fn internal<E: std::fmt::Debug + std::any::Any>(e: &E) -> async_graphql::Error {
+    let any = e as &dyn std::any::Any;
+    let db = any
+        .downcast_ref::<sea_orm::DbErr>()
+        .or_else(|| {
+            any.downcast_ref::<std::sync::Arc<sea_orm::DbErr>>()
+                .map(|a| &**a)
+        })
+        .or_else(|| match any.downcast_ref::<Error>() {
+            Some(Error::Db(d)) => Some(d),
+            _ => None,
+        });
+    if let Some(d) = db
+        && unavailable(d)
+    {
+        tracing::warn!(error = %d, "database unavailable");
+        return coded(
+            ErrorCode::Unavailable,
+            "the database cannot be reached just now; retry shortly",
+        );
+    }
+    logged(e)
+}
+
+/// Logs `e` with a new correlation id and returns the client-safe `INTERNAL` error.
+fn logged<E: std::fmt::Debug + ?Sized>(e: &E) -> async_graphql::Error {
     let correlation_id = uuid::Uuid::new_v4().to_string();
     tracing::error!(correlation_id = %correlation_id, error = ?e, "internal error");
     async_graphql::Error::new(format!("internal error (correlation id {correlation_id})"))

@@ -34,6 +34,26 @@ pub fn count_statement() {
     let _ = STATEMENTS.try_with(|n| n.set(n.get().saturating_add(1)));
 }
 
+/// What every connection's metric callback does with a statement sent: counts it
+/// ([`count_statement`]) and, when traces are exported, records a `statement` event (its text
+/// without values, its duration) in the span that sent it.
+pub fn statement_sent(info: &sea_orm::metric::Info<'_>) {
+    count_statement();
+    tracing::debug!(
+        elapsed_ms = info.elapsed.as_secs_f64() * 1000.0,
+        failed = info.failed,
+        sql = %abbreviated(&info.statement.sql, 400),
+        "statement"
+    );
+}
+
+fn abbreviated(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
 /// Runs `f` and counts the SQL statements it sends ([`count_statement`]): the statements of one
 /// operation, DataLoader batches included (the request drives them in its own task).
 pub async fn counting_statements<F: std::future::Future>(f: F) -> (F::Output, u32) {

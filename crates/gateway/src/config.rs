@@ -37,6 +37,8 @@ pub struct Config {
     pub audit: Audit,
     /// Rate limits.
     pub rate_limits: RateLimits,
+    /// Traces.
+    pub observability: Observability,
     /// Per-domain sections `[domains.<name>]`, read by each domain plugin.
     pub domains: BTreeMap<String, serde_json::Value>,
 }
@@ -343,6 +345,31 @@ impl Default for Statistics {
         Statistics {
             suppression_threshold: 5,
             rounding_base: 0,
+        }
+    }
+}
+
+/// Trace settings (logs are `server.log_format` and `RUST_LOG`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Observability {
+    /// The OTLP/HTTP (protobuf) URL traces are exported to, e.g.
+    /// `http://otel-collector:4318/v1/traces`; empty (the default) exports none.
+    pub otlp_endpoint: String,
+    /// The `service.name` of the exported spans.
+    pub service_name: String,
+    /// A span per object and list field (async-graphql's tracing extension). It costs CPU on
+    /// every field of every request, exported or not: for finding a slow resolver, not for
+    /// every day.
+    pub trace_resolvers: bool,
+}
+
+impl Default for Observability {
+    fn default() -> Self {
+        Observability {
+            otlp_endpoint: String::new(),
+            service_name: "keluarga-gateway".to_owned(),
+            trace_resolvers: false,
         }
     }
 }

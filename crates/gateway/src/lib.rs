@@ -17,6 +17,7 @@ pub mod persisted;
 pub mod ratelimit;
 pub mod schema;
 pub mod startup;
+pub mod telemetry;
 
 pub use http::{AppState, router};
 

@@ -96,28 +96,23 @@ fn main() -> std::process::ExitCode {
 
 fn start(cli: Cli, domain_command: Option<(String, ArgMatches)>) -> anyhow::Result<()> {
     let mut cfg = Config::load(&cli.config).context("configuration")?;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into());
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match cfg.log_format() {
-        keluarga_gateway::config::LogFormat::Json => logs.json().init(),
-        keluarga_gateway::config::LogFormat::Text => logs.init(),
-    }
+    let telemetry = keluarga_gateway::telemetry::init(&cfg)?;
     if let Some(url) = cli.database {
         cfg.database.url = url;
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    if let Some((name, args)) = domain_command {
-        return rt.block_on(run_domain_command(&cfg, &name, &args));
-    }
-    rt.block_on(run(
-        cfg,
-        cli.command.unwrap_or(Command::Serve { listen: None }),
-    ))
+    let result = match domain_command {
+        Some((name, args)) => rt.block_on(run_domain_command(&cfg, &name, &args)),
+        None => rt.block_on(run(
+            cfg,
+            cli.command.unwrap_or(Command::Serve { listen: None }),
+        )),
+    };
+    // The spans of the last requests are exported before the process ends.
+    telemetry.shutdown();
+    result
 }
 
 async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {

@@ -107,6 +107,8 @@ pub struct Limits {
     pub introspection: bool,
     /// Suggest field names.
     pub suggestions: bool,
+    /// A tracing span per object and list field (`observability.trace_resolvers`).
+    pub trace_resolvers: bool,
 }
 
 /// Builds the schema with its global data, the domains' installs and the limits.
@@ -120,6 +122,9 @@ pub fn build(app: Option<AppContext>, domains: &DomainConfigs, limits: &Limits) 
     }
     if !limits.suggestions {
         b = b.disable_suggestions();
+    }
+    if limits.trace_resolvers {
+        b = b.extension(async_graphql::extensions::Tracing);
     }
     if let Some(app) = app {
         keluarga_core::pagination::set_default_page_size(app.settings.default_page_size);
@@ -200,6 +205,7 @@ pub fn sdl() -> String {
         max_complexity: usize::MAX,
         introspection: true,
         suggestions: true,
+        trace_resolvers: false,
     };
     build(None, &DomainConfigs::default(), &limits).sdl_with_options(
         SDLExportOptions::new()

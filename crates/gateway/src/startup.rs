@@ -66,9 +66,9 @@ pub async fn connect(cfg: &Config) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// Counts every statement sent through `db` against the operation that sent it
-/// (`graphql_operation_statements`, [`keluarga_core::store::count_statement`]).
+/// (`graphql_operation_statements`) and traces it ([`keluarga_core::store::statement_sent`]).
 pub fn count_statements(db: &mut DatabaseConnection) {
-    db.set_metric_callback(|_| keluarga_core::store::count_statement());
+    db.set_metric_callback(keluarga_core::store::statement_sent);
 }
 
 /// Applies every pending migration.
@@ -152,6 +152,7 @@ pub fn state_at(
         max_complexity: cfg.graphql.max_complexity,
         introspection: cfg.introspection(),
         suggestions: cfg.suggestions(),
+        trace_resolvers: cfg.observability.trace_resolvers,
     };
     let domains = schema::DomainConfigs::from_sections(&cfg.domains)?;
     Ok(AppState {

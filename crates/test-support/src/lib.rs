@@ -46,7 +46,7 @@ async fn connect(url: &str, count: Option<Arc<AtomicUsize>>) -> DatabaseConnecti
     // entries are written off the read path, in batches whose timing is not the request's: they
     // are not counted.
     db.set_metric_callback(move |info| {
-        keluarga_core::store::count_statement();
+        keluarga_core::store::statement_sent(info);
         if let Some(count) = &count
             && !info.statement.sql.contains("\"audit_log\"")
         {

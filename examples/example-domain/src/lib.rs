@@ -273,7 +273,7 @@ impl Loader<String> for FacetLoader {
                 self.disclosure,
             )
             .await
-            .map_err(|e| std::sync::Arc::new(DbErr::Custom(e.to_string())))?;
+            .map_err(keluarga_core::graphql::loaders::load_error)?;
             for (code, c) in cells {
                 out.insert(code, (c.int("visitors").unwrap_or(0), c.suppressed));
             }

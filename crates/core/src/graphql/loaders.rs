@@ -20,6 +20,18 @@ use crate::store;
 /// The error type of loaders (cloneable, as async-graphql requires).
 pub type LoadError = Arc<DbErr>;
 
+/// A loader's error from any catalogued error. A database that could not be reached stays
+/// recognisable (as `DbErr::Conn`), so the field's error is `UNAVAILABLE` rather than
+/// `INTERNAL` ([`crate::error::internal`]).
+pub fn load_error<E: crate::error::HasCode>(e: E) -> LoadError {
+    let message = e.to_string();
+    Arc::new(if e.code() == crate::error::ErrorCode::Unavailable {
+        DbErr::Conn(sea_orm::RuntimeErr::Internal(message))
+    } else {
+        DbErr::Custom(message)
+    })
+}
+
 /// Regions by code, visible in the actor's scope.
 pub struct RegionLoader {
     db: DatabaseConnection,
@@ -33,7 +45,7 @@ impl Loader<String> for RegionLoader {
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, region::Model>, LoadError> {
         let rows = store::regions_by_code(&self.db, &self.scope, keys)
             .await
-            .map_err(|e| Arc::new(DbErr::Custom(e.to_string())))?;
+            .map_err(load_error)?;
         Ok(rows.into_iter().map(|r| (r.code.clone(), r)).collect())
     }
 }
@@ -53,7 +65,7 @@ impl Loader<String> for PopulationLoader {
     ) -> Result<HashMap<String, crate::entity::region_population::Model>, LoadError> {
         let rows = store::latest_populations(&self.db, keys, None)
             .await
-            .map_err(|e| Arc::new(DbErr::Custom(e.to_string())))?;
+            .map_err(load_error)?;
         Ok(rows
             .into_iter()
             .map(|r| (r.region_code.clone(), r))
@@ -99,7 +111,7 @@ impl Loader<ChildrenKey> for ChildrenLoader {
             let pages =
                 store::children_pages(&self.db, &self.scope, &parents, after.as_deref(), limit)
                     .await
-                    .map_err(|e| Arc::new(DbErr::Custom(e.to_string())))?;
+                    .map_err(load_error)?;
             for (parent, rows) in pages {
                 out.insert(
                     ChildrenKey {
@@ -424,7 +436,14 @@ mod dataloader {
                     let Some((keys, batch)) = with_filling::<K, T, _>(&inner, Option::take) else {
                         return;
                     };
-                    batch.finish(inner.loader.load(&keys).await);
+                    let span = tracing::debug_span!(
+                        "loader",
+                        loader = std::any::type_name::<T>(),
+                        keys = keys.len()
+                    );
+                    batch.finish(
+                        tracing::Instrument::instrument(inner.loader.load(&keys), span).await,
+                    );
                 }));
             }
             batch

@@ -2,20 +2,17 @@
 //! `Reader` (scope, access rule, audit).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use keluarga_core::graphql::loaders::DataLoader;
 use keluarga_core::graphql::loaders::{ByParent, FacetBatch, LoadError, by_id, parent};
 use keluarga_core::{Actor, Reader, Scope};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DatabaseConnection;
 
 use crate::entity::{assistance, income_report, pekka, up2k_group, up2k_member, welfare_ranking};
 use crate::stats::{self, Headline};
 
-fn db_err(e: impl std::fmt::Display) -> LoadError {
-    Arc::new(DbErr::Custom(e.to_string()))
-}
+use keluarga_core::graphql::loaders::load_error as db_err;
 
 /// UP2K memberships keyed by family (a second `ByParent<up2k_member>` needs its own type).
 pub struct MembersOfFamily(pub DataLoader<ByParent<up2k_member::Entity>>);

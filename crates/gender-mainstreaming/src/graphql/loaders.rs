@@ -2,7 +2,6 @@
 //! request's `Reader` or inside the actor's scope.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use chrono::{Datelike, NaiveDate};
@@ -10,7 +9,7 @@ use keluarga_core::entity::person;
 use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
 use keluarga_core::{Actor, Reader, Scope};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
@@ -22,9 +21,7 @@ use crate::kinds::PrerequisiteStatus;
 use crate::stats::{self, AdvocacyFigures, PostFigures};
 use crate::warning::{self, Warning};
 
-fn db_err(e: impl std::fmt::Display) -> LoadError {
-    Arc::new(DbErr::Custom(e.to_string()))
-}
+use keluarga_core::graphql::loaders::load_error as db_err;
 
 /// The sex of post holders by person id (public-office information; only persons holding or
 /// having held a post are read).

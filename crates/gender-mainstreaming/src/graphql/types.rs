@@ -230,7 +230,7 @@ impl<R: RegionType> Award<R> {
         let t = AwardType::stored(&self.model.award_type)?;
         let l = AwardLevel::stored(&self.model.level)?;
         t.rank(l)
-            .ok_or_else(|| keluarga_core::error::internal("award level of another type"))
+            .ok_or_else(|| keluarga_core::error::internal(&"award level of another type"))
     }
     /// The award's year.
     async fn year(&self) -> i32 {

@@ -16,9 +16,7 @@ use crate::entity::{
 use crate::framework::Framework;
 use crate::{service, stats, store};
 
-fn db_err(e: impl std::fmt::Display) -> LoadError {
-    Arc::new(DbErr::Custom(e.to_string()))
-}
+use keluarga_core::graphql::loaders::load_error as db_err;
 
 /// Framework versions by number, parsed once per request.
 pub struct FrameworkLoader {
@@ -37,12 +35,12 @@ impl Loader<i32> for FrameworkLoader {
             )
             .all(&self.db)
             .await
-            .map_err(db_err)?;
+            .map_err(Arc::new)?;
         rows.into_iter()
             .map(|r| {
                 Framework::parse(&r.definition)
                     .map(|f| (r.version, Arc::new(f)))
-                    .map_err(db_err)
+                    .map_err(|e| Arc::new(DbErr::Custom(e)))
             })
             .collect()
     }

@@ -1,7 +1,6 @@
 //! Per-request DataLoaders of the stunting domain, each scoped to the actor.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
@@ -9,7 +8,7 @@ use keluarga_core::entity::cadre_role;
 use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
 use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::{Actor, Reader, Scope};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DatabaseConnection;
 
 use crate::entity::{
     child, foster_parent, foster_parent_child, measurement, measurement_revision, pendampingan,
@@ -18,9 +17,7 @@ use crate::entity::{
 use crate::stats::{self, Counts};
 use crate::store;
 
-fn db_err(e: impl std::fmt::Display) -> LoadError {
-    Arc::new(DbErr::Custom(e.to_string()))
-}
+use keluarga_core::graphql::loaders::load_error as db_err;
 
 /// Current KADER_POSYANDU roles by village code, read through the request's `Reader`.
 pub struct PosyanduCadres {
