@@ -31,7 +31,7 @@ trap cleanup EXIT
 LIST='{"query":"query ListPage { children(first: 50) { edges { node { id person { fullName } latestMeasurement { measuredOn heightForAge { z } } } } } }"}'
 NESTED='{"query":"query Nested { region(code: \"33\") { children(first: 50) { edges { node { code name children(first: 50) { edges { node { code name } } } } } } } }"}'
 STATS='{"query":"query Stats { stuntingStatistics(groupBy: [DISTRICT]) { region { code } childrenMeasured stunting { percent } suppressed } }"}'
-WRITE='{"query":"mutation Visit { createOrganisation(input: { name: \"Posyandu Soak\", kind: POSYANDU, regionCode: \"31.71.01.1001\" }) { id } }"}'
+WRITE='{"query":"mutation Write { createOrganisation(input: { name: \"Posyandu Soak\", kind: TP_PKK, regionCode: \"31.71.01.1001\" }) { id } }"}'
 printf '%s\n' "$LIST" >"$DIR/list"
 printf '%s\n%s\n%s\n%s\n' "$LIST" "$NESTED" "$LIST" "$STATS" >"$DIR/mixed"
 CONFIG_DIR=${CONFIG_DIR:-config}   # the configuration folder of the build run
@@ -62,22 +62,25 @@ case $drill in
 restart)
   echo "== restart: PostgreSQL stopped at 10 s for ${STOP_SECS} s under load (list page)"
   pid_before=$GW
-  t_drv=$(date +%s.%N)
   DURATION=$((25 + STOP_SECS)) drive "$DIR/list" "$DIR/restart.log" &
   driver=$!
+  until [ -s "$DIR/restart.log.t0" ]; do sleep 0.05; done
+  t_drv=$(cat "$DIR/restart.log.t0")
+  since() { echo "$(date +%s.%N) - $t_drv" | bc; }
   : >"$DIR/ready.log"
   ( while kill -0 $driver 2>/dev/null; do
       code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "127.0.0.1:$PORT/readyz" || true)
       echo "$(echo "$(date +%s.%N) - $t_drv" | bc) $code" >>"$DIR/ready.log"; sleep 0.5
     done ) &
-  sleep 10; down_at=$(echo "$(date +%s.%N) - $t_drv" | bc); $PG_STOP
-  sleep "$STOP_SECS"; $PG_START; up_at=$(echo "$(date +%s.%N) - $t_drv" | bc)
+  sleep 10; stop_at=$(since); $PG_STOP; down_at=$(since)
+  sleep "$STOP_SECS"; start_at=$(since); $PG_START; up_at=$(since)
   wait $driver
-  summary "$DIR/restart.log" "before:0:$down_at" "database down:$down_at:$up_at" \
-    "after start:$up_at:$(echo "$up_at + 5" | bc)" "5 s after start on:$(echo "$up_at + 5" | bc):999"
-  first_ok=$(awk -v u=$up_at '$1 >= u && $3 == "ok" {print $1; exit}' "$DIR/restart.log")
-  echo "  first answer with data $(echo "$first_ok - $up_at" | bc) s after PostgreSQL was started"
-  echo "  /readyz while down (status, count): $(awk -v d=$down_at -v u=$up_at '$1 >= d + 1 && $1 < u {print $2}' "$DIR/ready.log" | sort | uniq -c | awk '{print $2" ×"$1}' | xargs)"
+  summary "$DIR/restart.log" "before:0:$stop_at" "stopping (pg_ctlcluster):$stop_at:$down_at" \
+    "database down:$down_at:$start_at" "starting (pg_ctlcluster):$start_at:$up_at" \
+    "started, first 5 s:$up_at:$(echo "$up_at + 5" | bc)" "after that:$(echo "$up_at + 5" | bc):999"
+  first_ok=$(awk -v u=$start_at '$1 >= u && $3 == "ok" {print $1; exit}' "$DIR/restart.log")
+  echo "  stop took $(echo "$down_at - $stop_at" | bc) s, start $(echo "$up_at - $start_at" | bc) s; first answer with data $(echo "$first_ok - $start_at" | bc) s after the start began"
+  echo "  /readyz while down (status ×count): $(awk -v d=$down_at -v u=$start_at '$1 >= d && $1 < u {print $2}' "$DIR/ready.log" | sort | uniq -c | awk '{print $2" ×"$1}' | xargs)"
   echo "  /readyz at the end: $(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$PORT/readyz"); same process: $([ "$pid_before" = "$GW" ] && kill -0 "$GW" && echo yes || echo no)"
   ;;
 sigterm)
@@ -93,9 +96,10 @@ sigterm)
   sleep 2
   per_request=$(( ($(audit_rows) - before) / 10 ))
   before=$(audit_rows)
-  t_drv=$(date +%s.%N)
   DURATION=10 drive "$DIR/list" "$DIR/sigterm.log" &
   driver=$!
+  until [ -s "$DIR/sigterm.log.t0" ]; do sleep 0.05; done
+  t_drv=$(cat "$DIR/sigterm.log.t0")
   sleep 5
   t_term=$(date +%s.%N); kill -TERM "$GW"
   at=$(echo "$t_term - $t_drv" | bc)

@@ -6,7 +6,7 @@ DURATION seconds have passed (or the file STOP exists), and write one line per r
 
     start_seconds latency_ms outcome
 
-where outcome is `ok`, the first error's `extensions.code`, `http-<status>` for a body that is
+(seconds since the driver started; its wall-clock start is written to OUT.t0) where outcome is `ok`, the first error's `extensions.code`, `http-<status>` for a body that is
 not a GraphQL response, or `refused` / `dropped` when the connection could not be opened / broke
 while the request was in flight. Queries (one JSON body per line of BODIES) are taken in turn.
 """
@@ -24,6 +24,8 @@ duration = float(os.environ.get("DURATION", "30"))
 stop_file = os.environ.get("STOP", "")
 bodies = [line.strip().encode() for line in open(bodies_file) if line.strip()]
 t0 = time.monotonic()
+with open(out_file + ".t0", "w") as f:
+    f.write(f"{time.time():.6f}\n")  # the wall-clock time of second 0, for the drill's phases
 lock = threading.Lock()
 out = open(out_file, "w")
 
