@@ -641,10 +641,14 @@ pub async fn published<C: ConnectionTrait>(
         }
         _ => None,
     };
-    let mut all = match &siblings {
-        None => cells(db, spec, plan).await?,
+    // With siblings, each cell is labelled by its window while withholding is decided; the
+    // label asked for (a coarser grain, or none) is put back after, and only the asked window
+    // is kept.
+    let mut all = Vec::new();
+    let mut restore = Vec::new();
+    match &siblings {
+        None => all = cells(db, spec, plan).await?,
         Some(windows) => {
-            let mut all = Vec::new();
             for (label, from, to) in windows {
                 let window = GroupPlan {
                     from: Some(*from),
@@ -652,31 +656,12 @@ pub async fn published<C: ConnectionTrait>(
                     ..plan.clone()
                 };
                 for mut c in cells(db, spec, &window).await? {
-                    // Labelled by its window while withholding is decided; the label asked
-                    // for (a coarser grain, or none) is put back after.
-                    let asked = c.period.replace(label.clone());
-                    all.push((c, asked, plan.from == Some(*from)));
+                    restore.push((c.period.replace(label.clone()), plan.from == Some(*from)));
+                    all.push(c);
                 }
             }
-            let cells: Vec<Cell> = all.iter().map(|(c, _, _)| c.clone()).collect();
-            let people: Vec<i64> = cells
-                .iter()
-                .map(|c| c.int(spec.people).unwrap_or(0))
-                .collect();
-            let hidden = protect(&cells, &people, disclosure.threshold);
-            return Ok(all
-                .into_iter()
-                .zip(hidden)
-                .filter(|((_, _, asked_window), _)| *asked_window)
-                .map(|((mut c, asked, _), h)| {
-                    c.period = asked;
-                    c.suppressed = h;
-                    disclosure.publish(&mut c);
-                    c
-                })
-                .collect());
         }
-    };
+    }
     let people: Vec<i64> = all
         .iter()
         .map(|c| c.int(spec.people).unwrap_or(0))
@@ -685,6 +670,18 @@ pub async fn published<C: ConnectionTrait>(
     for (c, h) in all.iter_mut().zip(hidden) {
         c.suppressed = h;
         disclosure.publish(c);
+    }
+    if siblings.is_some() {
+        all = all
+            .into_iter()
+            .zip(restore)
+            .filter_map(|(mut c, (asked, keep))| {
+                keep.then(|| {
+                    c.period = asked;
+                    c
+                })
+            })
+            .collect();
     }
     Ok(all)
 }
