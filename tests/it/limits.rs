@@ -19,6 +19,7 @@ fn limited() -> keluarga_gateway::config::Config {
             max_root_fields: Some(3),
             max_page_size: Some(10),
             operation_timeout_ms: None,
+            statement_timeout_ms: None,
         },
     );
     cfg.graphql.roles.insert(
@@ -132,9 +133,119 @@ fn an_unknown_role_in_the_limits_is_a_configuration_error() {
     cfg.graphql
         .roles
         .insert("DASHBORD".to_owned(), RoleLimits::default());
-    let err = keluarga_gateway::limits::RoleTable::from_config(&cfg.graphql)
+    let err = keluarga_gateway::limits::RoleTable::from_config(&cfg.graphql, 0)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(err.contains("graphql.roles.DASHBORD"), "{err}");
+}
+
+/// A role's statement timeout (`graphql.roles.<ROLE>.statement_timeout_ms`, PostgreSQL): its
+/// statements run on a pool of their own and are cancelled when they pass it, at the root, in a
+/// loader and in a write (which then writes nothing), while another role's statements wait on.
+/// A lock held on a table makes the statements wait as long as the test needs, with no timing.
+#[tokio::test]
+async fn a_role_statement_timeout_cancels_that_role_statements_only() {
+    use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, TransactionTrait};
+    let mut cfg = config();
+    cfg.graphql.roles.insert(
+        "OPERATOR".to_owned(),
+        RoleLimits {
+            statement_timeout_ms: Some(300),
+            ..RoleLimits::default()
+        },
+    );
+    let t = TestApp::with(cfg).await;
+    if t.db.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        eprintln!("skipped: SQLite has no statement timeout");
+        return;
+    }
+    let birth = chrono::NaiveDate::from_ymd_opt(2025, 1, 10).unwrap();
+    let c = crate::stunting::child(
+        &t,
+        "33.75.01.1012",
+        keluarga_core::stats::Sex::Female,
+        birth,
+    )
+    .await;
+    let op = t.token(Role::Operator, "33.75");
+    let admin = t.token(Role::Admin, "");
+    let list = "{ children(first: 5) { edges { node { id latestMeasurement { measuredOn } } } } }";
+    let measurements = || keluarga_stunting::entity::measurement::Entity::find().count(&t.db.db);
+
+    let cancelled = |body: &Value| {
+        let (measure, cost, limit, role) = refusal(body);
+        assert_eq!(
+            (measure, cost, limit, role),
+            ("statementTimeoutMs", 300, 300, "OPERATOR"),
+            "{body}"
+        );
+        let message = body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(message.contains("statement timeout"), "{body}");
+        assert!(
+            !message.contains("canceling"),
+            "no database message: {body}"
+        );
+    };
+
+    for (table, query, vars) in [
+        // The root field's statement.
+        ("child", list, json!({})),
+        // A loader's statement (the children are read, their measurements wait).
+        ("measurement", list, json!({})),
+        // A write: cancelled inside its transaction.
+        (
+            "measurement",
+            "mutation($i: RecordMeasurementInput!) { recordMeasurement(input: $i) { id } }",
+            json!({ "i": { "childId": c, "measuredOn": "2026-11-01",
+                           "weightKg": 9.5, "lengthCm": 76.0 } }),
+        ),
+    ] {
+        let lock = t.db.db.begin().await.unwrap();
+        lock.execute_unprepared(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+            .await
+            .unwrap();
+        // ADMIN has the pool's own timeout (none on the test database): its statement waits
+        // for the lock, and is answered once the lock is released after OPERATOR's answer.
+        let waiting = t.gql(&admin, list, json!({}));
+        let refused = async {
+            // Without its own timeout OPERATOR's statement would wait for the lock for ever:
+            // the guard turns that into a failure instead of a hung test.
+            let body = tokio::time::timeout(
+                std::time::Duration::from_secs(60),
+                t.gql(&op, query, vars.clone()),
+            )
+            .await
+            .expect("OPERATOR's statement was not cancelled at its timeout");
+            lock.rollback().await.unwrap();
+            body
+        };
+        let (served, body) = tokio::join!(waiting, refused);
+        cancelled(&body);
+        assert!(served.get("errors").is_none(), "{served}");
+        assert_eq!(served["data"]["children"]["edges"][0]["node"]["id"], c);
+    }
+    assert_eq!(
+        measurements().await.unwrap(),
+        0,
+        "the cancelled write wrote nothing"
+    );
+
+    // Without the lock OPERATOR's operations run as before, on its own pool.
+    let body = t
+        .gql(
+            &op,
+            "mutation($i: RecordMeasurementInput!) { recordMeasurement(input: $i) { id } }",
+            json!({ "i": { "childId": c, "measuredOn": "2026-11-01",
+                           "weightKg": 9.5, "lengthCm": 76.0 } }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(measurements().await.unwrap(), 1);
+    let body = t.gql(&op, list, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(
+        body["data"]["children"]["edges"][0]["node"]["latestMeasurement"]["measuredOn"],
+        "2026-11-01"
+    );
 }

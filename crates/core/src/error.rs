@@ -17,7 +17,8 @@ pub enum ErrorCode {
     Conflict,
     /// Too many requests for this API key or client.
     RateLimited,
-    /// The query exceeds the depth, complexity, alias or page-size limits.
+    /// The query exceeds its role's depth, complexity, alias, root-field or page-size limit, its
+    /// operation timeout, or (on PostgreSQL) its statement timeout; `extensions.measure` says which.
     QueryTooComplex,
     /// The request body or the GraphQL document could not be parsed.
     GraphqlParseFailed,
@@ -86,7 +87,18 @@ pub trait HasCode: std::error::Error {
     }
     /// Adds error-specific extensions beyond `code` and `field` (a domain's row-by-row report).
     fn extend(&self, _ext: &mut async_graphql::ErrorExtensionValues) {}
+    /// The database error inside, if this is one (a loader keeps it, so that its field's error
+    /// is as precise as a resolver's: `UNAVAILABLE`, or a cancelled statement).
+    fn into_db(self) -> std::result::Result<sea_orm::DbErr, Self>
+    where
+        Self: Sized,
+    {
+        Err(self)
+    }
 }
+
+/// `extensions.measure` of a statement the database cancelled at its statement timeout.
+pub const STATEMENT_TIMEOUT_MEASURE: &str = "statementTimeoutMs";
 
 /// The errors of the core registry; domain crates define their own enum the same way.
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +162,7 @@ impl HasCode for Error {
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::Import { .. } => ErrorCode::BadUserInput,
             Error::Db(e) if unavailable(e) => ErrorCode::Unavailable,
+            Error::Db(e) if statement_cancelled(e) => ErrorCode::QueryTooComplex,
             Error::Db(e) => match e.sql_err() {
                 Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ErrorCode::Conflict,
                 _ => ErrorCode::Internal,
@@ -165,8 +178,21 @@ impl HasCode for Error {
         }
     }
 
-    /// An import error lists its bad rows (line, column, message) in `extensions.rows`.
+    fn into_db(self) -> std::result::Result<sea_orm::DbErr, Self> {
+        match self {
+            Error::Db(d) => Ok(d),
+            other => Err(other),
+        }
+    }
+
+    /// An import error lists its bad rows (line, column, message) in `extensions.rows`; a
+    /// cancelled statement says so in `extensions.measure` (the gateway adds the limit and role).
     fn extend(&self, ext: &mut async_graphql::ErrorExtensionValues) {
+        if let Error::Db(e) = self
+            && statement_cancelled(e)
+        {
+            ext.set("measure", STATEMENT_TIMEOUT_MEASURE);
+        }
         let Error::Import { rows, .. } = self else {
             return;
         };
@@ -196,6 +222,7 @@ impl HasCode for Error {
                 tracing::warn!(error = %e, "database unavailable");
                 "the database cannot be reached just now; retry shortly".to_owned()
             }
+            Error::Db(e) if statement_cancelled(e) => STATEMENT_TIMEOUT_MESSAGE.to_owned(),
             Error::Db(_) => "a record with the same unique value already exists".to_owned(),
             e => e.to_string(),
         }
@@ -227,6 +254,20 @@ pub fn unavailable(e: &sea_orm::DbErr) -> bool {
     }
 }
 
+/// Whether `e` is a statement the database cancelled (PostgreSQL's `query_canceled`, 57014:
+/// its statement timeout passed, or an administrator cancelled it). Nothing of it was written.
+pub fn statement_cancelled(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    match e {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(&**e, sqlx::Error::Database(d) if d.code().as_deref() == Some("57014"))
+        }
+        _ => false,
+    }
+}
+
+const STATEMENT_TIMEOUT_MESSAGE: &str = "a statement of this operation ran past the statement timeout of your role and was cancelled; nothing of it was written";
+
 /// The result type of core services and stores.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -251,7 +292,8 @@ pub fn to_gql<E: HasCode>(e: E) -> async_graphql::Error {
 
 /// Logs an unexpected error with a new correlation id and returns the client-safe error; a
 /// database that could not be reached ([`unavailable`], also inside a loader's error) is
-/// `UNAVAILABLE` instead.
+/// `UNAVAILABLE` instead, and a cancelled statement ([`statement_cancelled`]) is
+/// `QUERY_TOO_COMPLEX` with `extensions.measure = "statementTimeoutMs"`.
 pub fn internal<E: std::fmt::Debug + std::any::Any>(e: &E) -> async_graphql::Error {
     let any = e as &dyn std::any::Any;
     let db = any
@@ -272,6 +314,12 @@ pub fn internal<E: std::fmt::Debug + std::any::Any>(e: &E) -> async_graphql::Err
             ErrorCode::Unavailable,
             "the database cannot be reached just now; retry shortly",
         );
+    }
+    if let Some(d) = db
+        && statement_cancelled(d)
+    {
+        return coded(ErrorCode::QueryTooComplex, STATEMENT_TIMEOUT_MESSAGE)
+            .extend_with(|_, ext| ext.set("measure", STATEMENT_TIMEOUT_MEASURE));
     }
     logged(e)
 }

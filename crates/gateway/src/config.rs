@@ -110,7 +110,8 @@ pub struct Database {
     pub url_file: Option<PathBuf>,
     /// Connection pool size.
     pub max_connections: u32,
-    /// PostgreSQL statement timeout, in milliseconds.
+    /// PostgreSQL statement timeout, in milliseconds (0: none); a role may have its own
+    /// (`graphql.roles.<ROLE>.statement_timeout_ms`).
     pub statement_timeout_ms: u64,
     /// How long a request waits for a pool connection (or for the database to accept one)
     /// before it is answered `UNAVAILABLE`, in milliseconds.
@@ -307,6 +308,10 @@ pub struct RoleLimits {
     pub max_page_size: Option<usize>,
     /// Longest running time of one operation in milliseconds (0: none).
     pub operation_timeout_ms: Option<u64>,
+    /// PostgreSQL statement timeout of this role's operations in milliseconds (0: none); unset,
+    /// `database.statement_timeout_ms`. Each distinct value gets a connection pool of its own
+    /// (opened lazily, up to `database.max_connections`). No effect on SQLite.
+    pub statement_timeout_ms: Option<u64>,
 }
 
 impl Default for Graphql {

@@ -651,8 +651,9 @@ async fn execute(
         req.variables.clone(),
         req.operation_name.clone(),
     );
-    let req = per_request(&s.app, &actor, req);
-    let run = keluarga_core::graphql::loaders::drive(s.schemas.of(limits).execute(req));
+    let served = s.schemas.of(limits);
+    let req = per_request(&served.app, &actor, req);
+    let run = keluarga_core::graphql::loaders::drive(served.schema.execute(req));
     let (mut resp, statements) = keluarga_core::store::counting_statements(async {
         match limits.timeout {
             None => run.await,
@@ -685,6 +686,7 @@ async fn execute(
     }
     for e in &mut resp.errors {
         classify(e, pre_execution);
+        statement_timeout_limit(e, limits);
     }
     let status = if pre_execution {
         document_error_status(media)
@@ -762,6 +764,24 @@ fn classify(e: &mut ServerError, pre_execution: bool) {
     };
     let ext = e.extensions.get_or_insert_with(Default::default);
     ext.set("code", code.as_str());
+}
+
+/// A field whose statement the database cancelled at the role's statement timeout
+/// (`extensions.measure = "statementTimeoutMs"`, set by core) gets the limit and the role, as the
+/// other refusals have them; the statement ran at least that long (`cost`).
+fn statement_timeout_limit(e: &mut ServerError, limits: &crate::limits::OperationLimits) {
+    let Some(ext) = e.extensions.as_mut() else {
+        return;
+    };
+    let cancelled = matches!(
+        ext.get("measure"),
+        Some(async_graphql::Value::String(m)) if m == keluarga_core::error::STATEMENT_TIMEOUT_MEASURE
+    );
+    if cancelled {
+        ext.set("cost", limits.statement_timeout_ms);
+        ext.set("limit", limits.statement_timeout_ms);
+        ext.set("role", limits.role);
+    }
 }
 
 /// Whether `e` is async-graphql's refusal of a depth or complexity limit.

@@ -40,12 +40,14 @@ pub struct OperationLimits {
     pub max_root_fields: usize,
     /// Longest running time of the operation; `None` for no limit beyond the request timeout.
     pub timeout: Option<Duration>,
+    /// PostgreSQL statement timeout of the operation's statements in milliseconds (0: none).
+    pub statement_timeout_ms: u64,
 }
 
 /// What one measure of an operation came to, against its limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exceeded {
-    /// `depth`, `complexity`, `aliases`, `rootFields` or `durationMs`.
+    /// `depth`, `complexity`, `aliases`, `rootFields`, `durationMs` or `statementTimeoutMs`.
     pub measure: &'static str,
     /// The operation's value.
     pub cost: u64,
@@ -63,6 +65,9 @@ impl Exceeded {
             "complexity" => "complexity",
             "aliases" => "number of aliases",
             "rootFields" => "number of root fields",
+            keluarga_core::error::STATEMENT_TIMEOUT_MEASURE => {
+                "running time of one statement in milliseconds"
+            }
             _ => "running time in milliseconds",
         };
         let mut e = ServerError::new(
@@ -112,8 +117,10 @@ pub struct RoleTable {
 }
 
 impl RoleTable {
-    /// The table from `[graphql]`; an unknown role name in `[graphql.roles]` is an error.
-    pub fn from_config(g: &Graphql) -> anyhow::Result<RoleTable> {
+    /// The table from `[graphql]`, with `statement_timeout_ms` (`database.statement_timeout_ms`)
+    /// for the roles that have none of their own; an unknown role name in `[graphql.roles]` is
+    /// an error.
+    pub fn from_config(g: &Graphql, statement_timeout_ms: u64) -> anyhow::Result<RoleTable> {
         if let Some(bad) = g.roles.keys().find(|k| !ROLE_KEYS.contains(&k.as_str())) {
             anyhow::bail!(
                 "graphql.roles.{bad}: not a role (one of {})",
@@ -135,6 +142,9 @@ impl RoleTable {
                         max_aliases: r.max_aliases.unwrap_or(g.max_aliases),
                         max_root_fields: r.max_root_fields.unwrap_or(g.max_root_fields),
                         timeout: (timeout > 0).then(|| Duration::from_millis(timeout)),
+                        statement_timeout_ms: r
+                            .statement_timeout_ms
+                            .unwrap_or(statement_timeout_ms),
                     },
                 )
             })

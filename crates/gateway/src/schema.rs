@@ -140,24 +140,42 @@ pub fn build(app: Option<AppContext>, domains: &DomainConfigs, limits: &Limits) 
 /// request through the extension chain once any extension is installed (a registry look-up and a
 /// boxed future per field, about a tenth of the CPU of a wide page), so the served schemas have
 /// none, and the measures of a refused operation come from [`measure`].
+///
+/// A role with a statement timeout of its own runs on a connection pool opened with it
+/// ([`crate::startup::with_statement_timeout`]): its schema's global data, and the per-request
+/// loaders built from [`Served::app`], use that pool.
 pub struct Schemas {
-    default: GatewaySchema,
-    by_role: HashMap<&'static str, GatewaySchema>,
+    default: Served,
+    by_role: HashMap<&'static str, Served>,
+}
+
+/// A schema and the context its requests run with.
+pub struct Served {
+    /// The schema, with `app` as its global data.
+    pub schema: GatewaySchema,
+    /// The context of its requests' loaders: its `db` is the pool of the role's statement timeout.
+    pub app: AppContext,
 }
 
 impl Schemas {
-    /// The schemas of `roles`, with the global data of `app`.
+    /// The schemas of `roles`, with the global data of `app`, and of a copy of `app` on the pool
+    /// of `pools` with its statement timeout for a role whose timeout is there.
     pub fn build(
         app: &AppContext,
         domains: &DomainConfigs,
         limits: &Limits,
         roles: &crate::limits::RoleTable,
+        pools: &HashMap<u64, sea_orm::DatabaseConnection>,
     ) -> Schemas {
-        let default = build(Some(app.clone()), domains, limits);
+        let default = Served {
+            schema: build(Some(app.clone()), domains, limits),
+            app: app.clone(),
+        };
         let by_role = roles
             .iter()
             .filter(|l| {
                 (l.max_depth, l.max_complexity) != (limits.max_depth, limits.max_complexity)
+                    || pools.contains_key(&l.statement_timeout_ms)
             })
             .map(|l| {
                 let own = Limits {
@@ -165,14 +183,22 @@ impl Schemas {
                     max_complexity: l.max_complexity,
                     ..limits.clone()
                 };
-                (l.role, build(Some(app.clone()), domains, &own))
+                let app = match pools.get(&l.statement_timeout_ms) {
+                    Some(db) => AppContext {
+                        db: db.clone(),
+                        ..app.clone()
+                    },
+                    None => app.clone(),
+                };
+                let schema = build(Some(app.clone()), domains, &own);
+                (l.role, Served { schema, app })
             })
             .collect();
         Schemas { default, by_role }
     }
 
-    /// The schema of an operation run under `limits`.
-    pub fn of(&self, limits: &crate::limits::OperationLimits) -> &GatewaySchema {
+    /// The schema and context of an operation run under `limits`.
+    pub fn of(&self, limits: &crate::limits::OperationLimits) -> &Served {
         self.by_role.get(limits.role).unwrap_or(&self.default)
     }
 }

@@ -71,6 +71,29 @@ pub fn count_statements(db: &mut DatabaseConnection) {
     db.set_metric_callback(keluarga_core::store::statement_sent);
 }
 
+/// A pool like `db`'s (same server, TLS, size and timeouts) whose connections run with a
+/// statement timeout of `ms` milliseconds (0: none), for the roles that have their own
+/// (`graphql.roles.<ROLE>.statement_timeout_ms`); `None` on SQLite, which has no statement
+/// timeout. It opens its connections when first used, so a role that sends nothing costs nothing.
+///
+/// A pool per timeout rather than `SET statement_timeout` around each operation: an operation's
+/// statements run on whichever connections its loaders take, so the setting would cost a round
+/// trip on every checkout and could be left behind on a connection by a cancelled request.
+pub fn with_statement_timeout(db: &DatabaseConnection, ms: u64) -> Option<DatabaseConnection> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return None;
+    }
+    let pool = db.get_postgres_connection_pool();
+    // A later `-c statement_timeout` in the startup options overrides an earlier one.
+    let connect = (*pool.connect_options())
+        .clone()
+        .options([("statement_timeout", ms.to_string())]);
+    let pool = pool.options().clone().connect_lazy_with(connect);
+    let mut own = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+    count_statements(&mut own);
+    Some(own)
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     crate::Migrator::up(db, None).await?;
@@ -146,7 +169,8 @@ pub fn state_at(
             "statistics.suppression_threshold and statistics.rounding_base must be 0 or more"
         );
     }
-    let roles = crate::limits::RoleTable::from_config(&cfg.graphql)?;
+    let roles =
+        crate::limits::RoleTable::from_config(&cfg.graphql, cfg.database.statement_timeout_ms)?;
     let limits = Limits {
         max_depth: cfg.graphql.max_depth,
         max_complexity: cfg.graphql.max_complexity,
@@ -155,8 +179,20 @@ pub fn state_at(
         trace_resolvers: cfg.observability.trace_resolvers,
     };
     let domains = schema::DomainConfigs::from_sections(&cfg.domains)?;
+    let mut pools = std::collections::HashMap::new();
+    for l in roles.iter() {
+        let ms = l.statement_timeout_ms;
+        if ms != cfg.database.statement_timeout_ms
+            && !pools.contains_key(&ms)
+            && let Some(db) = with_statement_timeout(&app.db, ms)
+        {
+            pools.insert(ms, db);
+        }
+    }
     Ok(AppState {
-        schemas: Arc::new(schema::Schemas::build(&app, &domains, &limits, &roles)),
+        schemas: Arc::new(schema::Schemas::build(
+            &app, &domains, &limits, &roles, &pools,
+        )),
         upload_limit: domains.upload_limit(),
         app,
         auth: Arc::new(Authenticator::new(cfg)?),
@@ -187,6 +223,15 @@ pub fn warnings(cfg: &Config) -> Vec<&'static str> {
     }
     if cfg.security.pii_key.is_none() {
         w.push("security.pii_key is not set: using the development PII key (set KELUARGA__SECURITY__PII_KEY in production)");
+    }
+    if cfg.database.url.starts_with("sqlite:")
+        && cfg
+            .graphql
+            .roles
+            .values()
+            .any(|r| r.statement_timeout_ms.is_some())
+    {
+        w.push("graphql.roles.<ROLE>.statement_timeout_ms has no effect on SQLite, which has no statement timeout (graphql.roles.<ROLE>.operation_timeout_ms bounds an operation on either backend)");
     }
     if unverified_remote_postgres(&cfg.database.url) {
         w.push("database.url names a PostgreSQL server on another host without sslmode=verify-full (or verify-ca): its TLS certificate is not checked, so the connection can be read or redirected on the way (add ?sslmode=verify-full&sslrootcert=/path/to/ca.pem)");
@@ -227,6 +272,27 @@ pub fn unverified_remote_postgres(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::unverified_remote_postgres as unverified;
+
+    #[test]
+    fn a_role_statement_timeout_on_sqlite_is_flagged() {
+        let flagged = |cfg: &crate::config::Config| {
+            super::warnings(cfg)
+                .iter()
+                .any(|w| w.contains("statement_timeout_ms has no effect on SQLite"))
+        };
+        let mut cfg = crate::config::Config::default();
+        assert!(!flagged(&cfg));
+        cfg.graphql.roles.insert(
+            "DASHBOARD".to_owned(),
+            crate::config::RoleLimits {
+                statement_timeout_ms: Some(500),
+                ..Default::default()
+            },
+        );
+        assert!(flagged(&cfg));
+        cfg.database.url = "postgres://postgres@localhost/keluarga".to_owned();
+        assert!(!flagged(&cfg));
+    }
 
     #[test]
     fn a_remote_postgres_without_certificate_checks_is_flagged() {

@@ -42,6 +42,12 @@ impl HasCode for Error {
             Error::Core(e) => e.extend(ext),
         }
     }
+
+    fn into_db(self) -> std::result::Result<sea_orm::DbErr, Self> {
+        match self {
+            Error::Core(e) => e.into_db().map_err(Error::Core),
+        }
+    }
 }
 
 /// The result type of the stunting services.

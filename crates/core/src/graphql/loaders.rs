@@ -20,15 +20,14 @@ use crate::store;
 /// The error type of loaders (cloneable, as async-graphql requires).
 pub type LoadError = Arc<DbErr>;
 
-/// A loader's error from any catalogued error. A database that could not be reached stays
-/// recognisable (as `DbErr::Conn`), so the field's error is `UNAVAILABLE` rather than
-/// `INTERNAL` ([`crate::error::internal`]).
+/// A loader's error from any catalogued error. A database error is kept as it is, so that the
+/// field's error is as precise as a resolver's ([`crate::error::internal`]): `UNAVAILABLE` for a
+/// database out of reach, `QUERY_TOO_COMPLEX` for a statement cancelled at its timeout,
+/// `INTERNAL` otherwise.
 pub fn load_error<E: crate::error::HasCode>(e: E) -> LoadError {
-    let message = e.to_string();
-    Arc::new(if e.code() == crate::error::ErrorCode::Unavailable {
-        DbErr::Conn(sea_orm::RuntimeErr::Internal(message))
-    } else {
-        DbErr::Custom(message)
+    Arc::new(match e.into_db() {
+        Ok(d) => d,
+        Err(other) => DbErr::Custom(other.to_string()),
     })
 }
 
@@ -199,19 +198,12 @@ impl<E: Record> ById<E> {
     }
 }
 
-fn load_err(e: crate::error::Error) -> LoadError {
-    match e {
-        crate::error::Error::Db(d) => Arc::new(d),
-        other => Arc::new(DbErr::Custom(other.to_string())),
-    }
-}
-
 impl<E: Record> Loader<Uuid> for ById<E> {
     type Value = E::Model;
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, E::Model>, LoadError> {
-        let rows = self.reader.by_ids::<E>(keys).await.map_err(load_err)?;
+        let rows = self.reader.by_ids::<E>(keys).await.map_err(load_error)?;
         Ok(rows.into_iter().map(|m| (E::id_of(&m), m)).collect())
     }
 }
@@ -233,7 +225,7 @@ impl<E: Record> Loader<Uuid> for ByParent<E> {
             .reader
             .by_parent::<E>(self.fk_col, keys)
             .await
-            .map_err(load_err)?;
+            .map_err(load_error)?;
         let mut out: HashMap<Uuid, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for r in rows {
             out.entry((self.fk_of)(&r)).or_default().push(r);
