@@ -454,7 +454,22 @@ async fn a_database_out_of_reach_is_unavailable_and_not_ready() {
     let tok = t.token(Role::Admin, "");
     t.ok(&tok, "{ regions(first: 1) { totalCount } }", json!({}))
         .await;
+    let made = t
+        .ok(
+            &tok,
+            r#"mutation { createApiKey(input: { name: "Dasbor", role: DASHBOARD, scope: "33" }) { secret } }"#,
+            json!({}),
+        )
+        .await;
+    let key = As::Key(made["createApiKey"]["secret"].as_str().unwrap().to_owned());
     t.db.db.clone().close().await.unwrap();
+    // An API key is looked up in the database: out of reach, the request is refused as
+    // UNAVAILABLE with 503 and Retry-After, not as an internal error.
+    let (status, body, _) = t
+        .send(TestApp::post(&key, &json!({ "query": "{ me { role } }" })))
+        .await;
+    assert_eq!(code(&body), "UNAVAILABLE", "{body}");
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     let body = t
         .gql(&tok, "{ regions(first: 1) { totalCount } }", json!({}))
         .await;

@@ -595,15 +595,25 @@ async fn execute(
             );
             return finish(started, resp);
         }
-        Err(e @ AuthError::Internal(_)) => {
-            let err = keluarga_core::error::internal(&e);
+        Err(AuthError::Internal(e)) => {
+            // The key store out of reach is UNAVAILABLE (503, retry shortly); anything else
+            // an internal error with a correlation id.
+            let unavailable = keluarga_core::error::HasCode::code(&e) == ErrorCode::Unavailable;
+            let err = keluarga_core::error::to_gql(e);
             let body = async_graphql::Response::from_errors(vec![
                 err.into_server_error(Default::default()),
             ]);
-            return finish(
-                started,
-                respond(StatusCode::INTERNAL_SERVER_ERROR, media, &body),
-            );
+            let status = if unavailable {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            let mut resp = respond(status, media, &body);
+            if unavailable {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            return finish(started, resp);
         }
     };
     let bucket = match &actor.credential {
