@@ -136,6 +136,7 @@ soak)
   summary "$DIR/soak-write.log" "writes:0:99999"
   awk 'NR == 1 {f = $2} {if ($2 > m) m = $2; if ($1 == 60) a = $2; l = $2}
        END {printf "  RSS MB: at start %s, at 60 s %s, at the end %s, peak %s\n", f, a, l, m}' "$DIR/rss.log"
+  awk '$1 % 60 == 0 {printf "%s%s", (n++ ? " " : "  RSS MB by minute: "), $2} END {print ""}' "$DIR/rss.log"
   errors=$(grep -c '"level":"ERROR"\| ERROR ' "$DIR/gateway.log" || true)
   echo "  server error log lines: $errors"
   ;;

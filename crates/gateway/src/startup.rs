@@ -144,6 +144,21 @@ fn metrics_handle() -> PrometheusHandle {
             let handle = recorder.handle();
             // Another recorder may already be installed (several apps in one test process).
             let _ = metrics::set_global_recorder(recorder);
+            // A recorder built by hand has no upkeep task: without one, every histogram sample
+            // is kept until `/metrics` is scraped, and an unscraped gateway grew by about 65
+            // bytes a request (the 20-minute soak in bench/README.md, "Fault drills").
+            let upkeep = handle.clone();
+            let spawned = std::thread::Builder::new()
+                .name("metrics-upkeep".to_owned())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(Duration::from_secs(5));
+                        upkeep.run_upkeep();
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::warn!(error = %e, "metrics upkeep thread not started");
+            }
             handle
         })
         .clone()
