@@ -603,16 +603,15 @@ async fn execute(
             let body = async_graphql::Response::from_errors(vec![
                 err.into_server_error(Default::default()),
             ]);
-            let status = if unavailable {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
-            let mut resp = respond(status, media, &body);
-            if unavailable {
-                resp.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            if !unavailable {
+                return finish(
+                    started,
+                    respond(StatusCode::INTERNAL_SERVER_ERROR, media, &body),
+                );
             }
+            let mut resp = respond(StatusCode::SERVICE_UNAVAILABLE, media, &body);
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             return finish(started, resp);
         }
     };

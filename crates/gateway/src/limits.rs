@@ -47,7 +47,7 @@ pub struct OperationLimits {
 /// What one measure of an operation came to, against its limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exceeded {
-    /// `depth`, `complexity`, `aliases`, `rootFields`, `durationMs` or `statementTimeoutMs`.
+    /// `depth`, `complexity`, `aliases`, `rootFields` or `durationMs`.
     pub measure: &'static str,
     /// The operation's value.
     pub cost: u64,
@@ -65,9 +65,6 @@ impl Exceeded {
             "complexity" => "complexity",
             "aliases" => "number of aliases",
             "rootFields" => "number of root fields",
-            keluarga_core::error::STATEMENT_TIMEOUT_MEASURE => {
-                "running time of one statement in milliseconds"
-            }
             _ => "running time in milliseconds",
         };
         let mut e = ServerError::new(
