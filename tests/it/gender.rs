@@ -15,7 +15,7 @@ use keluarga_core::{Actor, Role};
 use keluarga_gender::entity::{award, post_holding, pug_prerequisite, strategic_post};
 use keluarga_test_support::TestDb;
 use keluarga_test_support::fixtures::PersonBuilder;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{As, TestApp, code, config, readme_queries};
@@ -784,6 +784,147 @@ async fn the_region_facet_costs_the_same_for_more_regions() {
         costs.push(count.load(Ordering::SeqCst));
     }
     assert_eq!(costs[0], costs[1], "post statements: {costs:?}");
+}
+
+/// A page of posts that selects their history and its holders reads both in one statement
+/// with the page's own (two in all, whatever the page size); each post's history is what the
+/// post gives when read on its own (through the loaders), and the holders read are audited.
+/// Roles without record access get no holder, preloaded or not.
+#[tokio::test]
+async fn a_page_of_posts_preloads_history_and_holders() {
+    let (db, count) = TestDb::counting().await;
+    let t = TestApp::on(db, config());
+    keluarga_gateway::startup::seed_demo(&t.app())
+        .await
+        .unwrap();
+    let op = t.token(Role::Operator, "33.75");
+    const PAGE: &str = r#"query($n: Int) { strategicPosts(first: $n) { edges { node { id
+        history { id startedOn endedOn holder { id fullName } } } } } }"#;
+    let mut costs = Vec::new();
+    let mut page = Value::Null;
+    for n in [2, 31] {
+        count.store(0, Ordering::SeqCst);
+        page = t.ok(&op, PAGE, json!({ "n": n })).await;
+        costs.push(count.load(Ordering::SeqCst));
+    }
+    assert_eq!(costs, [2, 2], "statements of the page and its preload");
+    let posts = page["strategicPosts"]["edges"].as_array().unwrap();
+    assert_eq!(posts.len(), 31);
+    let mut holders = std::collections::BTreeSet::new();
+    let mut holdings = 0;
+    for p in posts {
+        let id = p["node"]["id"].as_str().unwrap();
+        let alone = t
+            .ok(
+                &op,
+                r#"query($id: ID!) { node(id: $id) { ... on StrategicPost {
+                history { id startedOn endedOn holder { id fullName } } } } }"#,
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(p["node"]["history"], alone["node"]["history"], "post {id}");
+        for h in p["node"]["history"].as_array().unwrap() {
+            holdings += 1;
+            let holder = h["holder"]["id"].as_str().expect("a holder in scope");
+            holders.insert(holder.to_owned());
+        }
+    }
+    let ids: Vec<uuid::Uuid> = posts
+        .iter()
+        .map(|p| {
+            keluarga_core::id::decode_uuid(p["node"]["id"].as_str().unwrap(), "StrategicPost", "id")
+                .unwrap()
+        })
+        .collect();
+    let stored = post_holding::Entity::find()
+        .filter(post_holding::Column::PostId.is_in(ids))
+        .count(&t.db.db)
+        .await
+        .unwrap();
+    assert!(holdings > 31, "posts held more than once: {holdings}");
+    assert_eq!(
+        holdings, stored as usize,
+        "every holding of the page's posts"
+    );
+    // Earliest first.
+    let dprd = posts
+        .iter()
+        .map(|p| p["node"]["history"].as_array().unwrap())
+        .find(|h| h.len() > 1)
+        .unwrap();
+    assert!(dprd[0]["startedOn"].as_str() < dprd[1]["startedOn"].as_str());
+    let audited: std::collections::BTreeSet<String> = t
+        .audit_log()
+        .await
+        .into_iter()
+        .filter(|(entity, _, _)| entity == "person")
+        .flat_map(|(_, _, ids)| ids)
+        .collect();
+    for h in &holders {
+        let uuid = keluarga_core::id::decode_uuid(h, "Person", "id").unwrap();
+        assert!(audited.contains(&uuid.to_string()), "holder {h} audited");
+    }
+    // A DASHBOARD reads the history, never a holder.
+    let viewer = t.token(Role::Dashboard, "33.75");
+    let data = t.ok(&viewer, PAGE, json!({ "n": 31 })).await;
+    let seen: usize = data["strategicPosts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["node"]["history"].as_array().unwrap().clone())
+        .inspect(|h| assert_eq!(h["holder"], Value::Null))
+        .count();
+    assert_eq!(seen, holdings);
+}
+
+/// A page encodes cursors and keeps its count only when the selection reads them, fragments
+/// included: through a fragment the count and the cursors are there, and the next page starts
+/// after the end cursor.
+#[tokio::test]
+async fn cursors_and_counts_are_there_when_selected_through_fragments() {
+    let t = seeded().await;
+    let op = t.token(Role::Operator, "33.75");
+    let data = t
+        .ok(
+            &op,
+            r#"{ strategicPosts(first: 10) { ...Page } }
+            fragment Page on StrategicPostConnection { totalCount pageInfo { endCursor hasNextPage }
+              edges { ... on StrategicPostEdge { cursor node { id } } } }"#,
+            json!({}),
+        )
+        .await;
+    let page = &data["strategicPosts"];
+    assert_eq!(page["totalCount"], 31);
+    let edges = page["edges"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .all(|e| !e["cursor"].as_str().unwrap().is_empty())
+    );
+    let end = page["pageInfo"]["endCursor"].as_str().unwrap();
+    assert_eq!(end, edges[9]["cursor"].as_str().unwrap());
+    let next = t
+        .ok(
+            &op,
+            r#"query($after: String) { strategicPosts(first: 50, after: $after) { edges { node { id } } } }"#,
+            json!({ "after": end }),
+        )
+        .await;
+    assert_eq!(
+        next["strategicPosts"]["edges"].as_array().unwrap().len(),
+        21
+    );
+    let all = t
+        .ok(
+            &op,
+            r#"{ strategicPosts(first: 50) { edges { node { id } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        all["strategicPosts"]["edges"][10], next["strategicPosts"]["edges"][0],
+        "the second page starts after the first"
+    );
 }
 
 #[tokio::test]

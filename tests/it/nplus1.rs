@@ -105,6 +105,25 @@ async fn the_list_page_costs_the_same_for_more_children() {
         with += usize::from(latest.is_some());
     }
     assert!(with > 40, "most demo children are measured: {with}");
+    // Preloaded by the page (`stunting::preload_children`) or loaded child by child through
+    // the DataLoaders (`nodes`): the same names and latest measurements.
+    let page = t.ok(&tok, LIST_PAGE, json!({ "n": 50 })).await;
+    let nodes: Vec<serde_json::Value> = page["children"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    let ids: Vec<serde_json::Value> = nodes.iter().map(|n| n["id"].clone()).collect();
+    let alone = t
+        .ok(
+            &tok,
+            r#"query($ids: [ID!]!) { nodes(ids: $ids) { ... on Child { id person { fullName }
+                latestMeasurement { measuredOn heightForAge { z } } } } }"#,
+            json!({ "ids": ids }),
+        )
+        .await;
+    assert_eq!(serde_json::Value::Array(nodes), alone["nodes"]);
 }
 
 /// `/metrics` reports the statements each operation sent (`graphql_operation_statements`): the

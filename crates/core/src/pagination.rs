@@ -53,6 +53,11 @@ pub struct PageArgs {
     pub first: u64,
     /// The sort key and id of the last node already seen.
     pub after: Option<(String, String)>,
+    /// The selection reads cursors (`edges { cursor }`, `pageInfo { startCursor endCursor }`):
+    /// a page encodes one per edge only then.
+    pub cursors: bool,
+    /// The selection reads `totalCount`: a page keeps what it needs to count only then.
+    pub counted: bool,
 }
 
 impl PageArgs {
@@ -76,9 +81,17 @@ impl PageArgs {
         let after = after
             .map(|c| decode_cursor(&c).ok_or_else(|| Error::bad("after", "not a valid cursor")))
             .transpose()?;
+        // The look-ahead sees through fragments and counts fields under `@skip`/`@include`
+        // as selected: it may say yes to a cursor nobody reads, never no to one that is read.
+        let look = ctx.look_ahead();
+        let info = look.field("pageInfo");
         Ok(PageArgs {
             first: first as u64,
             after,
+            cursors: look.field("edges").field("cursor").exists()
+                || info.field("startCursor").exists()
+                || info.field("endCursor").exists(),
+            counted: look.field("totalCount").exists(),
         })
     }
 }
@@ -109,6 +122,16 @@ impl TotalCount {
         TotalCount::lazy(move || {
             let (db, select) = (db.clone(), select.clone());
             async move { Ok(select.count(&db).await?) }
+        })
+    }
+
+    /// For a page whose selection does not read `totalCount` ([`PageArgs::counted`]): keeps
+    /// nothing to count with, and answers an internal error if it is read after all.
+    pub fn not_selected() -> Self {
+        TotalCount::lazy(|| async {
+            Err(Error::Db(sea_orm::DbErr::Custom(
+                "totalCount read but not looked ahead".to_owned(),
+            )))
         })
     }
 
@@ -221,7 +244,10 @@ where
     C: ConnectionTrait,
     N: async_graphql::OutputType,
 {
-    let total = TotalCount::of(count_db, select.clone());
+    let total = match args.counted {
+        true => TotalCount::of(count_db, select.clone()),
+        false => TotalCount::not_selected(),
+    };
     let mut q = select;
     if let Some((sort, id)) = &args.after {
         let sort_v = value_like(sort_col, sort);
@@ -254,9 +280,14 @@ where
     rows.truncate(args.first as usize);
     let mut conn = Page::with_additional_fields(args.after.is_some(), has_next, total);
     for row in rows {
-        let (s, i) = cursor_of(&row);
-        conn.edges
-            .push(Edge::new(encode_cursor(&s, &i), to_node(row)));
+        let cursor = match args.cursors {
+            true => {
+                let (s, i) = cursor_of(&row);
+                encode_cursor(&s, &i)
+            }
+            false => String::new(),
+        };
+        conn.edges.push(Edge::new(cursor, to_node(row)));
     }
     Ok(conn)
 }

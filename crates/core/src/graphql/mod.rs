@@ -21,3 +21,19 @@ pub fn app_actor<'a>(
 pub fn reader<'a>(ctx: &'a async_graphql::Context<'_>) -> &'a crate::records::Reader {
     ctx.data_unchecked::<crate::records::Reader>()
 }
+
+/// True when the connection field being resolved selects `path` under its nodes (in
+/// `edges { node { … } }` or in `nodes { … }`, through fragments): what a page resolver asks
+/// before preloading a relation that every node of the page would otherwise load through a
+/// DataLoader, one `load_one` per node (`docs/architecture.md`, "Preloading").
+pub fn nodes_select(ctx: &async_graphql::Context<'_>, path: &[&str]) -> bool {
+    let look = ctx.look_ahead();
+    [look.field("edges").field("node"), look.field("nodes")]
+        .into_iter()
+        .any(|mut f| {
+            for p in path {
+                f = f.field(p);
+            }
+            f.exists()
+        })
+}

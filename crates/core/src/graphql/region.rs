@@ -76,6 +76,9 @@ impl<R: RegionType> RegionCore<R> {
 
     /// Official name (`Kota Pekalongan`, `Pringrejo`).
     async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        if let Some(m) = &self.r.model {
+            return Ok(m.name.clone());
+        }
         Ok(self.model(ctx).await?.name)
     }
 
@@ -165,7 +168,10 @@ impl<R: RegionType> RegionCore<R> {
         });
         let mut page = Page::with_additional_fields(args.after.is_some(), has_next, total);
         for r in rows {
-            let cursor = encode_cursor(&r.code, &r.code);
+            let cursor = match args.cursors {
+                true => encode_cursor(&r.code, &r.code),
+                false => String::new(),
+            };
             page.edges.push(async_graphql::connection::Edge::new(
                 cursor,
                 R::from(RegionRef::loaded(r)),

@@ -72,23 +72,65 @@ pub async fn many<E: crate::records::Record>(
         .unwrap_or_default())
 }
 
+/// A value a page read for one of its nodes before the node resolves (a `preload` slot of
+/// [`model_wrapper!`]). The node's resolver takes it: a second selection of the same field
+/// (under another alias) finds the slot empty and reads through its DataLoader, as a node that
+/// was not preloaded does. Boxed, so that an empty slot costs a pointer.
+pub struct Preloaded<T>(std::sync::Mutex<Option<Box<T>>>);
+
+impl<T> Default for Preloaded<T> {
+    fn default() -> Self {
+        Preloaded(std::sync::Mutex::new(None))
+    }
+}
+
+impl<T> Preloaded<T> {
+    /// Fills the slot.
+    pub fn set(&mut self, value: T) {
+        *self.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(value));
+    }
+
+    /// Takes the value, if the slot holds one.
+    pub fn take(&self) -> Option<T> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .map(|b| *b)
+    }
+}
+
 /// Declares a GraphQL object type wrapping an entity model, generic over the composed `Region`
 /// type: `pub struct Name<R> { pub model, .. }` with `Name::new(model)`.
+///
+/// `preload { field: Type, .. }` adds slots a page fills for its nodes before they resolve
+/// (`pub field: Preloaded<Type>`, empty from `new`): a relation every node would otherwise load
+/// through a DataLoader, read once for the whole page (`docs/architecture.md`, "Preloading").
+/// The relation's resolver takes the slot's value when there is one and asks its DataLoader when
+/// not.
 #[macro_export]
 macro_rules! model_wrapper {
-    ($(#[$m:meta])* $name:ident, $model:path) => {
+    ($(#[$m:meta])* $name:ident, $model:path $(, preload { $($(#[$fm:meta])* $field:ident: $ty:ty),* $(,)? })? $(,)?) => {
         $(#[$m])*
         #[derive(::async_graphql::Description)]
         pub struct $name<R> {
             /// The row.
             pub model: $model,
+            $($(
+                $(#[$fm])*
+                pub $field: $crate::graphql::types::Preloaded<$ty>,
+            )*)?
             _r: ::std::marker::PhantomData<fn() -> R>,
         }
 
         impl<R> $name<R> {
             /// Wraps a row.
             pub fn new(model: $model) -> Self {
-                $name { model, _r: ::std::marker::PhantomData }
+                $name {
+                    model,
+                    $($($field: ::std::default::Default::default(),)*)?
+                    _r: ::std::marker::PhantomData,
+                }
             }
         }
     };

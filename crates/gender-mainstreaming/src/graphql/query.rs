@@ -50,7 +50,7 @@ impl<R: RegionType> GenderQuery<R> {
         let (app, _) = app_actor(ctx);
         let args = PageArgs::of(ctx, first, after).gql()?;
         let q = store::posts(reader(ctx), &filter.unwrap_or_default(), app.clock.today()).gql()?;
-        reader(ctx)
+        let mut page = reader(ctx)
             .page(
                 q,
                 strategic_post::Column::Title,
@@ -60,7 +60,9 @@ impl<R: RegionType> GenderQuery<R> {
                 StrategicPost::new,
             )
             .await
-            .gql()
+            .gql()?;
+        preload_history(ctx, &mut page.edges).await?;
+        Ok(page)
     }
 
     /// Awards of regions in your scope, newest first.

@@ -23,13 +23,84 @@ keluarga_core::model_wrapper!(
     /// camat, lurah, DPRD chair... with the full history of who held it. Public-office
     /// information: every role may read it in scope.
     StrategicPost,
-    strategic_post::Model
+    strategic_post::Model,
+    preload {
+        /// Its holdings, earliest first.
+        history: Vec<PostHolding<R>>,
+    }
 );
 keluarga_core::model_wrapper!(
     /// One holding of a strategic post: who held it from which day until which day.
     PostHolding,
-    post_holding::Model
+    post_holding::Model,
+    preload {
+        /// The holder's record (`None` inside: not visible to the actor).
+        holder: Option<person::Model>,
+    }
 );
+
+/// Holdings earliest first (ties by id): the order of `StrategicPost.history`.
+fn earliest_first<R>(rows: &mut [PostHolding<R>]) {
+    rows.sort_by_key(|h| (h.model.started_on, h.model.id));
+}
+
+/// Preloads the history of a page's posts (and their holders, when selected and the actor may
+/// read them) in one statement, when the page's nodes select `history`: without it every post
+/// would wait on the holdings loader, and every holding on the holders loader.
+pub async fn preload_history<R: RegionType>(
+    ctx: &Context<'_>,
+    posts: &mut [async_graphql::connection::Edge<
+        String,
+        StrategicPost<R>,
+        async_graphql::connection::EmptyFields,
+    >],
+) -> async_graphql::Result<()> {
+    use keluarga_core::error::GqlResultExt;
+    use keluarga_core::graphql::{nodes_select, reader};
+    if posts.is_empty() || !nodes_select(ctx, &["history"]) {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = posts.iter().map(|e| e.node.model.id).collect();
+    let (_, actor) = app_actor(ctx);
+    let post_id = post_holding::Column::PostId;
+    let rows: Vec<PostHolding<R>> =
+        if actor.can_list_records() && nodes_select(ctx, &["history", "holder"]) {
+            reader(ctx)
+                .by_parent_with::<post_holding::Entity, person::Entity>(
+                    post_id,
+                    post_holding::Column::PersonId,
+                    &ids,
+                )
+                .await
+                .gql()?
+                .into_iter()
+                .map(|(h, p)| {
+                    let mut h = PostHolding::new(h);
+                    h.holder.set(p);
+                    h
+                })
+                .collect()
+        } else {
+            reader(ctx)
+                .by_parent::<post_holding::Entity>(post_id, &ids)
+                .await
+                .gql()?
+                .into_iter()
+                .map(PostHolding::new)
+                .collect()
+        };
+    let mut by_post: std::collections::HashMap<Uuid, Vec<PostHolding<R>>> =
+        std::collections::HashMap::new();
+    for h in rows {
+        by_post.entry(h.model.post_id).or_default().push(h);
+    }
+    for e in posts {
+        let mut rows = by_post.remove(&e.node.model.id).unwrap_or_default();
+        earliest_first(&mut rows);
+        e.node.history.set(rows);
+    }
+    Ok(())
+}
 keluarga_core::model_wrapper!(
     /// An award given to a region for a year (APE, KLA), with the women's share of its strategic
     /// posts on the day it was given, computed and kept.
@@ -151,9 +222,16 @@ impl<R: RegionType> StrategicPost<R> {
     }
     /// Every holding, earliest first: who held the post on any day.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PostHolding<R>>> {
-        let mut rows = many::<post_holding::Entity>(ctx, self.model.id).await?;
-        rows.sort_by_key(|h| (h.started_on, h.id));
-        Ok(rows.into_iter().map(PostHolding::new).collect())
+        if let Some(rows) = self.history.take() {
+            return Ok(rows);
+        }
+        let mut rows: Vec<PostHolding<R>> = many::<post_holding::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .map(PostHolding::new)
+            .collect();
+        earliest_first(&mut rows);
+        Ok(rows)
     }
 }
 
@@ -182,6 +260,9 @@ impl<R: RegionType> PostHolding<R> {
         let (_, actor) = app_actor(ctx);
         if !actor.can_list_records() {
             return Ok(None);
+        }
+        if let Some(p) = self.holder.take() {
+            return Ok(p.map(Person::new));
         }
         Ok(one::<Uuid, ById<person::Entity>>(ctx, self.model.person_id)
             .await?

@@ -88,7 +88,7 @@ impl<R: RegionType> StuntingQuery<R> {
         let args = PageArgs::of(ctx, first, after).gql()?;
         let f = filter.unwrap_or_default();
         let q = store::children(reader(ctx), &f, app.clock.today()).gql()?;
-        let page = reader(ctx)
+        let mut page = reader(ctx)
             .page(
                 q,
                 child::Column::Id,
@@ -99,6 +99,7 @@ impl<R: RegionType> StuntingQuery<R> {
             )
             .await
             .gql()?;
+        preload_children(ctx, &mut page.edges).await?;
         Ok(page)
     }
 

@@ -31,8 +31,68 @@ keluarga_core::model_wrapper!(
 keluarga_core::model_wrapper!(
     /// A child under five with stunting data (children's data: record access only).
     Child,
-    child::Model
+    child::Model,
+    preload {
+        /// The child's person record (`None` inside: not visible to the actor).
+        person: Option<person::Model>,
+        /// The latest measurement (`None` inside: none yet).
+        latest_measurement: Option<measurement::Model>,
+    }
 );
+
+/// Preloads the person and the latest measurement of a page's children, each in one statement
+/// (the two run together), when the page's nodes select them: without it every child would
+/// wait on the persons loader and on the latest-measurement loader.
+pub async fn preload_children<R: RegionType>(
+    ctx: &Context<'_>,
+    children: &mut [async_graphql::connection::Edge<
+        String,
+        Child<R>,
+        async_graphql::connection::EmptyFields,
+    >],
+) -> async_graphql::Result<()> {
+    use keluarga_core::error::GqlResultExt;
+    use keluarga_core::graphql::{nodes_select, reader};
+    if children.is_empty() {
+        return Ok(());
+    }
+    let r = reader(ctx);
+    let with_person = nodes_select(ctx, &["person"]);
+    let with_latest = nodes_select(ctx, &["latestMeasurement"]);
+    let mut persons: Vec<Uuid> = children.iter().map(|e| e.node.model.person_id).collect();
+    persons.sort_unstable();
+    persons.dedup();
+    let ids: Vec<Uuid> = children.iter().map(|e| e.node.model.id).collect();
+    let (persons, latest) = tokio::try_join!(
+        async {
+            match with_person {
+                true => r.by_ids::<person::Entity>(&persons).await.map(Some),
+                false => Ok(None),
+            }
+        },
+        async {
+            match with_latest {
+                true => crate::store::latest_measurements(r, &ids).await.map(Some),
+                false => Ok(None),
+            }
+        }
+    )
+    .gql()?;
+    let persons: Option<std::collections::HashMap<Uuid, person::Model>> =
+        persons.map(|rows| rows.into_iter().map(|p| (p.id, p)).collect());
+    let mut latest: Option<std::collections::HashMap<Uuid, measurement::Model>> =
+        latest.map(|rows| rows.into_iter().map(|m| (m.child_id, m)).collect());
+    for e in children {
+        let c = &mut e.node;
+        if let Some(p) = &persons {
+            c.person.set(p.get(&c.model.person_id).cloned());
+        }
+        if let Some(l) = &mut latest {
+            c.latest_measurement.set(l.remove(&c.model.id));
+        }
+    }
+    Ok(())
+}
 keluarga_core::model_wrapper!(
     /// One measurement of a child, scored on write against the WHO 2006 standards (health data).
     Measurement,
@@ -119,6 +179,9 @@ impl<R: RegionType> Child<R> {
     }
     /// The child in the core registry (name, sex, birth date, family).
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person<R>>> {
+        if let Some(p) = self.person.take() {
+            return Ok(p.map(Person::new));
+        }
         Ok(one::<Uuid, ById<person::Entity>>(ctx, self.model.person_id)
             .await?
             .map(Person::new))
@@ -160,6 +223,9 @@ impl<R: RegionType> Child<R> {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Measurement<R>>> {
+        if let Some(m) = self.latest_measurement.take() {
+            return Ok(m.map(Measurement::new));
+        }
         Ok(
             one::<Uuid, crate::graphql::loaders::LatestMeasurement>(ctx, self.model.id)
                 .await?
