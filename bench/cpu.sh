@@ -2,7 +2,7 @@
 # CPU time per request of the gateway and of its PostgreSQL backends under load: wrk (-t2 -c32)
 # runs one query for DURATION, and the processes' user+system time (from /proc) is divided by the
 # requests served. Splits a page's cost by field when run with smaller queries (Q=...).
-# Usage: bash bench/cpu.sh   (QUERY=gender|list, or Q='{ ... }' with TOKEN_ROLE/TOKEN_SCOPE;
+# Usage: bash bench/cpu.sh   (QUERY=gender|list|nested, or Q='{ ... }' with TOKEN_ROLE/TOKEN_SCOPE;
 # DURATION=10s, BIN=..., NO_BUILD=1). Needs wrk (apt-get install wrk) and PostgreSQL at $PG_URL
 # (the database is dropped and created, then seeded with the demo data by the gateway).
 set -euo pipefail
@@ -19,7 +19,8 @@ DIR=$(mktemp -d)
 case ${QUERY:-gender} in
   gender) DQ='{ strategicPosts(first: 50) { edges { node { id title kind history { startedOn endedOn holder { fullName } } } } } }'; ROLE=OPERATOR; SCOPE=33.75 ;;
   list) DQ='{ children(first: 50) { edges { node { id person { fullName } latestMeasurement { measuredOn heightForAge { z } } } } } }'; ROLE=OPERATOR; SCOPE=31.71 ;;
-  *) echo "QUERY is gender or list (or set Q)" >&2; exit 1 ;;
+  nested) DQ='{ region(code: \"33\") { children(first: 50) { edges { node { code name children(first: 50) { edges { node { code name } } } } } } } }'; ROLE=ANALYST; SCOPE=33 ;;
+  *) echo "QUERY is gender, list or nested (or set Q)" >&2; exit 1 ;;
 esac
 Q=${Q:-$DQ}
 TOKEN=$("$BIN" token --role "${TOKEN_ROLE:-$ROLE}" --scope "${TOKEN_SCOPE:-$SCOPE}" 2>/dev/null)

@@ -155,3 +155,109 @@ async fn statements_per_operation_are_a_metric() {
         .unwrap_or_else(|| panic!("no statements of StatementsProbe in {text}"));
     assert_eq!(sum.trim().parse::<f64>().unwrap(), sent as f64, "{text}");
 }
+
+/// The `children` page a region answers on its own (`region(code:)`), for comparison with the
+/// page its parent's page preloaded for it.
+async fn children_alone(
+    t: &TestApp,
+    tok: &crate::helpers::As,
+    code: &str,
+    first: i64,
+    after: Option<&str>,
+) -> serde_json::Value {
+    let data = t
+        .ok(
+            tok,
+            r#"query($code: String!, $first: Int, $after: String) { region(code: $code) {
+                children(first: $first, after: $after) { edges { cursor node { code name } }
+                pageInfo { hasNextPage } } } }"#,
+            json!({ "code": code, "first": first, "after": after }),
+        )
+        .await;
+    data["region"]["children"].clone()
+}
+
+/// A nested `children` selection: its alias, its `first`, and whether it passes `after`.
+type Nested = (&'static str, i64, bool);
+
+/// A page of regions reads its regions' `children` pages in one batch when its nodes select
+/// `children` with one shape (`docs/architecture.md`, "Preloading"), and falls back to each
+/// region's loader when the aliases ask for different shapes. Either way every region answers
+/// what it answers on its own: for cursors and `after`, variables, aliases, and a scope that
+/// shows only the way down to it.
+#[tokio::test]
+async fn preloaded_children_pages_are_what_each_region_answers() {
+    let t = TestApp::new().await;
+    let admin = t.token(Role::Admin, "");
+    // A cursor inside the first regency's districts: `after` applies to every regency's page.
+    let first_regency = t
+        .ok(
+            &admin,
+            r#"{ region(code: "33") { children(first: 1) { edges { node { code
+                children(first: 1) { edges { cursor } } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let regency = &first_regency["region"]["children"]["edges"][0]["node"];
+    let cursor = regency["children"]["edges"][0]["cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shapes: [(&str, &[Nested]); 3] = [
+        // One shape, with variables and `after`: preloaded.
+        (
+            r#"a: children(first: $three, after: $after) { edges { cursor node { code name } } pageInfo { hasNextPage } }"#,
+            &[("a", 3, true)],
+        ),
+        // Two aliases of one shape: the first takes the preloaded page, the second loads.
+        (
+            r#"a: children(first: 2) { edges { cursor node { code name } } pageInfo { hasNextPage } }
+               b: children(first: 2) { edges { cursor node { code name } } pageInfo { hasNextPage } }"#,
+            &[("a", 2, false), ("b", 2, false)],
+        ),
+        // Two shapes: nothing preloaded, both load.
+        (
+            r#"a: children(first: 2) { edges { cursor node { code name } } pageInfo { hasNextPage } }
+               b: children(first: 5) { edges { cursor node { code name } } pageInfo { hasNextPage } }"#,
+            &[("a", 2, false), ("b", 5, false)],
+        ),
+    ];
+    for (role, scope) in [
+        (Role::Admin, ""),
+        (Role::Analyst, "33"),
+        (Role::Operator, "33.75.01"),
+    ] {
+        let tok = t.token(role, scope);
+        for (selection, fields) in &shapes {
+            let defs = match selection.contains("$after") {
+                true => "($three: Int, $after: String)",
+                false => "",
+            };
+            let q = format!(
+                r#"query{defs} {{ region(code: "33") {{ children(first: 4) {{
+                    edges {{ node {{ code {selection} }} }} }} }} }}"#
+            );
+            let vars = match defs.is_empty() {
+                true => json!({}),
+                false => json!({ "three": 3, "after": cursor }),
+            };
+            let data = t.ok(&tok, &q, vars).await;
+            let regencies = data["region"]["children"]["edges"].as_array().unwrap();
+            assert!(!regencies.is_empty(), "{role:?} {scope}: {data}");
+            if scope == "33.75.01" {
+                assert_eq!(regencies.len(), 1, "only the way down: {data}");
+            }
+            let mut districts = 0;
+            for r in regencies {
+                let code = r["node"]["code"].as_str().unwrap();
+                for (alias, first, with_after) in fields.iter() {
+                    let after = with_after.then_some(cursor.as_str());
+                    let alone = children_alone(&t, &tok, code, *first, after).await;
+                    assert_eq!(r["node"][alias], alone, "{role:?} {scope} {code} {alias}");
+                    districts += alone["edges"].as_array().unwrap().len();
+                }
+            }
+            assert!(districts > 0, "{role:?} {scope}: {data}");
+        }
+    }
+}

@@ -298,6 +298,7 @@ async fn writes_of_personal_records_are_audited_with_them() {
         .collect();
     assert_eq!(writes, ["CREATE", "UPDATE"]);
     // Outside the scope: refused, nothing written, nothing logged.
+    t.state.app.audit.flush().await.unwrap();
     let before = keluarga_core::entity::audit_log::Entity::find()
         .all(&t.db.db)
         .await

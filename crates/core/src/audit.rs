@@ -1,7 +1,7 @@
 //! The audit log of reads of personal data (UU 27/2022), written off the read path.
 //!
-//! A read records its entry by sending it into a bounded queue; one writer task drains the queue
-//! and writes everything waiting in one `INSERT`. A full queue makes the sending request wait
+//! A read records its entry by sending it into a bounded queue; one writer task drains the queue,
+//! gathers what arrives in the next 5 ms (`LINGER`), and writes the batch in a few `INSERT`s. A full queue makes the sending request wait
 //! (back-pressure): entries are never dropped. [`AuditSink::flush`] waits until everything sent
 //! before it is written; the gateway calls it on graceful shutdown, tests before reading the log.
 //! Writes (mutations) do not go through the queue: their entry is written in the mutation's own
@@ -22,6 +22,8 @@ use crate::error::{Error, Result};
 const QUEUE: usize = 4096;
 /// The most entries written by one statement.
 const BATCH: usize = 500;
+/// How long the writer gathers entries after the first of a batch arrives.
+const LINGER: Duration = Duration::from_millis(5);
 
 /// One audit entry: who did what to which records.
 #[derive(Debug, Clone, PartialEq, Eq, async_graphql::Description)]
@@ -132,6 +134,17 @@ async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<Msg>) {
     loop {
         if rx.recv_many(&mut buf, BATCH).await == 0 {
             return;
+        }
+        // Gather what the next few milliseconds bring: a busy gateway then writes the entries of
+        // many requests with one statement rather than about one per request. A flush, a full
+        // batch or a closed queue ends the wait.
+        let until = tokio::time::Instant::now() + LINGER;
+        while buf.len() < BATCH && !buf.iter().any(|m| matches!(m, Msg::Flush(_))) {
+            let room = BATCH - buf.len();
+            match tokio::time::timeout_at(until, rx.recv_many(&mut buf, room)).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
         }
         let mut entries = Vec::with_capacity(buf.len());
         let mut waiting = Vec::new();

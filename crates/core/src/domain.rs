@@ -90,30 +90,60 @@ impl Clock {
 }
 
 /// A cheap handle on one region: its code, and its row when already loaded. The gateway's composed
-/// `Region` type is built from it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegionRef {
+/// `Region` type is built from it, and every part of that type (core's and each domain's) holds a
+/// clone: the handle is shared (`Arc`), so a clone is a reference count, not a copy of the code.
+#[derive(Debug, Clone)]
+pub struct RegionRef(std::sync::Arc<RegionHandle>);
+
+/// What a [`RegionRef`] shares (reached through `Deref`: `r.code`, `r.model`).
+#[derive(Debug)]
+pub struct RegionHandle {
     /// The Kemendagri code.
     pub code: String,
     /// The region row, when the query that produced the handle already had it.
-    pub model: Option<std::sync::Arc<crate::entity::region::Model>>,
+    pub model: Option<crate::entity::region::Model>,
+    /// The region's `children` page, when the page this region came from preloaded it for the
+    /// `children` its nodes select (`docs/architecture.md`, "Preloading").
+    pub(crate) children: crate::graphql::types::Preloaded<crate::graphql::region::ChildrenPreload>,
+}
+
+impl std::ops::Deref for RegionRef {
+    type Target = RegionHandle;
+
+    fn deref(&self) -> &RegionHandle {
+        &self.0
+    }
 }
 
 impl RegionRef {
     /// A handle on `code`; its row is loaded (batched) when a field needs it.
     pub fn new(code: impl Into<String>) -> Self {
-        RegionRef {
+        RegionRef(std::sync::Arc::new(RegionHandle {
             code: code.into(),
             model: None,
-        }
+            children: Default::default(),
+        }))
     }
 
     /// A handle on an already loaded row.
     pub fn loaded(model: crate::entity::region::Model) -> Self {
-        RegionRef {
-            code: model.code.clone(),
-            model: Some(std::sync::Arc::new(model)),
+        RegionRef::with_children(model, None)
+    }
+
+    /// A handle on an already loaded row and, when its page preloaded it, its children page.
+    pub(crate) fn with_children(
+        model: crate::entity::region::Model,
+        children: Option<crate::graphql::region::ChildrenPreload>,
+    ) -> Self {
+        let mut slot = crate::graphql::types::Preloaded::default();
+        if let Some(c) = children {
+            slot.set(c);
         }
+        RegionRef(std::sync::Arc::new(RegionHandle {
+            code: model.code.clone(),
+            model: Some(model),
+            children: slot,
+        }))
     }
 }
 

@@ -29,7 +29,9 @@ pub mod store;
 
 pub use actor::{Actor, Credential, Role, Scope};
 pub use date::Date;
-pub use domain::{AppContext, Clock, CoreSettings, Domain, NoFields, RegionRef, RegionType};
+pub use domain::{
+    AppContext, Clock, CoreSettings, Domain, NoFields, RegionHandle, RegionRef, RegionType,
+};
 pub use error::{ErrorCode, HasCode};
 pub use money::Rupiah;
 pub use records::{Access, Reader, Record};

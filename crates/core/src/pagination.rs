@@ -69,6 +69,30 @@ impl PageArgs {
         after: Option<String>,
     ) -> Result<Self> {
         let (app, actor) = crate::graphql::app_actor(ctx);
+        let (first, after) = Self::checked(app, actor, first, after)?;
+        // The look-ahead sees through fragments and counts fields under `@skip`/`@include`
+        // as selected: it may say yes to a cursor nobody reads, never no to one that is read.
+        let look = ctx.look_ahead();
+        let info = look.field("pageInfo");
+        Ok(PageArgs {
+            first,
+            after,
+            cursors: look.field("edges").field("cursor").exists()
+                || info.field("startCursor").exists()
+                || info.field("endCursor").exists(),
+            counted: look.field("totalCount").exists(),
+        })
+    }
+
+    /// `first` checked against the actor's largest page (the default when absent) and `after`
+    /// decoded, as `of` does: also for a page that preloads a nested connection from the
+    /// arguments the look-ahead gives it.
+    pub fn checked(
+        app: &crate::AppContext,
+        actor: &crate::Actor,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<(u64, Option<(String, String)>)> {
         let max = app.settings.max_page_size_for(actor);
         let first = match first {
             None => app.settings.default_page_size,
@@ -81,18 +105,7 @@ impl PageArgs {
         let after = after
             .map(|c| decode_cursor(&c).ok_or_else(|| Error::bad("after", "not a valid cursor")))
             .transpose()?;
-        // The look-ahead sees through fragments and counts fields under `@skip`/`@include`
-        // as selected: it may say yes to a cursor nobody reads, never no to one that is read.
-        let look = ctx.look_ahead();
-        let info = look.field("pageInfo");
-        Ok(PageArgs {
-            first: first as u64,
-            after,
-            cursors: look.field("edges").field("cursor").exists()
-                || info.field("startCursor").exists()
-                || info.field("endCursor").exists(),
-            counted: look.field("totalCount").exists(),
-        })
+        Ok((first as u64, after))
     }
 }
 

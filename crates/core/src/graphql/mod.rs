@@ -27,13 +27,24 @@ pub fn reader<'a>(ctx: &'a async_graphql::Context<'_>) -> &'a crate::records::Re
 /// before preloading a relation that every node of the page would otherwise load through a
 /// DataLoader, one `load_one` per node (`docs/architecture.md`, "Preloading").
 pub fn nodes_select(ctx: &async_graphql::Context<'_>, path: &[&str]) -> bool {
+    !nodes_fields(ctx, path).is_empty()
+}
+
+/// Every selection of `path` under the nodes of the connection being resolved (one per alias,
+/// fragments included), with their arguments (`SelectionField::arguments`, variables filled
+/// in): what a page asks before preloading a nested connection, whose page shape it needs.
+pub fn nodes_fields<'a>(
+    ctx: &'a async_graphql::Context<'_>,
+    path: &[&str],
+) -> Vec<async_graphql::SelectionField<'a>> {
     let look = ctx.look_ahead();
     [look.field("edges").field("node"), look.field("nodes")]
         .into_iter()
-        .any(|mut f| {
+        .flat_map(|mut f| {
             for p in path {
                 f = f.field(p);
             }
-            f.exists()
+            f.selection_fields()
         })
+        .collect()
 }

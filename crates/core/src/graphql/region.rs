@@ -51,7 +51,7 @@ impl<R> RegionCore<R> {
 
     async fn model(&self, ctx: &Context<'_>) -> async_graphql::Result<region::Model> {
         if let Some(m) = &self.r.model {
-            return Ok((**m).clone());
+            return Ok(m.clone());
         }
         ctx.data_unchecked::<DataLoader<RegionLoader>>()
             .load_one(self.r.code.clone())
@@ -146,17 +146,20 @@ impl<R: RegionType> RegionCore<R> {
         let actor = ctx.data_unchecked::<Actor>();
         actor.require_read().gql()?;
         let args = PageArgs::of(ctx, first, after).gql()?;
-        let after_code = args.after.as_ref().map(|(code, _)| code.clone());
-        let mut rows = ctx
-            .data_unchecked::<DataLoader<ChildrenLoader>>()
-            .load_one(ChildrenKey {
-                parent: self.r.code.clone(),
-                after: after_code,
-                limit: args.first + 1,
-            })
-            .await
-            .map_err(|e| internal(&e))?
-            .unwrap_or_default();
+        let key = ChildrenKey {
+            parent: self.r.code.clone(),
+            after: args.after.as_ref().map(|(code, _)| code.clone()),
+            limit: args.first + 1,
+        };
+        let mut rows = match self.r.children.take().filter(|p| p.key == key) {
+            Some(p) => p.rows,
+            None => ctx
+                .data_unchecked::<DataLoader<ChildrenLoader>>()
+                .load_one(key)
+                .await
+                .map_err(|e| internal(&e))?
+                .unwrap_or_default(),
+        };
         let has_next = rows.len() as u64 > args.first;
         rows.truncate(args.first as usize);
         let db = app.db.clone();
@@ -167,18 +170,105 @@ impl<R: RegionType> RegionCore<R> {
             async move { store::children_count(&db, &scope, &parent).await }
         });
         let mut page = Page::with_additional_fields(args.after.is_some(), has_next, total);
+        let mut nested = preload_children(ctx, app, actor, &rows).await?;
         for r in rows {
             let cursor = match args.cursors {
                 true => encode_cursor(&r.code, &r.code),
                 false => String::new(),
             };
+            let children = nested.as_mut().map(|(key, pages)| ChildrenPreload {
+                rows: pages.remove(&r.code).unwrap_or_default(),
+                key: ChildrenKey {
+                    parent: r.code.clone(),
+                    ..key.clone()
+                },
+            });
             page.edges.push(async_graphql::connection::Edge::new(
                 cursor,
-                R::from(RegionRef::loaded(r)),
+                R::from(RegionRef::with_children(r, children)),
             ));
         }
         Ok(page)
     }
+}
+
+/// A region's `children` page read by the page the region came from: the page shape it was read
+/// for (a `children` selection with other arguments reads through the loader) and its rows (one
+/// more than the page size, as the loader answers).
+#[derive(Debug)]
+pub struct ChildrenPreload {
+    pub(crate) key: ChildrenKey,
+    pub(crate) rows: Vec<region::Model>,
+}
+
+/// A page shape (its parent left empty) and the children pages read with it, by parent code.
+type ChildrenPages = (
+    ChildrenKey,
+    std::collections::HashMap<String, Vec<region::Model>>,
+);
+
+/// The children pages of a page's regions, read in one batch when the page's nodes select
+/// `children` with one page shape (every alias with the same `first` and `after`): the shape,
+/// and the rows by parent code. `None` when nothing is to be preloaded: no `children` selected,
+/// shapes that differ, or arguments the nested field will refuse itself (with its own error).
+async fn preload_children(
+    ctx: &Context<'_>,
+    app: &AppContext,
+    actor: &Actor,
+    rows: &[region::Model],
+) -> async_graphql::Result<Option<ChildrenPages>> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut shape: Option<(Option<i32>, Option<String>)> = None;
+    for field in crate::graphql::nodes_fields(ctx, &["children"]) {
+        let Ok(arguments) = field.arguments() else {
+            return Ok(None);
+        };
+        let mut this: (Option<i32>, Option<String>) = (None, None);
+        for (name, value) in arguments {
+            match (name.as_str(), value) {
+                ("first", async_graphql::Value::Number(n)) => {
+                    this.0 = n.as_i64().and_then(|n| i32::try_from(n).ok());
+                    if this.0.is_none() {
+                        return Ok(None);
+                    }
+                }
+                ("after", async_graphql::Value::String(s)) => this.1 = Some(s),
+                (_, async_graphql::Value::Null) => {}
+                _ => return Ok(None),
+            }
+        }
+        match &shape {
+            Some(s) if *s != this => return Ok(None),
+            _ => shape = Some(this),
+        }
+    }
+    let Some((first, after)) = shape else {
+        return Ok(None);
+    };
+    let Ok((first, after)) = PageArgs::checked(app, actor, first, after) else {
+        return Ok(None);
+    };
+    let key = ChildrenKey {
+        parent: String::new(),
+        after: after.map(|(code, _)| code),
+        limit: first + 1,
+    };
+    let keys: Vec<ChildrenKey> = rows
+        .iter()
+        .map(|r| ChildrenKey {
+            parent: r.code.clone(),
+            ..key.clone()
+        })
+        .collect();
+    let pages = ctx
+        .data_unchecked::<DataLoader<ChildrenLoader>>()
+        .load_many(keys)
+        .await
+        .map_err(|e| internal(&e))?;
+    let pages = pages.into_iter().map(|(k, v)| (k.parent, v)).collect();
+    Ok(Some((key, pages)))
 }
 
 /// A region's population in a year, with the source of the figure.

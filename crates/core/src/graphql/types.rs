@@ -78,6 +78,12 @@ pub async fn many<E: crate::records::Record>(
 /// was not preloaded does. Boxed, so that an empty slot costs a pointer.
 pub struct Preloaded<T>(std::sync::Mutex<Option<Box<T>>>);
 
+impl<T> std::fmt::Debug for Preloaded<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Preloaded")
+    }
+}
+
 impl<T> Default for Preloaded<T> {
     fn default() -> Self {
         Preloaded(std::sync::Mutex::new(None))
