@@ -199,6 +199,37 @@ async fn preloaded_children_pages_are_what_each_region_answers() {
         )
         .await;
     let regency = &first_regency["region"]["children"]["edges"][0]["node"];
+    // The rows are decoded as sea-orm's derived decoder reads them.
+    {
+        use keluarga_core::entity::region;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+        let code = regency["code"].as_str().unwrap();
+        let stored: Vec<(String, String)> = region::Entity::find()
+            .filter(region::Column::ParentCode.eq(code))
+            .order_by_asc(region::Column::Code)
+            .limit(3)
+            .all(&t.db.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect();
+        let alone = children_alone(&t, &admin, code, 3, None).await;
+        let served: Vec<(String, String)> = alone["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let n = &e["node"];
+                (
+                    n["code"].as_str().unwrap().into(),
+                    n["name"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(served, stored);
+        assert_eq!(stored.len(), 3);
+    }
     let cursor = regency["children"]["edges"][0]["cursor"]
         .as_str()
         .unwrap()

@@ -305,16 +305,38 @@ pub async fn children_pages<C: ConnectionTrait>(
          WHERE rn <= {lim} ORDER BY parent_code, code",
         list
     );
-    let rows = region::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(b.backend, sql, b.values))
-        .all(db)
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(b.backend, sql, b.values))
         .await?;
-    for r in rows {
+    for row in rows {
+        let r = region_row(&row)?;
         if let Some(p) = &r.parent_code {
             out.entry(p.clone()).or_default().push(r);
         }
     }
     Ok(out)
+}
+
+/// A row of `SELECT code, name, level, parent_code, decree FROM region`, decoded by position.
+/// On PostgreSQL without sqlx's check of each value's type against the Rust type: the statement
+/// fixes the columns and their types, and that check (type descriptors compared for every column
+/// of every row) and the look-up of each column by name were half of decoding the 611 rows of
+/// the nested-regions query (callgrind, `bench/README.md`). Other backends use the derived
+/// decoder.
+fn region_row(row: &sea_orm::QueryResult) -> Result<region::Model> {
+    use sea_orm::FromQueryResult;
+    if let Some(pg) = row.try_as_pg_row() {
+        use sea_orm::sqlx::Row;
+        let bad = |e: sea_orm::sqlx::Error| sea_orm::DbErr::Custom(format!("region row: {e}"));
+        return Ok(region::Model {
+            code: pg.try_get_unchecked(0).map_err(bad)?,
+            name: pg.try_get_unchecked(1).map_err(bad)?,
+            level: pg.try_get_unchecked(2).map_err(bad)?,
+            parent_code: pg.try_get_unchecked(3).map_err(bad)?,
+            decree: pg.try_get_unchecked(4).map_err(bad)?,
+        });
+    }
+    Ok(region::Model::from_query_result(row, "")?)
 }
 
 /// The number of visible children of `parent`.
