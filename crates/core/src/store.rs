@@ -320,7 +320,7 @@ pub async fn children_pages<C: ConnectionTrait>(
 /// A row of `SELECT code, name, level, parent_code, decree FROM region`, decoded by position.
 /// On PostgreSQL without sqlx's check of each value's type against the Rust type: the statement
 /// fixes the columns and their types, and that check (type descriptors compared for every column
-/// of every row) and the look-up of each column by name were half of decoding the 611 rows of
+/// of every row) and the look-up of each column by name were most of decoding the 611 rows of
 /// the nested-regions query (callgrind, `bench/README.md`). Other backends use the derived
 /// decoder.
 fn region_row(row: &sea_orm::QueryResult) -> Result<region::Model> {
