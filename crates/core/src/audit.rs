@@ -1,8 +1,8 @@
 //! The audit log of reads of personal data (UU 27/2022), written off the read path.
 //!
 //! A read records its entry by sending it into a bounded queue; one writer task drains the queue,
-//! gathers what arrives in the next 5 ms (`LINGER`), and writes the batch in a few `INSERT`s. A full queue makes the sending request wait
-//! (back-pressure): entries are never dropped. [`AuditSink::flush`] waits until everything sent
+//! gathers what arrives in the next 5 ms (`LINGER`), and writes the batch in a few `INSERT`s. A
+//! full queue makes the sending request wait (back-pressure): entries are never dropped. [`AuditSink::flush`] waits until everything sent
 //! before it is written; the gateway calls it on graceful shutdown, tests before reading the log.
 //! Writes (mutations) do not go through the queue: their entry is written in the mutation's own
 //! transaction with [`write_entry`].
