@@ -12,6 +12,7 @@ mod ekonomi;
 mod fuzz;
 mod gender;
 mod helpers;
+mod hostile;
 mod http;
 mod ketahanan;
 mod limits;

@@ -143,6 +143,7 @@ fn error_codes_are_the_documented_catalogue() {
             "PERSISTED_QUERY_NOT_FOUND",
             "OPERATION_NOT_TRUSTED",
             "UNAVAILABLE",
+            "RESULT_OUT_OF_RANGE",
             "INTERNAL"
         ]
     );

@@ -31,13 +31,17 @@ pub enum ErrorCode {
     /// The database cannot be reached just now (restarting, or no connection free within
     /// `database.acquire_timeout_ms`): retry after a short wait. Nothing was written.
     Unavailable,
+    /// A figure the operation would return is beyond 2^53 − 1 (a total of rupiah), the largest
+    /// integer every JSON reader holds exactly; `extensions.field` names the figure. Ask for a
+    /// smaller region or period, or correct the records that make it so large.
+    ResultOutOfRange,
     /// Something failed on the server; the message carries only a correlation id.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in catalogue order.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::BadUserInput,
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
@@ -50,6 +54,7 @@ impl ErrorCode {
         ErrorCode::PersistedQueryNotFound,
         ErrorCode::OperationNotTrusted,
         ErrorCode::Unavailable,
+        ErrorCode::ResultOutOfRange,
         ErrorCode::Internal,
     ];
 
@@ -68,6 +73,7 @@ impl ErrorCode {
             ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             ErrorCode::OperationNotTrusted => "OPERATION_NOT_TRUSTED",
             ErrorCode::Unavailable => "UNAVAILABLE",
+            ErrorCode::ResultOutOfRange => "RESULT_OUT_OF_RANGE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -132,6 +138,14 @@ pub enum Error {
         /// The number of data rows in the file.
         total: u64,
     },
+    /// A figure too large to return exactly (a total past 2^53 − 1).
+    #[error("{field}: {message}")]
+    OutOfRange {
+        /// The figure, e.g. `total`.
+        field: String,
+        /// Why, with what to do.
+        message: String,
+    },
     /// A database error: logged, never shown.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -161,6 +175,7 @@ impl HasCode for Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::Import { .. } => ErrorCode::BadUserInput,
+            Error::OutOfRange { .. } => ErrorCode::ResultOutOfRange,
             Error::Db(e) if unavailable(e) => ErrorCode::Unavailable,
             Error::Db(e) if statement_cancelled(e) => ErrorCode::QueryTooComplex,
             Error::Db(e) => match e.sql_err() {
@@ -172,7 +187,7 @@ impl HasCode for Error {
 
     fn field(&self) -> Option<&str> {
         match self {
-            Error::BadInput { field, .. } => Some(field),
+            Error::BadInput { field, .. } | Error::OutOfRange { field, .. } => Some(field),
             Error::Import { .. } => Some("file"),
             _ => None,
         }
@@ -268,6 +283,30 @@ pub fn statement_cancelled(e: &sea_orm::DbErr) -> bool {
 
 const STATEMENT_TIMEOUT_MESSAGE: &str = "a statement of this operation ran past the statement timeout of your role and was cancelled; nothing of it was written";
 
+/// The error of DataLoaders (cloneable, as async-graphql requires): a database error kept as it
+/// is, so that the field's error is as precise as a resolver's ([`internal`]), or any other
+/// error as the GraphQL error its resolver would have returned ([`to_gql`]: code, field and
+/// message).
+#[derive(Debug, Clone)]
+pub enum LoadError {
+    /// The database failed.
+    Db(std::sync::Arc<sea_orm::DbErr>),
+    /// A catalogued error, as its client sees it.
+    Coded(async_graphql::Error),
+}
+
+impl From<sea_orm::DbErr> for LoadError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        LoadError::Db(std::sync::Arc::new(e))
+    }
+}
+
+impl From<std::sync::Arc<sea_orm::DbErr>> for LoadError {
+    fn from(e: std::sync::Arc<sea_orm::DbErr>) -> Self {
+        LoadError::Db(e)
+    }
+}
+
 /// The result type of core services and stores.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -290,17 +329,24 @@ pub fn to_gql<E: HasCode>(e: E) -> async_graphql::Error {
     })
 }
 
-/// Logs an unexpected error with a new correlation id and returns the client-safe error; a
-/// database that could not be reached ([`unavailable`], also inside a loader's error) is
+/// Logs an unexpected error with a new correlation id and returns the client-safe error (a
+/// loader's [`LoadError::Coded`] is returned as it is); a database that could not be reached ([`unavailable`], also inside a loader's error) is
 /// `UNAVAILABLE` instead, and a cancelled statement ([`statement_cancelled`]) is
 /// `QUERY_TOO_COMPLEX` with `extensions.measure = "statementTimeoutMs"`.
 pub fn internal<E: std::fmt::Debug + std::any::Any>(e: &E) -> async_graphql::Error {
     let any = e as &dyn std::any::Any;
+    if let Some(LoadError::Coded(g)) = any.downcast_ref::<LoadError>() {
+        return g.clone();
+    }
     let db = any
         .downcast_ref::<sea_orm::DbErr>()
         .or_else(|| {
             any.downcast_ref::<std::sync::Arc<sea_orm::DbErr>>()
                 .map(|a| &**a)
+        })
+        .or_else(|| match any.downcast_ref::<LoadError>() {
+            Some(LoadError::Db(d)) => Some(&**d),
+            _ => None,
         })
         .or_else(|| match any.downcast_ref::<Error>() {
             Some(Error::Db(d)) => Some(d),

@@ -5,7 +5,9 @@
 //! budget), so amounts are a `Rupiah` scalar: a JSON integer. JSON readers in JavaScript hold
 //! integers exactly up to 2^53 − 1 (Rp 9,007,199,254,740,991, about 2.5 times Indonesia's whole
 //! 2025 state budget of Rp 3,600 trillion), so every amount and every total the API returns stays
-//! below [`Rupiah::MAX`]; the database sums in 64 bits, which cannot overflow below that.
+//! below [`Rupiah::MAX`]. One record holds at most [`Rupiah::MAX_RECORD`] (Rp 1 trillion): a
+//! total past `MAX` then takes thousands of such records, and statistics refuse it by name
+//! (`RESULT_OUT_OF_RANGE`, `stats::sum_value`) rather than overflow.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 
@@ -16,19 +18,23 @@ use crate::error::{Error, Result};
 pub struct Rupiah(pub i64);
 
 impl Rupiah {
-    /// The largest amount the API accepts or returns: 2^53 − 1, exact in every JSON reader.
+    /// The largest amount or total the API returns: 2^53 − 1, exact in every JSON reader.
     pub const MAX: i64 = (1 << 53) - 1;
 
-    /// The amount, checked: BAD_USER_INPUT on `field` when negative (unless `signed`) or beyond
-    /// [`Rupiah::MAX`].
+    /// The largest amount one record holds: Rp 1,000,000,000,000 (one trillion; a year's
+    /// assistance budget of a whole province is less).
+    pub const MAX_RECORD: i64 = 1_000_000_000_000;
+
+    /// The amount of one record, checked: BAD_USER_INPUT on `field` when negative (unless
+    /// `signed`) or beyond [`Rupiah::MAX_RECORD`] in size.
     pub fn checked(self, field: &str, signed: bool) -> Result<i64> {
         if !signed && self.0 < 0 {
             return Err(Error::bad(field, "must not be negative"));
         }
-        if self.0.unsigned_abs() > Rupiah::MAX as u64 {
+        if self.0.unsigned_abs() > Rupiah::MAX_RECORD as u64 {
             return Err(Error::bad(
                 field,
-                format!("must be at most Rp {} in size", Rupiah::MAX),
+                format!("must be at most Rp {} in size", Rupiah::MAX_RECORD),
             ));
         }
         Ok(self.0)
@@ -77,6 +83,20 @@ mod tests {
         assert!(Rupiah(-1).checked("amount", false).is_err());
         assert_eq!(Rupiah(-1).checked("profit", true).ok(), Some(-1));
         assert!(Rupiah(Rupiah::MAX + 1).checked("amount", false).is_err());
+        assert_eq!(
+            Rupiah(Rupiah::MAX_RECORD).checked("amount", false).ok(),
+            Some(Rupiah::MAX_RECORD)
+        );
+        assert!(
+            Rupiah(Rupiah::MAX_RECORD + 1)
+                .checked("amount", false)
+                .is_err()
+        );
+        assert!(
+            Rupiah(-Rupiah::MAX_RECORD - 1)
+                .checked("profit", true)
+                .is_err()
+        );
         assert!(Rupiah(i64::MAX).checked("amount", false).is_err());
         assert!(Rupiah(i64::MIN + 1).checked("profit", true).is_err());
         let big: Value = serde_json::from_str("100000000000000000000000")

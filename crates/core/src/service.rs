@@ -40,6 +40,19 @@ pub fn not_future(today: NaiveDate, d: NaiveDate, field: &str) -> Result<NaiveDa
     }
 }
 
+/// BAD_USER_INPUT on `field` when `t` holds a control character other than a line break or a
+/// tab (a NUL cuts text short in some drivers and tools; nothing typed in a form is one).
+pub fn no_control(t: &str, field: &str) -> Result<()> {
+    if t.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Error::bad(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// `s` trimmed: BAD_USER_INPUT on `field` when empty, over 300 characters or holding a control
+/// character.
 pub fn required_text(s: &str, field: &str) -> Result<String> {
     let t = s.trim();
     if t.is_empty() {
@@ -48,6 +61,7 @@ pub fn required_text(s: &str, field: &str) -> Result<String> {
     if t.chars().count() > 300 {
         return Err(Error::bad(field, "must be at most 300 characters"));
     }
+    no_control(t, field)?;
     Ok(t.to_owned())
 }
 
@@ -246,7 +260,23 @@ pub async fn update_organisation(
     Ok(updated)
 }
 
-/// Writes `am` only if the stored version is `version`, and increments it.
+/// `version` as a client sent it (`input.version`): BAD_USER_INPUT when negative, since no
+/// record has such a version, or at the largest version, which cannot be incremented.
+pub fn check_version(version: i32) -> Result<i32> {
+    if version < 0 {
+        return Err(Error::bad("input.version", "must not be negative"));
+    }
+    if version == i32::MAX {
+        return Err(Error::bad(
+            "input.version",
+            "is not a version a record can have",
+        ));
+    }
+    Ok(version)
+}
+
+/// Writes `am` only if the stored version is `version` (`input.version`, checked by
+/// [`check_version`]), and increments it.
 pub async fn bump_version<C, E, A>(
     db: &C,
     am: A,
@@ -263,6 +293,7 @@ where
     E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
 {
     use sea_orm::sea_query::Expr;
+    let version = check_version(version)?;
     let res = E::update_many()
         .set(am)
         .col_expr(version_col, Expr::value(version + 1))

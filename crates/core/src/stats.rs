@@ -563,6 +563,24 @@ impl GroupPlan {
     }
 }
 
+/// A sum as the API returns it: an integer of at most 2^53 − 1 in size (exact in every JSON
+/// reader); RESULT_OUT_OF_RANGE naming the measure beyond that.
+pub fn sum_value(measure: &str, total: Option<f64>) -> Result<i64> {
+    let t = total.unwrap_or(0.0);
+    if !t.is_finite() || t.abs() > crate::money::Rupiah::MAX as f64 {
+        return Err(Error::OutOfRange {
+            field: measure.to_owned(),
+            message: format!(
+                "the total is beyond {}, the largest figure returned exactly; ask for a smaller \
+                 region or period, or correct the records that make it so large",
+                crate::money::Rupiah::MAX
+            ),
+        });
+    }
+    // Integral and within 2^53: exact.
+    Ok(t.round() as i64)
+}
+
 /// The select-list columns of measure `j`: one column `m{j}`, or two counts `m{j}n` and `m{j}d`
 /// for a rate; a median is a NULL placeholder here, computed by its own windowed statement.
 fn measure_columns(j: usize, a: Aggregate) -> Vec<String> {
@@ -572,7 +590,11 @@ fn measure_columns(j: usize, a: Aggregate) -> Vec<String> {
         Aggregate::Count => one("CAST(COUNT(*) AS BIGINT)".to_owned()),
         Aggregate::CountIf(c) => one(count_if(c)),
         Aggregate::CountDistinct(e) => one(format!("CAST(COUNT(DISTINCT {e}) AS BIGINT)")),
-        Aggregate::Sum(e) => one(format!("CAST(SUM({e}) AS BIGINT)")),
+        // Summed as a double on both backends: an integer SUM overflows on SQLite (an error
+        // past 2^63) and a NUMERIC one is out of range for BIGINT past it on PostgreSQL; every
+        // total the API may return (at most 2^53 - 1) is exact in a double, and a larger one
+        // is refused by name ([`sum_value`]).
+        Aggregate::Sum(e) => one(format!("SUM(CAST({e} AS DOUBLE PRECISION))")),
         Aggregate::Mean(e) => one(format!("AVG(CAST({e} AS DOUBLE PRECISION))")),
         Aggregate::Median(_) => one("NULL".to_owned()),
         Aggregate::Rate {
@@ -918,6 +940,10 @@ pub async fn cells<C: ConnectionTrait>(
                         .map(|x| round(x, 2)),
                 ),
                 Aggregate::Median(_) => StatValue::Number(None),
+                Aggregate::Sum(_) => StatValue::Int(sum_value(
+                    m.name,
+                    row.try_get::<Option<f64>>("", &format!("m{j}"))?,
+                )?),
                 _ => StatValue::Int(int(&format!("m{j}"))?),
             };
             values.push((m.name, v));

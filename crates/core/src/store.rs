@@ -389,8 +389,37 @@ pub fn check_range<T: PartialOrd>(from: Option<T>, to: Option<T>) -> Result<()> 
     }
 }
 
-fn trimmed(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
+/// Longest free-text filter (`search`), in characters.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// Longest exact-match text filter (an audit entry's `entity`, `subject` or `action`).
+pub const MAX_FILTER_CHARS: usize = 200;
+
+/// A free-text filter as the client gave it: trimmed, `None` when empty; BAD_USER_INPUT on
+/// `field` when longer than `max` characters or holding a control character (a NUL would cut a
+/// pattern short on some drivers, and nothing typed in a search box is one).
+pub fn filter_text<'a>(s: Option<&'a str>, field: &str, max: usize) -> Result<Option<&'a str>> {
+    let Some(t) = s.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if t.chars().nth(max).is_some() {
+        return Err(crate::error::Error::bad(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(crate::error::Error::bad(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(Some(t))
+}
+
+/// A `search` filter ([`filter_text`] of at most [`MAX_SEARCH_CHARS`]).
+pub fn search_text<'a>(s: Option<&'a str>, field: &str) -> Result<Option<&'a str>> {
+    filter_text(s, field, MAX_SEARCH_CHARS)
 }
 
 /// Organisations matching `f`.
@@ -399,7 +428,7 @@ pub fn organisations(r: &Reader, f: &OrganisationFilter) -> Result<Select<organi
     if let Some(kind) = f.kind {
         q = q.filter(organisation::Column::Kind.eq(kind.as_str()));
     }
-    if let Some(s) = trimmed(f.search.as_deref()) {
+    if let Some(s) = search_text(f.search.as_deref(), "filter.search")? {
         q = q.filter(name_contains(organisation::Column::Name, s));
     }
     Ok(q)
@@ -411,7 +440,7 @@ pub fn programmes(r: &Reader, f: &ProgrammeFilter) -> Result<Select<programme::E
     if let Some(d) = f.domain {
         q = q.filter(programme::Column::Domain.eq(d.as_str()));
     }
-    if let Some(s) = trimmed(f.search.as_deref()) {
+    if let Some(s) = search_text(f.search.as_deref(), "filter.search")? {
         q = q.filter(name_contains(programme::Column::Name, s));
     }
     Ok(q)
@@ -456,7 +485,7 @@ pub fn persons(r: &Reader, f: &PersonFilter) -> Result<Select<person::Entity>> {
             ),
         );
     }
-    if let Some(s) = trimmed(f.search.as_deref()) {
+    if let Some(s) = search_text(f.search.as_deref(), "filter.search")? {
         if !r.actor().has_record_access() {
             return Err(crate::error::Error::bad(
                 "filter.search",
@@ -531,13 +560,13 @@ pub fn audit_entries(
             .map_err(|_| crate::error::Error::bad("filter.recordId", "not a global id or UUID"))?;
         q = q.filter(Column::RecordIds.contains(uuid.to_string()));
     }
-    if let Some(e) = trimmed(f.entity.as_deref()) {
+    if let Some(e) = filter_text(f.entity.as_deref(), "filter.entity", MAX_FILTER_CHARS)? {
         q = q.filter(Column::Entity.eq(e));
     }
-    if let Some(s) = trimmed(f.subject.as_deref()) {
+    if let Some(s) = filter_text(f.subject.as_deref(), "filter.subject", MAX_FILTER_CHARS)? {
         q = q.filter(Column::Subject.eq(s));
     }
-    if let Some(a) = trimmed(f.action.as_deref()) {
+    if let Some(a) = filter_text(f.action.as_deref(), "filter.action", MAX_FILTER_CHARS)? {
         q = q.filter(Column::Action.eq(a.to_uppercase()));
     }
     check_range(f.from, f.to)?;

@@ -109,12 +109,12 @@ pub async fn import_rankings<R: Read>(
                 continue;
             }
         };
-        let Ok(as_of) = NaiveDate::parse_from_str(get("as_of").trim(), "%Y-%m-%d") else {
-            errors.push(err(
-                "as_of",
-                format!("{:?} is not a date (YYYY-MM-DD)", get("as_of")),
-            ));
-            continue;
+        let as_of = match keluarga_core::Date::parse_strict(get("as_of").trim()) {
+            Ok(d) => d.0,
+            Err(why) => {
+                errors.push(err("as_of", why));
+                continue;
+            }
         };
         if as_of > today {
             errors.push(err("as_of", "must not be in the future".into()));

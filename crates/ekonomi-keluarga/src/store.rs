@@ -62,7 +62,7 @@ pub fn groups(r: &Reader, f: &Up2kGroupFilter) -> Result<Select<up2k_group::Enti
     if let Some(b) = f.business_type {
         q = q.filter(C::BusinessType.eq(b.as_str()));
     }
-    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(s) = keluarga_core::store::search_text(f.search.as_deref(), "filter.search")? {
         q = q.filter(name_contains(C::Name, s));
     }
     Ok(q)

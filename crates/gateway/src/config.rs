@@ -79,6 +79,9 @@ pub struct Server {
     pub body_limit_bytes: usize,
     /// Requests taking longer are cut off, in seconds.
     pub request_timeout_secs: u64,
+    /// After SIGTERM or Ctrl-C, requests in flight get this many seconds to finish; then they
+    /// are cut, and the audit queue is still written before the process ends.
+    pub shutdown_grace_secs: u64,
     /// Browser origins allowed to call the API cross-origin (CORS), e.g.
     /// `["https://dashboard.pekalongankota.go.id"]`; empty (the default) sends no CORS headers,
     /// so browsers allow same-origin calls only.
@@ -94,6 +97,7 @@ impl Default for Server {
             listen: "127.0.0.1:8000".to_owned(),
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
+            shutdown_grace_secs: 20,
             cors_allowed_origins: Vec::new(),
             log_format: None,
         }
@@ -276,6 +280,29 @@ pub struct Graphql {
     pub apq_cache: usize,
     /// The trusted-documents manifest and who may run only its operations.
     pub trusted_documents: TrustedDocuments,
+    /// Most lexical tokens in one document (every caller; checked before parsing).
+    pub max_tokens: usize,
+    /// Deepest nesting of `{`, `[` and `(` in one document (checked before parsing).
+    pub max_nesting: usize,
+    /// Most fragment definitions in one document.
+    pub max_fragments: usize,
+    /// Longest chain of fragment spreads in one document.
+    pub max_fragment_depth: usize,
+    /// Most selections of one document with every fragment spread expanded where it stands.
+    pub max_selections: usize,
+}
+
+impl Graphql {
+    /// The bounds every document is held to before it is validated.
+    pub fn document_limits(&self) -> crate::shape::DocumentLimits {
+        crate::shape::DocumentLimits {
+            max_tokens: self.max_tokens,
+            max_nesting: self.max_nesting,
+            max_fragments: self.max_fragments,
+            max_fragment_depth: self.max_fragment_depth,
+            max_selections: self.max_selections,
+        }
+    }
 }
 
 /// `[graphql.trusted_documents]`: a manifest of operations (as the client tooling writes it) and
@@ -316,6 +343,7 @@ pub struct RoleLimits {
 
 impl Default for Graphql {
     fn default() -> Self {
+        let d = crate::shape::DocumentLimits::default();
         Graphql {
             max_depth: 15,
             max_complexity: 50_000,
@@ -330,6 +358,11 @@ impl Default for Graphql {
             roles: BTreeMap::new(),
             apq_cache: 1000,
             trusted_documents: TrustedDocuments::default(),
+            max_tokens: d.max_tokens,
+            max_nesting: d.max_nesting,
+            max_fragments: d.max_fragments,
+            max_fragment_depth: d.max_fragment_depth,
+            max_selections: d.max_selections,
         }
     }
 }

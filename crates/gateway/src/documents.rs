@@ -4,52 +4,72 @@
 //! grammar) was about a tenth of the gateway's CPU on the list page. The cache keeps the parse
 //! of the last `capacity` distinct documents by their text, so a repeated operation is parsed
 //! once. It holds no caller data (the document text only: variables are apart), and a document
-//! that does not parse is never kept.
+//! that does not parse, or is over a bound of [`crate::shape`], is never kept. With the parse it
+//! keeps the document's [`Shape`], measured once.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::ExecutableDocument;
 
-/// Parsed documents by their text, at most `capacity` of them.
+use crate::shape::{DocumentLimits, Refusal, Shape};
+
+/// Why a document is not run.
+#[derive(Debug)]
+pub enum Unfit {
+    /// It does not parse: `GRAPHQL_PARSE_FAILED`.
+    Parse(async_graphql::ServerError),
+    /// It is over a bound, or spreads a fragment into itself.
+    Shape(Refusal),
+}
+
+type Entry = (ExecutableDocument, Arc<Shape>);
+
+/// Parsed documents by their text, at most `capacity` of them, each with its shape.
 #[derive(Debug)]
 pub struct DocumentCache {
     capacity: usize,
-    docs: Mutex<HashMap<Arc<str>, ExecutableDocument>>,
+    limits: DocumentLimits,
+    docs: Mutex<HashMap<Arc<str>, Entry>>,
 }
 
 impl DocumentCache {
-    /// A cache of at most `capacity` documents; 0 turns it off.
-    pub fn new(capacity: usize) -> Self {
+    /// A cache of at most `capacity` documents (0 turns it off), which measures every document
+    /// against `limits`.
+    pub fn new(capacity: usize, limits: DocumentLimits) -> Self {
         DocumentCache {
             capacity,
+            limits,
             docs: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Gives `req` its parsed document, from the cache when the same text was parsed before;
-    /// the parse error otherwise.
-    pub fn prepare(
-        &self,
-        req: &mut async_graphql::Request,
-    ) -> Result<(), async_graphql::ServerError> {
-        if self.capacity == 0 {
-            return req.parsed_query().map(|_| ());
-        }
-        let cached = self.lock().get(req.query.as_str()).cloned();
-        if let Some(doc) = cached {
+    /// Gives `req` its parsed document and returns its shape, from the cache when the same text
+    /// was parsed before. Otherwise the text is scanned (tokens, nesting) before it is parsed,
+    /// and the parse measured ([`crate::shape::measure`]) before it is kept.
+    pub fn prepare(&self, req: &mut async_graphql::Request) -> Result<Arc<Shape>, Unfit> {
+        if self.capacity > 0
+            && let Some((doc, shape)) = self.lock().get(req.query.as_str()).cloned()
+        {
             req.set_parsed_query(doc);
-            return Ok(());
+            return Ok(shape);
         }
-        let doc = req.parsed_query()?.clone();
+        let scanned = crate::shape::scan(&req.query, &self.limits).map_err(Unfit::Shape)?;
+        let doc = req.parsed_query().map_err(Unfit::Parse)?;
+        let shape =
+            Arc::new(crate::shape::measure(doc, scanned, &self.limits).map_err(Unfit::Shape)?);
+        if self.capacity == 0 {
+            return Ok(shape);
+        }
+        let doc = doc.clone();
         let mut docs = self.lock();
         if docs.len() >= self.capacity {
             // Full: start again rather than track recency; a working set larger than the
             // capacity is parsed as it would be without the cache.
             docs.clear();
         }
-        docs.insert(Arc::from(req.query.as_str()), doc);
-        Ok(())
+        docs.insert(Arc::from(req.query.as_str()), (doc, shape.clone()));
+        Ok(shape)
     }
 
     /// How many documents are kept.
@@ -62,7 +82,7 @@ impl DocumentCache {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, ExecutableDocument>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Entry>> {
         // A panic while holding the lock leaves a map that is still consistent.
         self.docs.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -74,7 +94,7 @@ mod tests {
 
     #[test]
     fn a_repeated_document_is_parsed_once_and_a_bad_one_is_not_kept() {
-        let cache = DocumentCache::new(2);
+        let cache = DocumentCache::new(2, DocumentLimits::default());
         let mut a = async_graphql::Request::new("{ me { role } }");
         cache.prepare(&mut a).expect("parses");
         assert_eq!(cache.len(), 1);
@@ -83,7 +103,12 @@ mod tests {
         assert_eq!(cache.len(), 1);
         assert!(again.parsed_query().is_ok());
         let mut bad = async_graphql::Request::new("{ me { ");
-        assert!(cache.prepare(&mut bad).is_err());
+        assert!(matches!(cache.prepare(&mut bad), Err(Unfit::Parse(_))));
+        assert_eq!(cache.len(), 1);
+        // Over a bound: refused before parsing, and not kept.
+        let deep = format!("{}{}", "{ a ".repeat(100), "}".repeat(100));
+        let mut deep = async_graphql::Request::new(deep);
+        assert!(matches!(cache.prepare(&mut deep), Err(Unfit::Shape(_))));
         assert_eq!(cache.len(), 1);
         cache
             .prepare(&mut async_graphql::Request::new("{ a: me { role } }"))
@@ -93,7 +118,7 @@ mod tests {
             .prepare(&mut async_graphql::Request::new("{ b: me { role } }"))
             .expect("parses");
         assert_eq!(cache.len(), 1, "full: started again");
-        let off = DocumentCache::new(0);
+        let off = DocumentCache::new(0, DocumentLimits::default());
         off.prepare(&mut async_graphql::Request::new("{ me { role } }"))
             .expect("parses");
         assert!(off.is_empty());

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query as UrlQuery, State};
@@ -351,6 +351,9 @@ async fn graphql_post(
     if ct.to_ascii_lowercase().starts_with("multipart/form-data") {
         // The GraphQL multipart request spec (file uploads): at most one file, of at most
         // `upload_limit` bytes.
+        if let Err(refused) = multipart_sizes(&s, ct, &body).await {
+            return respond(StatusCode::PAYLOAD_TOO_LARGE, media, &refused);
+        }
         let opts = async_graphql::http::MultipartOptions::default()
             .max_num_files(1)
             .max_file_size(s.upload_limit);
@@ -544,17 +547,20 @@ async fn execute(
         }
     };
     req.query = resolved.query;
-    // Checks on the parsed document; async-graphql keeps the parse for execution.
+    // The document is scanned, parsed and measured (`crate::shape`) before anything else walks
+    // it; async-graphql keeps the parse for execution.
     let operation = req.operation_name.clone();
-    let parsed = s
-        .documents
-        .prepare(&mut req)
-        .and_then(|()| req.parsed_query());
-    let (mutation, aliases, root_fields, operation) = match parsed {
+    let shape = match s.documents.prepare(&mut req) {
+        Ok(shape) => shape,
+        Err(unfit) => {
+            let (code, body) = unfit_body(unfit);
+            observe(s, operation.as_deref(), code.as_str(), started);
+            return finish(started, respond(document_error_status(media), media, &body));
+        }
+    };
+    let (mutation, operation) = match req.parsed_query() {
         Ok(doc) => (
             is_mutation(doc, operation.as_deref()),
-            count_aliases(doc),
-            count_root_fields(doc, operation.as_deref()),
             operation.or_else(|| only_operation_name(doc)),
         ),
         Err(e) => {
@@ -568,6 +574,7 @@ async fn execute(
             );
         }
     };
+    let root_fields = shape.root_fields(req.operation_name.as_deref());
     if is_get && mutation {
         let mut resp = respond(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -615,6 +622,33 @@ async fn execute(
             return finish(started, resp);
         }
     };
+    if actor.role.is_none()
+        && !root_fields
+            .iter()
+            .all(|f| PUBLIC_ROOT_FIELDS.contains(&f.as_str()))
+    {
+        // Refused on the parse alone: a caller without credentials costs no validation.
+        observe(
+            s,
+            operation.as_deref(),
+            ErrorCode::Unauthenticated.as_str(),
+            started,
+        );
+        let mut resp = respond(
+            StatusCode::UNAUTHORIZED,
+            media,
+            &error_body(
+                ErrorCode::Unauthenticated,
+                "this operation needs a token (Authorization: Bearer) or an API key (X-Api-Key); \
+                 without one only `me`, `__typename` and introspection are answered",
+            ),
+        );
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"keluarga-gateway\""),
+        );
+        return finish(started, resp);
+    }
     let bucket = match &actor.credential {
         keluarga_core::Credential::ApiKey(id) => {
             Some((crate::ratelimit::Limit::ApiKey, id.to_string()))
@@ -644,7 +678,7 @@ async fn execute(
         s.persisted.register(hash, &req.query);
     }
     let limits = s.limits.of(&actor);
-    if let Err(over) = limits.check_document(aliases, root_fields) {
+    if let Err(over) = limits.check_document(&shape, root_fields.len()) {
         observe(
             s,
             operation.as_deref(),
@@ -673,7 +707,7 @@ async fn execute(
                         measure: "durationMs",
                         cost: t.as_millis() as u64,
                         limit: t.as_millis() as u64,
-                        role: limits.role,
+                        role: Some(limits.role),
                     }
                     .error(),
                 ]),
@@ -798,6 +832,88 @@ fn is_limit_error(e: &ServerError) -> bool {
     e.message.contains("too complex") || e.message.contains("nested too deep")
 }
 
+/// Checks the size of each part of a multipart request (GraphQL multipart request spec) and
+/// names the one over its limit: `operations` and `map` are JSON held to `server.body_limit_bytes`,
+/// a file to the upload limit. (async-graphql's reader holds every part to the file limit and
+/// says only that the payload is too large.) A malformed request passes, for async-graphql to
+/// refuse with its own message.
+async fn multipart_sizes(s: &AppState, ct: &str, body: &Bytes) -> Result<(), serde_json::Value> {
+    let Ok(boundary) = multer::parse_boundary(ct) else {
+        return Ok(());
+    };
+    let chunk = body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(chunk) });
+    let limits = multer::SizeLimit::new()
+        .for_field("operations", s.body_limit as u64)
+        .for_field("map", s.body_limit as u64)
+        .per_field(s.upload_limit as u64);
+    let mut parts = multer::Multipart::with_constraints(
+        stream,
+        boundary,
+        multer::Constraints::new().size_limit(limits),
+    );
+    let too_large = |field: &str, limit: u64| {
+        let (what, field) = match field {
+            "operations" | "map" => (format!("the multipart field `{field}`"), field.to_owned()),
+            _ => ("the uploaded file".to_owned(), "file".to_owned()),
+        };
+        serde_json::json!({ "errors": [{
+            "message": format!("{what} is larger than {limit} bytes"),
+            "extensions": { "code": ErrorCode::BadUserInput.as_str(), "field": field },
+        }] })
+    };
+    loop {
+        match parts.next_field().await {
+            Ok(Some(mut field)) => loop {
+                match field.chunk().await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(multer::Error::FieldSizeExceeded { limit, field_name }) => {
+                        return Err(too_large(field_name.as_deref().unwrap_or(""), limit));
+                    }
+                    Err(_) => return Ok(()),
+                }
+            },
+            Ok(None) => return Ok(()),
+            Err(multer::Error::FieldSizeExceeded { limit, field_name }) => {
+                return Err(too_large(field_name.as_deref().unwrap_or(""), limit));
+            }
+            Err(_) => return Ok(()),
+        }
+    }
+}
+
+/// The root fields a caller without credentials may select (when `auth.anonymous` gives it no
+/// role): who am I, and the schema.
+const PUBLIC_ROOT_FIELDS: [&str; 4] = ["me", "__typename", "__schema", "__type"];
+
+/// The error code and body of a document refused before validation.
+fn unfit_body(unfit: crate::documents::Unfit) -> (ErrorCode, async_graphql::Response) {
+    use crate::documents::Unfit;
+    use crate::shape::Refusal;
+    let (code, err) = match unfit {
+        Unfit::Parse(e) => {
+            let mut e = e;
+            e.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", ErrorCode::GraphqlParseFailed.as_str());
+            (ErrorCode::GraphqlParseFailed, e)
+        }
+        Unfit::Shape(Refusal::Over(over)) => (ErrorCode::QueryTooComplex, over.error()),
+        Unfit::Shape(Refusal::Cycle(name)) => {
+            let mut e = ServerError::new(
+                format!("Cannot spread fragment \"{name}\": it spreads itself"),
+                None,
+            );
+            e.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", ErrorCode::GraphqlValidationFailed.as_str());
+            (ErrorCode::GraphqlValidationFailed, e)
+        }
+    };
+    (code, async_graphql::Response::from_errors(vec![err]))
+}
+
 fn finish(started: Instant, resp: Response) -> Response {
     let status = resp.status().as_u16().to_string();
     metrics::counter!("graphql_requests_total", "status" => status).increment(1);
@@ -827,72 +943,6 @@ fn is_mutation(doc: &ExecutableDocument, name: Option<&str>) -> bool {
             None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
         },
     }
-}
-
-fn count_aliases(doc: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|s| match &s.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
-                }
-                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    let ops: usize = doc
-        .operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node))
-        .sum();
-    let frags: usize = doc
-        .fragments
-        .values()
-        .map(|f| walk(&f.node.selection_set.node))
-        .sum();
-    ops + frags
-}
-
-/// Fields selected at the root of the operation that runs (`name`, or the only one), through
-/// fragments, each fragment counted once (a fragment spread twice selects the same fields, and
-/// counting it again would let a chain of fragments cost exponential time before validation);
-/// 0 when the operation is not in the document (validation then refuses it).
-fn count_root_fields(doc: &ExecutableDocument, name: Option<&str>) -> usize {
-    use async_graphql::parser::types::DocumentOperations;
-    use std::collections::HashSet;
-    fn walk<'d>(
-        doc: &'d ExecutableDocument,
-        set: &'d SelectionSet,
-        seen: &mut HashSet<&'d str>,
-    ) -> usize {
-        set.items
-            .iter()
-            .map(|s| match &s.node {
-                Selection::Field(_) => 1,
-                Selection::InlineFragment(i) => walk(doc, &i.node.selection_set.node, seen),
-                Selection::FragmentSpread(f) => {
-                    let name = f.node.fragment_name.node.as_str();
-                    match doc.fragments.get(&f.node.fragment_name.node) {
-                        Some(fr) if seen.insert(name) => {
-                            walk(doc, &fr.node.selection_set.node, seen)
-                        }
-                        _ => 0,
-                    }
-                }
-            })
-            .sum()
-    }
-    let op = match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(n)) => ops.get(n),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        _ => None,
-    };
-    op.map_or(0, |op| {
-        walk(doc, &op.node.selection_set.node, &mut HashSet::new())
-    })
 }
 
 async fn readyz(State(s): State<AppState>) -> Response {
@@ -947,44 +997,4 @@ async fn metrics(State(s): State<AppState>) -> Response {
         s.metrics.render(),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::count_root_fields;
-
-    fn roots(doc: &str, name: Option<&str>) -> usize {
-        let doc = async_graphql::parser::parse_query(doc).expect("the test document parses");
-        count_root_fields(&doc, name)
-    }
-
-    #[test]
-    fn root_fields_are_counted_through_fragments_once_each() {
-        assert_eq!(roots("{ a b c }", None), 3);
-        assert_eq!(
-            roots(
-                "{ a ... on Query { b } ...f } fragment f on Query { c d }",
-                None
-            ),
-            4
-        );
-        // The same fragment twice selects the same fields: counted once.
-        assert_eq!(roots("{ ...f ...f } fragment f on Query { c d }", None), 2);
-        // A chain of 40 fragments each spreading the next twice: counted once each, in linear
-        // time (expanding every spread would take 2^40 steps).
-        let mut doc = String::from("{ ...f0 }");
-        for i in 0..40 {
-            doc.push_str(&format!(
-                " fragment f{i} on Query {{ x{i} ...f{n} ...f{n} }}",
-                n = i + 1
-            ));
-        }
-        doc.push_str(" fragment f40 on Query { last }");
-        assert_eq!(roots(&doc, None), 41);
-        // The named operation of several; none when the name is not there.
-        let two = "query A { a } query B { b c }";
-        assert_eq!(roots(two, Some("B")), 2);
-        assert_eq!(roots(two, Some("C")), 0);
-        assert_eq!(roots(two, None), 0);
-    }
 }

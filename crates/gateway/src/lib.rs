@@ -16,6 +16,7 @@ pub mod limits;
 pub mod persisted;
 pub mod ratelimit;
 pub mod schema;
+pub mod shape;
 pub mod startup;
 pub mod telemetry;
 

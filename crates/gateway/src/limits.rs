@@ -47,30 +47,43 @@ pub struct OperationLimits {
 /// What one measure of an operation came to, against its limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exceeded {
-    /// `depth`, `complexity`, `aliases`, `rootFields` or `durationMs`.
+    /// `depth`, `complexity`, `aliases`, `rootFields` or `durationMs` (limits of the role);
+    /// `tokens`, `nesting`, `fragments`, `fragmentDepth` or `selections` (limits of every
+    /// document, [`crate::shape`]).
     pub measure: &'static str,
-    /// The operation's value.
+    /// The operation's value (for `tokens` and `nesting`: the count where the scan stopped).
     pub cost: u64,
-    /// The role's limit.
+    /// The limit.
     pub limit: u64,
-    /// The role.
-    pub role: &'static str,
+    /// The role whose limit it is; `None` for the limits of every document.
+    pub role: Option<&'static str>,
 }
 
 impl Exceeded {
     /// The GraphQL error of the refusal.
     pub fn error(&self) -> ServerError {
         let what = match self.measure {
-            "depth" => "depth",
-            "complexity" => "complexity",
-            "aliases" => "number of aliases",
-            "rootFields" => "number of root fields",
-            _ => "running time in milliseconds",
+            "depth" => "the operation's depth",
+            "complexity" => "the operation's complexity",
+            "aliases" => "the operation's number of aliases",
+            "rootFields" => "the operation's number of root fields",
+            "tokens" => "the document's number of tokens",
+            "nesting" => "the document's bracket nesting",
+            "fragments" => "the document's number of fragments",
+            "fragmentDepth" => "the document's longest chain of fragment spreads",
+            "selections" => "the document's number of selections with its fragments expanded",
+            _ => "the operation's running time in milliseconds",
         };
+        let at_least = if matches!(self.measure, "tokens" | "nesting") {
+            "at least "
+        } else {
+            ""
+        };
+        let who = self.role.map(|r| format!(" for {r}")).unwrap_or_default();
         let mut e = ServerError::new(
             format!(
-                "the operation's {what} is {}; at most {} is allowed for {}",
-                self.cost, self.limit, self.role
+                "{what} is {at_least}{}; at most {} is allowed{who}",
+                self.cost, self.limit
             ),
             None,
         );
@@ -79,7 +92,9 @@ impl Exceeded {
         ext.set("measure", self.measure);
         ext.set("cost", self.cost);
         ext.set("limit", self.limit);
-        ext.set("role", self.role);
+        if let Some(role) = self.role {
+            ext.set("role", role);
+        }
         e.extensions = Some(ext);
         e
     }
@@ -93,16 +108,22 @@ impl OperationLimits {
                 measure,
                 cost: cost as u64,
                 limit: limit as u64,
-                role: self.role,
+                role: Some(self.role),
             })
         } else {
             Ok(())
         }
     }
 
-    /// Checks the aliases and root fields counted on the document.
-    pub fn check_document(&self, aliases: usize, root_fields: usize) -> Result<(), Exceeded> {
-        self.check("aliases", aliases, self.max_aliases)?;
+    /// Checks the depth, aliases and root fields measured on the document
+    /// ([`crate::shape::Shape`]), before validation walks it.
+    pub fn check_document(
+        &self,
+        shape: &crate::shape::Shape,
+        root_fields: usize,
+    ) -> Result<(), Exceeded> {
+        self.check("depth", shape.depth, self.max_depth)?;
+        self.check("aliases", shape.aliases, self.max_aliases)?;
         self.check("rootFields", root_fields, self.max_root_fields)
     }
 }

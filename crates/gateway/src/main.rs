@@ -112,6 +112,8 @@ fn start(cli: Cli, domain_command: Option<(String, ArgMatches)>) -> anyhow::Resu
     };
     // The spans of the last requests are exported before the process ends.
     telemetry.shutdown();
+    // A task still running (a request cut at the end of the shutdown grace) is not waited for.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
     result
 }
 
@@ -190,14 +192,35 @@ async fn serve(cfg: Config) -> anyhow::Result<()> {
     if cfg.audit.retention_days > 0 {
         tokio::spawn(prune_audit(state.app.db.clone(), cfg.audit.retention_days));
     }
-    axum::serve(
+    let signalled = std::sync::Arc::new(tokio::sync::Notify::new());
+    let on_signal = signalled.clone();
+    let server = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown())
-    .await?;
-    // Every audit entry queued by the requests that finished is written before the process ends.
-    audit.flush().await?;
+    .with_graceful_shutdown(async move {
+        shutdown().await;
+        on_signal.notify_one();
+    });
+    let grace = std::time::Duration::from_secs(cfg.server.shutdown_grace_secs);
+    tokio::select! {
+        served = server.into_future() => served?,
+        () = async {
+            signalled.notified().await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "requests still in flight after the shutdown grace were cut"
+            );
+        }
+    }
+    // Every audit entry queued, by the requests that finished and by those cut, is written
+    // before the process ends (bounded too: a database out of reach does not hold the exit).
+    match tokio::time::timeout(grace.max(std::time::Duration::from_secs(5)), audit.flush()).await {
+        Ok(flushed) => flushed?,
+        Err(_) => tracing::error!("the audit queue could not be written before exit"),
+    }
     tracing::info!("stopped");
     Ok(())
 }

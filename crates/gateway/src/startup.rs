@@ -218,6 +218,7 @@ pub fn state_at(
         cors_allowed_origins: cfg.server.cors_allowed_origins.clone(),
         documents: Arc::new(crate::documents::DocumentCache::new(
             cfg.graphql.document_cache,
+            cfg.graphql.document_limits(),
         )),
         operations: Arc::default(),
         persisted: Arc::new(crate::persisted::Persisted::from_config(

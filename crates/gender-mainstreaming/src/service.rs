@@ -34,7 +34,10 @@ fn long_text(s: Option<&str>, field: &str) -> Result<Option<String>> {
         Some(t) if t.chars().count() > 4000 => {
             Err(Error::bad(field, "must be at most 4000 characters"))
         }
-        Some(t) => Ok(Some(t.to_owned())),
+        Some(t) => {
+            keluarga_core::service::no_control(t, field)?;
+            Ok(Some(t.to_owned()))
+        }
     }
 }
 
@@ -397,6 +400,9 @@ pub async fn record_award(
 
 /// Checks the `version` of an upsert: none for a new row, the stored one for an existing row.
 fn upsert_version(existing: Option<i32>, given: Option<i32>, what: &str) -> Result<()> {
+    if let Some(g) = given {
+        keluarga_core::service::check_version(g)?;
+    }
     match (existing, given) {
         (None, None) => Ok(()),
         (None, Some(_)) => Err(Error::NotFound(what.to_owned())),

@@ -117,12 +117,12 @@ pub async fn import_assessments<R: Read>(
                 continue;
             }
         };
-        let Ok(assessed_on) = NaiveDate::parse_from_str(get("assessed_on"), "%Y-%m-%d") else {
-            errors.push(err(
-                "assessed_on",
-                format!("{:?} is not a date (YYYY-MM-DD)", get("assessed_on")),
-            ));
-            continue;
+        let assessed_on = match keluarga_core::Date::parse_strict(get("assessed_on")) {
+            Ok(d) => d.0,
+            Err(why) => {
+                errors.push(err("assessed_on", why));
+                continue;
+            }
         };
         if assessed_on > today {
             errors.push(err("assessed_on", "must not be in the future".into()));

@@ -19,7 +19,6 @@
 use std::collections::HashSet;
 use std::io::Read;
 
-use chrono::NaiveDate;
 use keluarga_core::error::Error as CoreError;
 use keluarga_core::service::stamp;
 use keluarga_core::{Actor, AppContext};
@@ -148,12 +147,12 @@ pub async fn import_measurements<R: Read>(
                 continue;
             }
         };
-        let Ok(measured_on) = NaiveDate::parse_from_str(get("measured_on"), "%Y-%m-%d") else {
-            errors.push(err(
-                "measured_on",
-                format!("{:?} is not a date (YYYY-MM-DD)", get("measured_on")),
-            ));
-            continue;
+        let measured_on = match keluarga_core::Date::parse_strict(get("measured_on")) {
+            Ok(d) => d.0,
+            Err(why) => {
+                errors.push(err("measured_on", why));
+                continue;
+            }
         };
         let mut bad_number = None;
         let mut num = |name: &'static str| {

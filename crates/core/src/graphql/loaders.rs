@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::actor::{Actor, Scope};
@@ -17,18 +17,18 @@ use crate::entity::{
 use crate::records::{Reader, Record};
 use crate::store;
 
-/// The error type of loaders (cloneable, as async-graphql requires).
-pub type LoadError = Arc<DbErr>;
+pub use crate::error::LoadError;
 
 /// A loader's error from any catalogued error. A database error is kept as it is, so that the
 /// field's error is as precise as a resolver's ([`crate::error::internal`]): `UNAVAILABLE` for a
 /// database out of reach, `QUERY_TOO_COMPLEX` for a statement cancelled at its timeout,
-/// `INTERNAL` otherwise.
+/// `INTERNAL` otherwise; any other error keeps its code, field and message
+/// (`RESULT_OUT_OF_RANGE` from a Region facet's total, say).
 pub fn load_error<E: crate::error::HasCode>(e: E) -> LoadError {
-    Arc::new(match e.into_db() {
-        Ok(d) => d,
-        Err(other) => DbErr::Custom(other.to_string()),
-    })
+    match e.into_db() {
+        Ok(d) => LoadError::Db(Arc::new(d)),
+        Err(other) => LoadError::Coded(crate::error::to_gql(other)),
+    }
 }
 
 /// Regions by code, visible in the actor's scope.

@@ -361,12 +361,7 @@ impl<R: RegionType> RegionQuery<R> {
         if let Some(level) = filter.level {
             q = q.filter(region::Column::Level.eq(level.depth()));
         }
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = store::search_text(filter.search.as_deref(), "filter.search").gql()? {
             q = q.filter(store::name_contains(region::Column::Name, search));
         }
         keyset_page(

@@ -40,7 +40,7 @@ impl Loader<i32> for FrameworkLoader {
             .map(|r| {
                 Framework::parse(&r.definition)
                     .map(|f| (r.version, Arc::new(f)))
-                    .map_err(|e| Arc::new(DbErr::Custom(e)))
+                    .map_err(|e| LoadError::Db(Arc::new(DbErr::Custom(e))))
             })
             .collect()
     }
