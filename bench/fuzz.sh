@@ -58,7 +58,7 @@ for role in ("ADMIN", "OPERATOR", "DASHBOARD"):
     for kind, ex in s["examples"].items():
         for e in ex[:2]:
             print(f"  {kind}: {e['query'][:300]!r}\n    -> {e['detail'][:300]!r}")
-print("answers:", ", ".join(f"{k[9:]} {v}" for k, v in sorted(total.items()) if k.startswith("answered: ")))
+print("answers:", ", ".join(f"{k[10:]} {v}" for k, v in sorted(total.items()) if k.startswith("answered: ")))
 fails = {k: v for k, v in total.items() if k.startswith(failures_kinds)}
 print("failures by kind:", fails or "none")
 print(f"requests {total['requests']}, failures {sum(fails.values())}, process alive at the end: {alive}, RSS {rss}")

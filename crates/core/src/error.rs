@@ -103,6 +103,29 @@ pub trait HasCode: std::error::Error {
     }
 }
 
+/// One bad row of an import file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// The line number in the file (the header is line 1).
+    pub line: u64,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "line {}: {c}: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+/// How many bad rows an import error lists in `extensions.rows`.
+pub const MAX_REPORTED_ROWS: usize = 1000;
+
 /// `extensions.measure` of a statement the database cancelled at its statement timeout.
 pub const STATEMENT_TIMEOUT_MEASURE: &str = "statementTimeoutMs";
 
@@ -134,7 +157,7 @@ pub enum Error {
     #[error("{} of {total} rows are invalid; nothing was imported", rows.len())]
     Import {
         /// The bad rows, in file order.
-        rows: Vec<crate::import::RowError>,
+        rows: Vec<RowError>,
         /// The number of data rows in the file.
         total: u64,
     },
@@ -213,7 +236,7 @@ impl HasCode for Error {
         };
         let listed: Vec<async_graphql::Value> = rows
             .iter()
-            .take(crate::import::MAX_REPORTED_ROWS)
+            .take(MAX_REPORTED_ROWS)
             .map(|r| {
                 let mut m = async_graphql::indexmap::IndexMap::new();
                 m.insert(async_graphql::Name::new("line"), r.line.into());

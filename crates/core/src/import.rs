@@ -12,28 +12,7 @@ use uuid::Uuid;
 
 use crate::error::Error;
 
-/// One bad row of an import file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RowError {
-    /// The line number in the file (the header is line 1).
-    pub line: u64,
-    /// The column at fault, when one is.
-    pub column: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.column {
-            Some(c) => write!(f, "line {}: {c}: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
-        }
-    }
-}
-
-/// How many bad rows an import error lists in `extensions.rows`.
-pub const MAX_REPORTED_ROWS: usize = 1000;
+pub use crate::error::{MAX_REPORTED_ROWS, RowError};
 
 /// The phases an import reports progress in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod context;
 pub mod date;
 pub mod domain;
 pub mod entity;
@@ -24,14 +25,16 @@ pub mod records;
 pub mod region_code;
 pub mod seed;
 pub mod service;
+pub mod sql;
 pub mod stats;
 pub mod store;
 
 pub use actor::{Actor, Credential, Role, Scope};
+pub use context::{AppContext, Clock, CoreSettings};
 pub use date::Date;
-pub use domain::{
-    AppContext, Clock, CoreSettings, Domain, NoFields, RegionHandle, RegionRef, RegionType,
-};
+pub use domain::Domain;
 pub use error::{ErrorCode, HasCode};
+pub use graphql::region::{RegionHandle, RegionRef, RegionType};
+pub use graphql::types::NoFields;
 pub use money::Rupiah;
 pub use records::{Access, Reader, Record};

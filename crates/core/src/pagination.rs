@@ -68,7 +68,8 @@ impl PageArgs {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Self> {
-        let (app, actor) = crate::graphql::app_actor(ctx);
+        let app = ctx.data_unchecked::<crate::context::AppContext>();
+        let actor = ctx.data_unchecked::<crate::actor::Actor>();
         let (first, after) = Self::checked(app, actor, first, after)?;
         // The look-ahead sees through fragments and counts fields under `@skip`/`@include`
         // as selected: it may say yes to a cursor nobody reads, never no to one that is read.
@@ -88,8 +89,8 @@ impl PageArgs {
     /// decoded, as `of` does: also for a page that preloads a nested connection from the
     /// arguments the look-ahead gives it.
     pub fn checked(
-        app: &crate::AppContext,
-        actor: &crate::Actor,
+        app: &crate::context::AppContext,
+        actor: &crate::actor::Actor,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<(u64, Option<(String, String)>)> {

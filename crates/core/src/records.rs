@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use crate::actor::{Actor, Scope};
 use crate::audit::AuditSink;
-use crate::domain::AppContext;
+use crate::context::AppContext;
 use crate::error::{Error, Result};
 use crate::pagination::{Page, PageArgs, SortDirection};
-use crate::store::in_scope;
+use crate::sql::in_scope;
 
 /// Who may read a record, and whether reading it is audit-logged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,8 +285,8 @@ impl Reader {
         }
         let table = E::default().table_name().to_owned();
         let backend = sea_orm::ConnectionTrait::get_database_backend(&self.db);
-        let mut b = crate::store::Binder::new(backend);
-        let scope_of = |b: &mut crate::store::Binder, alias: &str| match E::region_col() {
+        let mut b = crate::sql::Binder::new(backend);
+        let scope_of = |b: &mut crate::sql::Binder, alias: &str| match E::region_col() {
             Some(col) => b.in_scope(
                 &format!("{alias}.{}", sea_orm::IdenStatic::as_str(&col)),
                 &self.actor.scope,
@@ -334,7 +334,7 @@ impl Reader {
             return Ok(Vec::new());
         }
         let q = E::find()
-            .filter(E::id_col().is_in(crate::store::padded(ids.iter().copied())))
+            .filter(E::id_col().is_in(crate::sql::padded(ids.iter().copied())))
             .filter(self.scope_condition::<E>(&self.actor.scope));
         self.all(q).await
     }
@@ -350,7 +350,7 @@ impl Reader {
             return Ok(Vec::new());
         }
         let q = E::find()
-            .filter(fk.is_in(crate::store::padded(keys.iter().copied())))
+            .filter(fk.is_in(crate::sql::padded(keys.iter().copied())))
             .filter(self.scope_condition::<E>(&self.actor.scope))
             .order_by_asc(E::id_col());
         self.all(q).await
@@ -386,7 +386,7 @@ impl Reader {
         let rows = E::find()
             .select_also(P::default())
             .join(sea_orm::JoinType::LeftJoin, join)
-            .filter(fk.is_in(crate::store::padded(keys.iter().copied())))
+            .filter(fk.is_in(crate::sql::padded(keys.iter().copied())))
             .filter(self.scope_condition::<E>(&self.actor.scope))
             .order_by_asc(E::id_col())
             .all(&self.db)

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::domain::AppContext;
+use crate::context::AppContext;
 use crate::entity::{cadre_role, family, family_member, household, person, programme, region};
 use crate::error::{Error, Result};
 use crate::input::*;

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::actor::{Actor, Role, Scope};
-use crate::domain::AppContext;
+use crate::context::AppContext;
 use crate::entity::{
     activity, activity_organiser, activity_participant, activity_participant_count, api_key,
     cadre_role, commitment, family, family_member, household, organisation, person, programme,

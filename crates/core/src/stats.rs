@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::region_code::RegionLevel;
-use crate::store::Binder;
+use crate::sql::Binder;
 
 /// A grouping dimension shared by every domain's statistics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
@@ -463,7 +463,7 @@ impl GroupPlan {
         else {
             return Ok(None);
         };
-        crate::store::check_range(filter.from, filter.to)?;
+        crate::sql::check_range(filter.from, filter.to)?;
         if !actor.has_record_access() {
             // Windows that overlap in part would give away the rows of their difference (a week,
             // a day): a role that reads only aggregates counts whole calendar periods, whose
@@ -1064,7 +1064,7 @@ pub fn period(label: Option<String>, today: NaiveDate) -> Result<(String, NaiveD
 /// A count that can be split by sex (data terpilah, DOMAIN.md §5), declared by the domain that
 /// owns it ([`crate::Domain::SEX_MEASURES`]; core declares its own in
 /// [`crate::graphql::query::CORE_SEX_MEASURES`]). The gateway collects every declaration of the
-/// domains it is built with into [`crate::AppContext::sex_measures`], so that a view of data
+/// domains it is built with into [`crate::context::AppContext::sex_measures`], so that a view of data
 /// terpilah for any programme ([`disaggregate`]) learns them without importing any domain.
 #[derive(Debug, Clone, Copy)]
 pub struct SexMeasure {

@@ -292,19 +292,6 @@ pub struct Graphql {
     pub max_selections: usize,
 }
 
-impl Graphql {
-    /// The bounds every document is held to before it is validated.
-    pub fn document_limits(&self) -> crate::shape::DocumentLimits {
-        crate::shape::DocumentLimits {
-            max_tokens: self.max_tokens,
-            max_nesting: self.max_nesting,
-            max_fragments: self.max_fragments,
-            max_fragment_depth: self.max_fragment_depth,
-            max_selections: self.max_selections,
-        }
-    }
-}
-
 /// `[graphql.trusted_documents]`: a manifest of operations (as the client tooling writes it) and
 /// the callers that may run nothing else.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -343,7 +330,6 @@ pub struct RoleLimits {
 
 impl Default for Graphql {
     fn default() -> Self {
-        let d = crate::shape::DocumentLimits::default();
         Graphql {
             max_depth: 15,
             max_complexity: 50_000,
@@ -358,11 +344,11 @@ impl Default for Graphql {
             roles: BTreeMap::new(),
             apq_cache: 1000,
             trusted_documents: TrustedDocuments::default(),
-            max_tokens: d.max_tokens,
-            max_nesting: d.max_nesting,
-            max_fragments: d.max_fragments,
-            max_fragment_depth: d.max_fragment_depth,
-            max_selections: d.max_selections,
+            max_tokens: 10_000,
+            max_nesting: 48,
+            max_fragments: 200,
+            max_fragment_depth: 16,
+            max_selections: 5_000,
         }
     }
 }

@@ -678,7 +678,7 @@ async fn execute(
         s.persisted.register(hash, &req.query);
     }
     let limits = s.limits.of(&actor);
-    if let Err(over) = limits.check_document(&shape, root_fields.len()) {
+    if let Err(over) = limits.check_document(shape.depth, shape.aliases, root_fields.len()) {
         observe(
             s,
             operation.as_deref(),

@@ -115,15 +115,16 @@ impl OperationLimits {
         }
     }
 
-    /// Checks the depth, aliases and root fields measured on the document
-    /// ([`crate::shape::Shape`]), before validation walks it.
+    /// Checks the depth, aliases and root fields measured on the document (the shape,
+    /// `crate::shape::Shape`), before validation walks it.
     pub fn check_document(
         &self,
-        shape: &crate::shape::Shape,
+        depth: usize,
+        aliases: usize,
         root_fields: usize,
     ) -> Result<(), Exceeded> {
-        self.check("depth", shape.depth, self.max_depth)?;
-        self.check("aliases", shape.aliases, self.max_aliases)?;
+        self.check("depth", depth, self.max_depth)?;
+        self.check("aliases", aliases, self.max_aliases)?;
         self.check("rootFields", root_fields, self.max_root_fields)
     }
 }

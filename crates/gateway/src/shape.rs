@@ -43,15 +43,22 @@ pub struct DocumentLimits {
     pub max_selections: usize,
 }
 
+impl DocumentLimits {
+    /// The bounds of `[graphql]`.
+    pub fn of(g: &crate::config::Graphql) -> Self {
+        DocumentLimits {
+            max_tokens: g.max_tokens,
+            max_nesting: g.max_nesting,
+            max_fragments: g.max_fragments,
+            max_fragment_depth: g.max_fragment_depth,
+            max_selections: g.max_selections,
+        }
+    }
+}
+
 impl Default for DocumentLimits {
     fn default() -> Self {
-        DocumentLimits {
-            max_tokens: 10_000,
-            max_nesting: 48,
-            max_fragments: 200,
-            max_fragment_depth: 16,
-            max_selections: 5_000,
-        }
+        DocumentLimits::of(&crate::config::Graphql::default())
     }
 }
 

@@ -218,7 +218,7 @@ pub fn state_at(
         cors_allowed_origins: cfg.server.cors_allowed_origins.clone(),
         documents: Arc::new(crate::documents::DocumentCache::new(
             cfg.graphql.document_cache,
-            cfg.graphql.document_limits(),
+            crate::shape::DocumentLimits::of(&cfg.graphql),
         )),
         operations: Arc::default(),
         persisted: Arc::new(crate::persisted::Persisted::from_config(

@@ -123,3 +123,73 @@ pub fn analyses(r: &Reader, f: &GenderAnalysisFilter) -> Result<Select<gender_an
     }
     Ok(q)
 }
+
+/// The sex of every holder among `persons` (public-office information: only persons holding or
+/// having held a post are read), by person id.
+pub async fn holder_sexes<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    persons: &[uuid::Uuid],
+) -> Result<Vec<(uuid::Uuid, String)>> {
+    use keluarga_core::entity::person;
+    use sea_orm::{EntityTrait, QuerySelect};
+    let holders = Query::select()
+        .column(post_holding::Column::PersonId)
+        .from(post_holding::Entity)
+        .and_where(
+            Expr::col(post_holding::Column::PersonId)
+                .is_in(keluarga_core::store::padded(persons.iter().copied())),
+        )
+        .to_owned();
+    Ok(person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::Sex)
+        .filter(person::Column::Id.in_subquery(holders))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// How many PUG prerequisites each of `codes` has met in `year`.
+pub async fn prerequisites_met<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    codes: &[String],
+    year: i32,
+) -> Result<std::collections::HashMap<String, i64>> {
+    use sea_orm::{EntityTrait, QuerySelect};
+    let met: Vec<(String, i64)> = pug_prerequisite::Entity::find()
+        .select_only()
+        .column(pug_prerequisite::Column::RegionCode)
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "met")
+        .filter(
+            pug_prerequisite::Column::RegionCode
+                .is_in(keluarga_core::store::padded(codes.iter().cloned())),
+        )
+        .filter(pug_prerequisite::Column::Year.eq(year))
+        .filter(pug_prerequisite::Column::Status.eq(crate::kinds::PrerequisiteStatus::Met.as_str()))
+        .group_by(pug_prerequisite::Column::RegionCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(met.into_iter().collect())
+}
+
+/// The regions in `scope` that have an APE award on record (the early warning's regions).
+pub async fn ape_regions<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    scope: &keluarga_core::Scope,
+) -> Result<Vec<String>> {
+    use sea_orm::{EntityTrait, QuerySelect};
+    Ok(award::Entity::find()
+        .select_only()
+        .column(award::Column::RegionCode)
+        .distinct()
+        .filter(keluarga_core::store::in_scope(
+            award::Column::RegionCode,
+            scope,
+        ))
+        .filter(award::Column::AwardType.eq(crate::kinds::AwardType::Ape.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?)
+}

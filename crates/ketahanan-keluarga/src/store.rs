@@ -258,3 +258,19 @@ pub async fn programme_target<C: ConnectionTrait>(db: &C, programme: Uuid) -> Re
         .collect();
     Ok((!cadres.is_empty()).then(|| cadres.iter().sum()))
 }
+
+/// The stored framework definitions of `versions`.
+pub async fn frameworks<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    versions: &[i32],
+) -> keluarga_core::error::Result<Vec<crate::entity::ketahanan_framework::Model>> {
+    use crate::entity::ketahanan_framework;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(ketahanan_framework::Entity::find()
+        .filter(
+            ketahanan_framework::Column::Version
+                .is_in(keluarga_core::store::padded(versions.iter().copied())),
+        )
+        .all(db)
+        .await?)
+}

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::actor::{Actor, Scope};
-use crate::domain::AppContext;
+use crate::context::AppContext;
 use crate::entity::{
     activity, activity_organiser, activity_participant, activity_participant_count, cadre_role,
     commitment, family, family_member, household, organisation, person, programme,

@@ -3,6 +3,7 @@
 
 pub mod loaders;
 pub mod mutation;
+pub mod preload;
 pub mod query;
 pub mod region;
 pub mod types;
@@ -10,10 +11,10 @@ pub mod types;
 /// The schema-global context and the request's actor, which every resolver needs.
 pub fn app_actor<'a>(
     ctx: &'a async_graphql::Context<'_>,
-) -> (&'a crate::AppContext, &'a crate::Actor) {
+) -> (&'a crate::context::AppContext, &'a crate::actor::Actor) {
     (
-        ctx.data_unchecked::<crate::AppContext>(),
-        ctx.data_unchecked::<crate::Actor>(),
+        ctx.data_unchecked::<crate::context::AppContext>(),
+        ctx.data_unchecked::<crate::actor::Actor>(),
     )
 }
 

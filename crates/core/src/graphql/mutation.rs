@@ -5,9 +5,9 @@ use std::marker::PhantomData;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use crate::actor::Role;
-use crate::domain::RegionType;
 use crate::error::GqlResultExt;
 use crate::graphql::query::ApiKey;
+use crate::graphql::region::RegionType;
 use crate::graphql::types::*;
 use crate::id::decode_uuid;
 use crate::input::*;

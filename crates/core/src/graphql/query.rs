@@ -4,14 +4,14 @@
 use std::marker::PhantomData;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, QueryFilter, Select};
 
 use crate::actor::{Actor, Role};
-use crate::domain::RegionType;
 use crate::entity::{
     activity, api_key, cadre_role, family, household, organisation, person, programme,
 };
-use crate::error::{Error, GqlResultExt, internal};
+use crate::error::{Error, GqlResultExt};
+use crate::graphql::region::RegionType;
 use crate::graphql::region::region_handles;
 use crate::graphql::types::*;
 use crate::graphql::{app_actor, reader};
@@ -410,17 +410,14 @@ impl<R: RegionType> RegistryQuery<R> {
 
     /// API keys, newest first (ADMIN only).
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
-        use sea_orm::QueryOrder;
         let (app, actor) = app_actor(ctx);
         actor.require_read().gql()?;
         if !actor.is_admin() {
             return Err(Error::forbidden("manage API keys")).gql();
         }
-        Ok(api_key::Entity::find()
-            .order_by_desc(api_key::Column::Id)
-            .all(&app.db)
+        Ok(store::api_keys(&app.db)
             .await
-            .map_err(|e| internal(&e))?
+            .gql()?
             .into_iter()
             .map(ApiKey)
             .collect())

@@ -6,13 +6,83 @@ use crate::graphql::loaders::DataLoader;
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::actor::Actor;
-use crate::domain::{AppContext, RegionRef, RegionType};
+use crate::context::AppContext;
 use crate::entity::region;
 use crate::error::{Error, GqlResultExt, internal};
 use crate::graphql::loaders::{ChildrenKey, ChildrenLoader, PopulationLoader, RegionLoader};
 use crate::pagination::{Page, PageArgs, SortDirection, TotalCount, encode_cursor, keyset_page};
 use crate::region_code::{RegionCode, RegionKind, RegionLevel, ancestors_of, kind_of, level_of};
 use crate::store;
+
+/// A cheap handle on one region: its code, and its row when already loaded. The gateway's composed
+/// `Region` type is built from it, and every part of that type (core's and each domain's) holds a
+/// clone: the handle is shared (`Arc`), so a clone is a reference count, not a copy of the code.
+#[derive(Debug, Clone)]
+pub struct RegionRef(std::sync::Arc<RegionHandle>);
+
+/// What a [`RegionRef`] shares (reached through `Deref`: `r.code`, `r.model`).
+#[derive(Debug)]
+pub struct RegionHandle {
+    /// The Kemendagri code.
+    pub code: String,
+    /// The region row, when the query that produced the handle already had it.
+    pub model: Option<crate::entity::region::Model>,
+    /// The region's `children` page, when the page this region came from preloaded it for the
+    /// `children` its nodes select (`docs/architecture.md`, "Preloading").
+    pub(crate) children: crate::graphql::preload::Preloaded<ChildrenPreload>,
+}
+
+impl std::ops::Deref for RegionRef {
+    type Target = RegionHandle;
+
+    fn deref(&self) -> &RegionHandle {
+        &self.0
+    }
+}
+
+impl RegionRef {
+    /// A handle on `code`; its row is loaded (batched) when a field needs it.
+    pub fn new(code: impl Into<String>) -> Self {
+        RegionRef(std::sync::Arc::new(RegionHandle {
+            code: code.into(),
+            model: None,
+            children: Default::default(),
+        }))
+    }
+
+    /// A handle on an already loaded row.
+    pub fn loaded(model: crate::entity::region::Model) -> Self {
+        RegionRef::with_children(model, None)
+    }
+
+    /// A handle on an already loaded row and, when its page preloaded it, its children page.
+    pub(crate) fn with_children(
+        model: crate::entity::region::Model,
+        children: Option<ChildrenPreload>,
+    ) -> Self {
+        let mut slot = crate::graphql::preload::Preloaded::default();
+        if let Some(c) = children {
+            slot.set(c);
+        }
+        RegionRef(std::sync::Arc::new(RegionHandle {
+            code: model.code.clone(),
+            model: Some(model),
+            children: slot,
+        }))
+    }
+}
+
+/// Implemented by the gateway's composed `Region`; domains name it only through this trait. It
+/// also carries the other composed type, `Family` (core's fields plus each domain's family part),
+/// so that core and domains can return it.
+pub trait RegionType: async_graphql::OutputType + From<RegionRef> + Send + Sync + 'static {
+    /// The composed `Family` type.
+    type Family: async_graphql::OutputType
+        + From<crate::entity::family::Model>
+        + Send
+        + Sync
+        + 'static;
+}
 
 /// Region handles for many codes, their rows loaded in one batch (for statistics rows, whose
 /// regions are then named without a query each).
@@ -340,30 +410,18 @@ impl<R: RegionType> RegionQuery<R> {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<Page<R>> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let app = ctx.data_unchecked::<AppContext>();
         let actor = ctx.data_unchecked::<Actor>();
         actor.require_read().gql()?;
         let args = PageArgs::of(ctx, first, after).gql()?;
         let filter = filter.unwrap_or_default();
-        let mut q = region::Entity::find()
-            .filter(store::region_visible(region::Column::Code, &actor.scope));
-        if let Some(within) = &filter.within {
-            let s = crate::actor::Scope::new(within)
-                .map_err(|_| {
-                    Error::bad("filter.within", format!("{within:?} is not a region code"))
-                })
-                .gql()?;
-            q = q
-                .filter(store::in_scope(region::Column::Code, &s))
-                .filter(region::Column::Code.ne(within.clone()));
-        }
-        if let Some(level) = filter.level {
-            q = q.filter(region::Column::Level.eq(level.depth()));
-        }
-        if let Some(search) = store::search_text(filter.search.as_deref(), "filter.search").gql()? {
-            q = q.filter(store::name_contains(region::Column::Name, search));
-        }
+        let q = store::regions(
+            &actor.scope,
+            filter.within.as_deref(),
+            filter.level,
+            filter.search.as_deref(),
+        )
+        .gql()?;
         keyset_page(
             &app.db,
             app.db.clone(),

@@ -7,7 +7,6 @@ use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::domain::{RegionRef, RegionType};
 use crate::entity::{
     activity, activity_organiser, activity_participant, activity_participant_count, cadre_role,
     commitment, family, family_member, household, organisation, person, programme,
@@ -15,6 +14,7 @@ use crate::entity::{
 };
 use crate::error::internal;
 use crate::graphql::loaders::{ById, ByParent, MemberOf};
+use crate::graphql::region::{RegionRef, RegionType};
 use crate::kinds::{
     ActivityKind, CadreRoleKind, OrganisationKind, OrganiserRole, ParticipantGroup,
     ProgrammeDomain, Relationship,
@@ -72,39 +72,7 @@ pub async fn many<E: crate::records::Record>(
         .unwrap_or_default())
 }
 
-/// A value a page read for one of its nodes before the node resolves (a `preload` slot of
-/// [`model_wrapper!`]). The node's resolver takes it: a second selection of the same field
-/// (under another alias) finds the slot empty and reads through its DataLoader, as a node that
-/// was not preloaded does. Boxed, so that an empty slot costs a pointer.
-pub struct Preloaded<T>(std::sync::Mutex<Option<Box<T>>>);
-
-impl<T> std::fmt::Debug for Preloaded<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Preloaded")
-    }
-}
-
-impl<T> Default for Preloaded<T> {
-    fn default() -> Self {
-        Preloaded(std::sync::Mutex::new(None))
-    }
-}
-
-impl<T> Preloaded<T> {
-    /// Fills the slot.
-    pub fn set(&mut self, value: T) {
-        *self.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(value));
-    }
-
-    /// Takes the value, if the slot holds one.
-    pub fn take(&self) -> Option<T> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-            .map(|b| *b)
-    }
-}
+pub use crate::graphql::preload::Preloaded;
 
 /// Declares a GraphQL object type wrapping an entity model, generic over the composed `Region`
 /// type: `pub struct Name<R> { pub model, .. }` with `Name::new(model)`.
@@ -773,3 +741,64 @@ impl<R: RegionType> CadreRole<R> {
         self.model.version
     }
 }
+
+/// A part that adds no fields: the `FamilyPart` of a domain with nothing to add to `Family`.
+pub struct NoFields;
+
+impl From<crate::entity::family::Model> for NoFields {
+    fn from(_: crate::entity::family::Model) -> Self {
+        NoFields
+    }
+}
+
+impl async_graphql::ContainerType for NoFields {
+    fn is_empty() -> bool {
+        true
+    }
+
+    async fn resolve_field(
+        &self,
+        _ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::ServerResult<Option<async_graphql::Value>> {
+        Ok(None)
+    }
+}
+
+impl async_graphql::OutputType for NoFields {
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("NoFields")
+    }
+
+    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+        registry.create_output_type::<Self, _>(async_graphql::registry::MetaTypeId::Object, |_| {
+            async_graphql::registry::MetaType::Object {
+                name: "NoFields".to_owned(),
+                description: None,
+                fields: Default::default(),
+                cache_control: Default::default(),
+                extends: false,
+                shareable: false,
+                resolvable: true,
+                keys: None,
+                visible: None,
+                inaccessible: false,
+                interface_object: false,
+                tags: Default::default(),
+                is_subscription: false,
+                rust_typename: Some(std::any::type_name::<Self>()),
+                directive_invocations: Default::default(),
+                requires_scopes: Default::default(),
+            }
+        })
+    }
+
+    async fn resolve(
+        &self,
+        _ctx: &async_graphql::ContextSelectionSet<'_>,
+        _field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> async_graphql::ServerResult<async_graphql::Value> {
+        Ok(async_graphql::Value::Null)
+    }
+}
+
+impl async_graphql::ObjectType for NoFields {}

@@ -5,19 +5,14 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use chrono::{Datelike, NaiveDate};
-use keluarga_core::entity::person;
 use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
 use keluarga_core::{Actor, Reader, Scope};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, ExprTrait, Query},
-};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::entity::{
     advocacy_target, award, gender_analysis, post_holding, pug_prerequisite, strategic_post,
 };
-use crate::kinds::PrerequisiteStatus;
 use crate::stats::{self, AdvocacyFigures, PostFigures};
 use crate::warning::{self, Warning};
 
@@ -34,22 +29,9 @@ impl Loader<Uuid> for HolderSexLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, String>, LoadError> {
-        let holders = Query::select()
-            .column(post_holding::Column::PersonId)
-            .from(post_holding::Entity)
-            .and_where(
-                Expr::col(post_holding::Column::PersonId)
-                    .is_in(keluarga_core::store::padded(keys.iter().copied())),
-            )
-            .to_owned();
-        let rows: Vec<(Uuid, String)> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .column(person::Column::Sex)
-            .filter(person::Column::Id.in_subquery(holders))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
+        let rows = crate::store::holder_sexes(&self.db, keys)
+            .await
+            .map_err(db_err)?;
         Ok(rows.into_iter().collect())
     }
 }
@@ -133,20 +115,9 @@ impl Loader<FacetKey> for FacetLoader {
             let advocacy = stats::advocacy_by_region(&self.db, &self.scope, &codes, (from, to))
                 .await
                 .map_err(db_err)?;
-            let met: Vec<(String, i64)> = pug_prerequisite::Entity::find()
-                .select_only()
-                .column(pug_prerequisite::Column::RegionCode)
-                .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "met")
-                .filter(
-                    pug_prerequisite::Column::RegionCode
-                        .is_in(keluarga_core::store::padded(codes.iter().cloned())),
-                )
-                .filter(pug_prerequisite::Column::Year.eq(to.year()))
-                .filter(pug_prerequisite::Column::Status.eq(PrerequisiteStatus::Met.as_str()))
-                .group_by(pug_prerequisite::Column::RegionCode)
-                .into_tuple()
-                .all(&self.db)
-                .await?;
+            let met = crate::store::prerequisites_met(&self.db, &codes, to.year())
+                .await
+                .map_err(db_err)?;
             let met: HashMap<String, i64> = met.into_iter().collect();
             let visible: Vec<String> = codes
                 .iter()

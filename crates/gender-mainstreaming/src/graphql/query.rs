@@ -11,12 +11,10 @@ use keluarga_core::graphql::region::region_handles;
 use keluarga_core::graphql::{app_actor, reader};
 use keluarga_core::pagination::{Page, PageArgs, SortDirection};
 use keluarga_core::stats::{Rate, StatisticsFilter};
-use sea_orm::{EntityTrait, QueryFilter, QuerySelect};
 
 use crate::entity::{advocacy_target, award, gender_analysis, pug_prerequisite, strategic_post};
 use crate::graphql::types::*;
 use crate::input::*;
-use crate::kinds::AwardType;
 use crate::stats::{self, GenderDimension};
 use crate::{store, warning};
 
@@ -252,22 +250,7 @@ impl<R: RegionType> GenderQuery<R> {
         else {
             return Ok(Vec::new());
         };
-        let codes: Vec<String> = award::Entity::find()
-            .select_only()
-            .column(award::Column::RegionCode)
-            .distinct()
-            .filter(keluarga_core::store::in_scope(
-                award::Column::RegionCode,
-                &scope,
-            ))
-            .filter(sea_orm::ColumnTrait::eq(
-                &award::Column::AwardType,
-                AwardType::Ape.as_str(),
-            ))
-            .into_tuple()
-            .all(&app.db)
-            .await
-            .map_err(|e| keluarga_core::error::internal(&e))?;
+        let codes = crate::store::ape_regions(&app.db, &scope).await.gql()?;
         let mut by_level: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for c in codes {
             by_level.entry(c.len()).or_default().push(c);

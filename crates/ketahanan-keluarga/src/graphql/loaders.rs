@@ -7,7 +7,7 @@ use async_graphql::dataloader::Loader;
 use chrono::Datelike;
 use keluarga_core::graphql::loaders::{FacetBatch, LoadError, by_id, parent};
 use keluarga_core::{Actor, Reader, Scope};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::entity::{
     family_visit, ketahanan_answer, ketahanan_assessment, ketahanan_assessment_revision,
@@ -28,14 +28,9 @@ impl Loader<i32> for FrameworkLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Arc<Framework>>, LoadError> {
-        let rows = ketahanan_framework::Entity::find()
-            .filter(
-                ketahanan_framework::Column::Version
-                    .is_in(keluarga_core::store::padded(keys.iter().copied())),
-            )
-            .all(&self.db)
+        let rows = crate::store::frameworks(&self.db, keys)
             .await
-            .map_err(Arc::new)?;
+            .map_err(db_err)?;
         rows.into_iter()
             .map(|r| {
                 Framework::parse(&r.definition)

@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 
 use async_graphql::{Context, ID, Object};
 use keluarga_core::RegionType;
-use keluarga_core::entity::programme;
 use keluarga_core::error::{Error as CoreError, GqlResultExt};
 use keluarga_core::graphql::region::region_handles;
 use keluarga_core::graphql::types::{RecordAccess, record_access};
@@ -15,7 +14,7 @@ use keluarga_core::id::decode_uuid;
 use keluarga_core::pagination::{Page, PageArgs, SortDirection};
 use keluarga_core::region_code::{RegionLevel, level_of};
 use keluarga_core::stats::{GroupPlan, StatisticsFilter, StatsDimension};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
 use crate::entity::{
     family_visit, ketahanan_assessment, ketahanan_framework, krppa_indicator, lokus,
@@ -366,10 +365,8 @@ impl<R: RegionType> KetahananQuery<R> {
             Some(id) => {
                 let pid = decode_uuid(id, "Programme", "programmeId").gql()?;
                 Some(
-                    programme::Entity::find_by_id(pid)
-                        .one(&app.db)
+                    keluarga_core::store::programme_by_id(&app.db, pid)
                         .await
-                        .map_err(CoreError::from)
                         .gql()?
                         .ok_or_else(|| CoreError::NotFound("programme".into()))
                         .gql()?,
