@@ -272,6 +272,62 @@ pub async fn programme_by_id<C: ConnectionTrait>(
     Ok(programme::Entity::find_by_id(id).one(db).await?)
 }
 
+/// An organisation by id (reference data), whatever the actor's scope.
+pub async fn organisation_by_id<C: ConnectionTrait>(
+    db: &C,
+    id: uuid::Uuid,
+) -> Result<Option<organisation::Model>> {
+    Ok(organisation::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Which of `persons` hold a current (not ended) cadre role of kind `role`.
+pub async fn current_role_holders<C: ConnectionTrait>(
+    db: &C,
+    persons: impl IntoIterator<Item = uuid::Uuid>,
+    role: crate::kinds::CadreRoleKind,
+) -> Result<std::collections::HashSet<uuid::Uuid>> {
+    Ok(cadre_role::Entity::find()
+        .filter(cadre_role::Column::PersonId.is_in(persons))
+        .filter(cadre_role::Column::Role.eq(role.as_str()))
+        .filter(cadre_role::Column::EndedOn.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.person_id)
+        .collect())
+}
+
+/// The head of a family (its member with relationship HEAD), if recorded.
+pub async fn head_of<C: ConnectionTrait>(
+    db: &C,
+    family_id: uuid::Uuid,
+) -> Result<Option<person::Model>> {
+    use crate::entity::family_member;
+    let head = family_member::Entity::find()
+        .filter(family_member::Column::FamilyId.eq(family_id))
+        .filter(family_member::Column::Relationship.eq(crate::kinds::Relationship::Head.as_str()))
+        .one(db)
+        .await?;
+    Ok(match head {
+        Some(h) => person::Entity::find_by_id(h.person_id).one(db).await?,
+        None => None,
+    })
+}
+
+/// The family a person belongs to (their latest membership), if any.
+pub async fn family_of<C: ConnectionTrait>(
+    db: &C,
+    person: uuid::Uuid,
+) -> Result<Option<uuid::Uuid>> {
+    use crate::entity::family_member;
+    Ok(family_member::Entity::find()
+        .filter(family_member::Column::PersonId.eq(person))
+        .order_by_desc(family_member::Column::Id)
+        .one(db)
+        .await?
+        .map(|m| m.family_id))
+}
+
 /// Organisations matching `f`.
 pub fn organisations(r: &Reader, f: &OrganisationFilter) -> Result<Select<organisation::Entity>> {
     let mut q = r.select::<organisation::Entity>(f.region_code.as_deref())?;

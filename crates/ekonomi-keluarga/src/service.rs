@@ -2,10 +2,9 @@
 //! write. Every mutation checks all of its input before it writes anything.
 
 use chrono::NaiveDate;
-use keluarga_core::entity::{family, family_member, person};
+use keluarga_core::entity::family;
 use keluarga_core::error::{Error, Result};
 use keluarga_core::id::decode_uuid;
-use keluarga_core::kinds::Relationship;
 use keluarga_core::records::audit_write;
 use keluarga_core::region_code::{RegionLevel, level_of};
 use keluarga_core::service::{
@@ -14,10 +13,7 @@ use keluarga_core::service::{
 };
 use keluarga_core::store::begin_write;
 use keluarga_core::{Actor, AppContext};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use uuid::Uuid;
 
 use crate::entity::{assistance, income_report, pekka, up2k_group, up2k_member, welfare_ranking};
@@ -26,18 +22,8 @@ use crate::kinds::*;
 
 pub use keluarga_core::service::family_in_scope;
 
-/// The head of a family (its member with relationship HEAD), if recorded.
-pub async fn head_of<C: ConnectionTrait>(db: &C, family_id: Uuid) -> Result<Option<person::Model>> {
-    let head = family_member::Entity::find()
-        .filter(family_member::Column::FamilyId.eq(family_id))
-        .filter(family_member::Column::Relationship.eq(Relationship::Head.as_str()))
-        .one(db)
-        .await?;
-    Ok(match head {
-        Some(h) => person::Entity::find_by_id(h.person_id).one(db).await?,
-        None => None,
-    })
-}
+pub use crate::store::{current_on, decile, month};
+pub use keluarga_core::store::head_of;
 
 /// Registers a family as PEKKA: its head must be recorded as a woman, and the family must not
 /// hold a current PEKKA status already.
@@ -65,11 +51,7 @@ pub async fn register_pekka(
             "the family's head is recorded as male: a PEKKA family is headed by a woman",
         ));
     }
-    let current = pekka::Entity::find()
-        .filter(pekka::Column::FamilyId.eq(fam.id))
-        .filter(pekka::Column::EndedOn.is_null())
-        .one(&txn)
-        .await?;
+    let current = crate::store::current_pekka(&txn, fam.id).await?;
     if current.is_some() {
         return Err(Error::Conflict(
             "the family already holds a current PEKKA status; end it first".into(),
@@ -147,15 +129,6 @@ pub async fn end_pekka(
     crate::facts::refresh(&txn, &[current.family_id]).await?;
     txn.commit().await?;
     Ok(updated)
-}
-
-/// A decile 1–10, or BAD_USER_INPUT on `field`.
-pub fn decile(d: i32, field: &str) -> Result<i32> {
-    if (1..=10).contains(&d) {
-        Ok(d)
-    } else {
-        Err(Error::bad(field, "a decile is 1 (poorest tenth) to 10"))
-    }
 }
 
 /// The welfare ranking row of a family (checked values).
@@ -325,16 +298,6 @@ pub async fn update_group(
     Ok(updated)
 }
 
-/// The family a person belongs to (their latest membership), if any.
-async fn family_of<C: ConnectionTrait>(db: &C, person: Uuid) -> Result<Option<Uuid>> {
-    Ok(family_member::Entity::find()
-        .filter(family_member::Column::PersonId.eq(person))
-        .order_by_desc(family_member::Column::Id)
-        .one(db)
-        .await?
-        .map(|m| m.family_id))
-}
-
 /// Adds a person to a UP2K group: the person must be in the actor's scope and live in the
 /// group's kabupaten/kota, and must not be a current member already.
 pub async fn add_member(
@@ -361,12 +324,7 @@ pub async fn add_member(
             "must not be before the group was formed",
         ));
     }
-    let current = up2k_member::Entity::find()
-        .filter(up2k_member::Column::GroupId.eq(g.id))
-        .filter(up2k_member::Column::PersonId.eq(p.id))
-        .filter(up2k_member::Column::LeftOn.is_null())
-        .one(&txn)
-        .await?;
+    let current = crate::store::current_membership(&txn, g.id, p.id).await?;
     if current.is_some() {
         return Err(Error::bad(
             "input.personId",
@@ -378,7 +336,7 @@ pub async fn add_member(
         id: Set(Uuid::now_v7()),
         group_id: Set(g.id),
         person_id: Set(p.id),
-        family_id: Set(family_of(&txn, p.id).await?),
+        family_id: Set(keluarga_core::store::family_of(&txn, p.id).await?),
         region_code: Set(g.region_code.clone()),
         sex: Set(p.sex.clone()),
         role: Set(input.role.as_str().to_owned()),
@@ -529,15 +487,6 @@ pub async fn record_assistance(
     Ok(model)
 }
 
-/// A month written `2026-08`: its first day, or BAD_USER_INPUT on `field`.
-pub fn month(s: &str, field: &str) -> Result<NaiveDate> {
-    let s = s.trim();
-    match (s.len() == 7, keluarga_core::stats::parse_period(s)) {
-        (true, Some((first, _))) => Ok(first),
-        _ => Err(Error::bad(field, format!("{s:?} is not a month (2026-08)"))),
-    }
-}
-
 /// Checks that the month starting `first` has ended by `today`.
 pub fn ended(first: NaiveDate, today: NaiveDate, field: &str) -> Result<()> {
     let last = keluarga_core::stats::parse_period(&first.format("%Y-%m").to_string())
@@ -566,14 +515,10 @@ pub async fn record_income_report(
     }
     let txn = begin_write(&app.db).await?;
     let (g, m) = recipient(&txn, actor, &input.group_id, input.member_id.as_ref()).await?;
-    let mut dup = income_report::Entity::find()
-        .filter(income_report::Column::GroupId.eq(g.id))
-        .filter(income_report::Column::Month.eq(first));
-    dup = match &m {
-        Some(m) => dup.filter(income_report::Column::MemberId.eq(m.id)),
-        None => dup.filter(income_report::Column::MemberId.is_null()),
-    };
-    if dup.one(&txn).await?.is_some() {
+    if crate::store::income_report(&txn, g.id, m.as_ref().map(|m| m.id), first)
+        .await?
+        .is_some()
+    {
         return Err(Error::Conflict(
             "a report for this recipient and month already exists".into(),
         ));
@@ -597,15 +542,4 @@ pub async fn record_income_report(
     audit_write::<income_report::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
     txn.commit().await?;
     Ok(model)
-}
-
-/// Memberships current on `on`.
-pub fn current_on(on: NaiveDate) -> Condition {
-    Condition::all()
-        .add(up2k_member::Column::JoinedOn.lte(on))
-        .add(
-            Condition::any()
-                .add(up2k_member::Column::LeftOn.is_null())
-                .add(up2k_member::Column::LeftOn.gt(on)),
-        )
 }

@@ -10,7 +10,6 @@ use sea_orm::{ColumnTrait, Condition, QueryFilter, Select};
 
 use crate::entity::{assistance, income_report, pekka, up2k_group, up2k_member, welfare_ranking};
 use crate::input::*;
-use crate::service;
 
 /// PEKKA records matching `f`.
 pub fn pekka(r: &Reader, f: &PekkaFilter) -> Result<Select<pekka::Entity>> {
@@ -41,7 +40,7 @@ pub fn rankings(r: &Reader, f: &WelfareRankingFilter) -> Result<Select<welfare_r
         q = q.filter(C::Source.eq(s.as_str()));
     }
     if let Some(d) = f.max_decile {
-        q = q.filter(C::Decile.lte(service::decile(d, "filter.maxDecile")?));
+        q = q.filter(C::Decile.lte(decile(d, "filter.maxDecile")?));
     }
     if let Some(d) = f.from {
         q = q.filter(C::AsOf.gte(d));
@@ -76,7 +75,7 @@ pub fn members(r: &Reader, f: &Up2kMemberFilter) -> Result<Select<up2k_member::E
         q = q.filter(C::GroupId.eq(decode_uuid(g, "Up2kGroup", "filter.groupId")?));
     }
     if let Some(d) = f.active_on {
-        q = q.filter(service::current_on(d.into()));
+        q = q.filter(current_on(d.into()));
     }
     if let Some(role) = f.role {
         q = q.filter(C::Role.eq(role.as_str()));
@@ -113,12 +112,9 @@ pub fn income(r: &Reader, f: &IncomeReportFilter) -> Result<Select<income_report
     let from: Option<NaiveDate> = f
         .from
         .as_deref()
-        .map(|m| service::month(m, "filter.from"))
+        .map(|m| month(m, "filter.from"))
         .transpose()?;
-    let to: Option<NaiveDate> =
-        f.to.as_deref()
-            .map(|m| service::month(m, "filter.to"))
-            .transpose()?;
+    let to: Option<NaiveDate> = f.to.as_deref().map(|m| month(m, "filter.to")).transpose()?;
     if let (Some(a), Some(b)) = (from, to)
         && a > b
     {
@@ -138,4 +134,79 @@ pub fn income(r: &Reader, f: &IncomeReportFilter) -> Result<Select<income_report
         q = q.filter(C::Month.lte(d));
     }
     Ok(q)
+}
+
+/// The family's current (not ended) PEKKA status, if any.
+pub async fn current_pekka<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    family: uuid::Uuid,
+) -> Result<Option<pekka::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(pekka::Entity::find()
+        .filter(pekka::Column::FamilyId.eq(family))
+        .filter(pekka::Column::EndedOn.is_null())
+        .one(db)
+        .await?)
+}
+
+/// The person's current (not left) membership of the group, if any.
+pub async fn current_membership<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    group: uuid::Uuid,
+    person: uuid::Uuid,
+) -> Result<Option<up2k_member::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(up2k_member::Entity::find()
+        .filter(up2k_member::Column::GroupId.eq(group))
+        .filter(up2k_member::Column::PersonId.eq(person))
+        .filter(up2k_member::Column::LeftOn.is_null())
+        .one(db)
+        .await?)
+}
+
+/// The income report of a group (or of one of its members) for the month starting `month`.
+pub async fn income_report<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    group: uuid::Uuid,
+    member: Option<uuid::Uuid>,
+    month: NaiveDate,
+) -> Result<Option<income_report::Model>> {
+    use sea_orm::EntityTrait;
+    let q = income_report::Entity::find()
+        .filter(income_report::Column::GroupId.eq(group))
+        .filter(income_report::Column::Month.eq(month));
+    let q = match member {
+        Some(m) => q.filter(income_report::Column::MemberId.eq(m)),
+        None => q.filter(income_report::Column::MemberId.is_null()),
+    };
+    Ok(q.one(db).await?)
+}
+
+/// A decile 1–10, or BAD_USER_INPUT on `field`.
+pub fn decile(d: i32, field: &str) -> Result<i32> {
+    if (1..=10).contains(&d) {
+        Ok(d)
+    } else {
+        Err(Error::bad(field, "a decile is 1 (poorest tenth) to 10"))
+    }
+}
+
+/// A month written `2026-08`: its first day, or BAD_USER_INPUT on `field`.
+pub fn month(s: &str, field: &str) -> Result<NaiveDate> {
+    let s = s.trim();
+    match (s.len() == 7, keluarga_core::stats::parse_period(s)) {
+        (true, Some((first, _))) => Ok(first),
+        _ => Err(Error::bad(field, format!("{s:?} is not a month (2026-08)"))),
+    }
+}
+
+/// Memberships current on `on`.
+pub fn current_on(on: NaiveDate) -> Condition {
+    Condition::all()
+        .add(up2k_member::Column::JoinedOn.lte(on))
+        .add(
+            Condition::any()
+                .add(up2k_member::Column::LeftOn.is_null())
+                .add(up2k_member::Column::LeftOn.gt(on)),
+        )
 }

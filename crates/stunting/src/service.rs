@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use keluarga_core::entity::{cadre_role, organisation};
+use keluarga_core::entity::cadre_role;
 use keluarga_core::error::Error as CoreError;
 use keluarga_core::id::decode_uuid;
 use keluarga_core::input::AssignCadreRoleInput;
@@ -14,9 +14,7 @@ use keluarga_core::service::{
     bump_version, not_future, optional_text, person_in_scope, person_ref, required_text, stamp,
 };
 use keluarga_core::{Actor, AppContext, store as core_store};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::entity::{
@@ -331,12 +329,7 @@ pub async fn register_child(
         input.consent_given_on.into(),
         "input.consentGivenOn",
     )?;
-    if child::Entity::find()
-        .filter(child::Column::PersonId.eq(person.id))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if store::child_of_person(&txn, person.id).await?.is_some() {
         return Err(
             CoreError::Conflict("this person is already registered as a child".into()).into(),
         );
@@ -447,12 +440,7 @@ pub async fn correct_measurement(
     let id = decode_uuid(&input.id, "Measurement", "input.id")?;
     let reason = required_text(&input.reason, "input.reason")?;
     let txn = keluarga_core::store::begin_write(&app.db).await?;
-    let current = measurement::Entity::find_by_id(id)
-        .filter(core_store::in_scope(
-            measurement::Column::RegionCode,
-            &actor.scope,
-        ))
-        .one(&txn)
+    let current = store::measurement_in_scope(&txn, &actor.scope, id)
         .await?
         .ok_or_else(|| CoreError::NotFound("measurement".into()))?;
     let child = store::child_infos(&txn, &actor.scope, &[current.child_id])
@@ -567,15 +555,12 @@ pub async fn create_tpk_team(
     .await?;
     // Members hold the registry's TPK_MEMBER cadre role in the team's village (given here unless
     // they already hold a current one), so cadre lists and statistics count them.
-    let holders: HashSet<Uuid> = cadre_role::Entity::find()
-        .filter(cadre_role::Column::PersonId.is_in(people.iter().map(|(p, _)| *p)))
-        .filter(cadre_role::Column::Role.eq(CadreRoleKind::TpkMember.as_str()))
-        .filter(cadre_role::Column::EndedOn.is_null())
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|r| r.person_id)
-        .collect();
+    let holders: HashSet<Uuid> = core_store::current_role_holders(
+        &txn,
+        people.iter().map(|(p, _)| *p),
+        CadreRoleKind::TpkMember,
+    )
+    .await?;
     let started_on = team.formed_on.unwrap_or_else(|| app.clock.today());
     let roles: Vec<cadre_role::ActiveModel> = people
         .iter()
@@ -626,12 +611,7 @@ pub async fn record_pendampingan(
         "input.visitedOn",
     )?;
     let txn = keluarga_core::store::begin_write(&app.db).await?;
-    let team = tpk_team::Entity::find_by_id(team_id)
-        .filter(core_store::in_scope(
-            tpk_team::Column::RegionCode,
-            &actor.scope,
-        ))
-        .one(&txn)
+    let team = store::team_in_scope(&txn, &actor.scope, team_id)
         .await?
         .ok_or_else(|| bad("input.teamId", "no such TPK team in your scope"))?;
     let target = match &input.target_person_id {
@@ -718,12 +698,9 @@ pub async fn set_convergence_action(
         "input.regionCode",
     )
     .await?;
-    let existing = convergence_action::Entity::find()
-        .filter(convergence_action::Column::RegionCode.eq(&input.region_code))
-        .filter(convergence_action::Column::Year.eq(input.year))
-        .filter(convergence_action::Column::Aksi.eq(input.aksi.number()))
-        .one(&txn)
-        .await?;
+    let existing =
+        store::convergence_action(&txn, &input.region_code, input.year, input.aksi.number())
+            .await?;
     let now = stamp();
     let model = match existing {
         Some(e) => {
@@ -779,8 +756,7 @@ pub async fn create_foster_parent(
     )?;
     let txn = keluarga_core::store::begin_write(&app.db).await?;
     core_store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
-    organisation::Entity::find_by_id(org_id)
-        .one(&txn)
+    core_store::organisation_by_id(&txn, org_id)
         .await?
         .ok_or_else(|| bad("input.organisationId", "no such organisation"))?;
     let mut children = Vec::new();

@@ -409,3 +409,59 @@ pub async fn latest_measurements(
         .latest::<measurement::Entity>("child_id", "measured_on", children)
         .await
 }
+
+/// The child record of `person`, if the person is registered as a child.
+pub async fn child_of_person<C: ConnectionTrait>(
+    db: &C,
+    person: Uuid,
+) -> Result<Option<child::Model>> {
+    Ok(child::Entity::find()
+        .filter(child::Column::PersonId.eq(person))
+        .one(db)
+        .await
+        .map_err(CoreError::from)?)
+}
+
+/// A measurement by id, inside `scope`.
+pub async fn measurement_in_scope<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<Option<measurement::Model>> {
+    Ok(measurement::Entity::find_by_id(id)
+        .filter(in_scope(measurement::Column::RegionCode, scope))
+        .one(db)
+        .await
+        .map_err(CoreError::from)?)
+}
+
+/// A TPK team by id, inside `scope`.
+pub async fn team_in_scope<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<Option<crate::entity::tpk_team::Model>> {
+    use crate::entity::tpk_team;
+    Ok(tpk_team::Entity::find_by_id(id)
+        .filter(in_scope(tpk_team::Column::RegionCode, scope))
+        .one(db)
+        .await
+        .map_err(CoreError::from)?)
+}
+
+/// The record of convergence action `aksi` of a regency in `year`, if there is one.
+pub async fn convergence_action<C: ConnectionTrait>(
+    db: &C,
+    region_code: &str,
+    year: i32,
+    aksi: i32,
+) -> Result<Option<crate::entity::convergence_action::Model>> {
+    use crate::entity::convergence_action;
+    Ok(convergence_action::Entity::find()
+        .filter(convergence_action::Column::RegionCode.eq(region_code))
+        .filter(convergence_action::Column::Year.eq(year))
+        .filter(convergence_action::Column::Aksi.eq(aksi))
+        .one(db)
+        .await
+        .map_err(CoreError::from)?)
+}
