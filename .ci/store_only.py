@@ -13,7 +13,7 @@ import sys
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-QUERY = re.compile(r"\bEntity::find(?:_by_id|_related|_also_related|_with_related)?\b|\.select_only\(\)|\bQuery::select\(\)")
+QUERY = re.compile(r"\b\w+::find(?:_by_id|_related|_also_related|_with_related)?\(|\.select_only\(\)|\bQuery::select\(\)")
 STORES = re.compile(r"(^|/)(store|sql|records|audit)\.rs$|(^|/)(migration|seed)[^/]*\.rs$|(^|/)migration/|(^|/)seed/")
 
 

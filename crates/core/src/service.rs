@@ -108,9 +108,7 @@ where
     E: EntityTrait,
     E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
 {
-    E::find_by_id(id)
-        .filter(store::in_scope(region_col, &actor.scope))
-        .one(db)
+    store::by_id_in::<_, E>(db, id, region_col, &actor.scope)
         .await?
         .ok_or_else(|| Error::NotFound(what.to_owned()))
 }
@@ -124,9 +122,7 @@ pub async fn family_in_scope<C: ConnectionTrait>(
     field: &str,
 ) -> Result<family::Model> {
     let id = decode_uuid(id, "Family", field)?;
-    family::Entity::find_by_id(id)
-        .filter(store::in_scope(family::Column::RegionCode, &actor.scope))
-        .one(db)
+    store::by_id_in::<_, family::Entity>(db, id, family::Column::RegionCode, &actor.scope)
         .await?
         .ok_or_else(|| Error::NotFound("family".into()))
 }
@@ -139,8 +135,7 @@ pub async fn organisation_ref<C: ConnectionTrait>(
     field: &str,
 ) -> Result<Uuid> {
     let id = decode_uuid(id, "Organisation", field)?;
-    organisation::Entity::find_by_id(id)
-        .one(db)
+    store::by_id::<_, organisation::Entity>(db, id)
         .await?
         .ok_or_else(|| Error::bad(field, "no such organisation"))?;
     Ok(id)
@@ -163,9 +158,7 @@ pub async fn person_in_scope<C: ConnectionTrait>(
     field: &str,
 ) -> Result<person::Model> {
     let id = decode_uuid(id, "Person", field)?;
-    person::Entity::find_by_id(id)
-        .filter(store::in_scope(person::Column::RegionCode, &actor.scope))
-        .one(db)
+    store::by_id_in::<_, person::Entity>(db, id, person::Column::RegionCode, &actor.scope)
         .await?
         .ok_or_else(|| Error::bad(field, "no such person in your scope"))
 }
@@ -178,8 +171,7 @@ pub async fn programme_ref<C: ConnectionTrait>(
     field: &str,
 ) -> Result<programme::Model> {
     let id = decode_uuid(id, "Programme", field)?;
-    programme::Entity::find_by_id(id)
-        .one(db)
+    store::by_id::<_, programme::Entity>(db, id)
         .await?
         .ok_or_else(|| Error::bad(field, "no such programme"))
 }
@@ -306,8 +298,7 @@ where
             "the record was changed by someone else (your version {version} is stale); read it again"
         )));
     }
-    E::find_by_id(id)
-        .one(db)
+    store::by_id::<_, E>(db, id)
         .await?
         .ok_or_else(|| Error::NotFound("record".to_owned()))
 }
@@ -594,13 +585,14 @@ pub async fn create_family(
     let household_id = match &input.household_id {
         Some(h) => {
             let id = decode_uuid(h, "Household", "input.householdId")?;
-            household::Entity::find_by_id(id)
-                .filter(store::in_scope(household::Column::RegionCode, &actor.scope))
-                .one(&txn)
-                .await?
-                .ok_or_else(|| {
-                    Error::bad("input.householdId", "no such household in your scope")
-                })?;
+            store::by_id_in::<_, household::Entity>(
+                &txn,
+                id,
+                household::Column::RegionCode,
+                &actor.scope,
+            )
+            .await?
+            .ok_or_else(|| Error::bad("input.householdId", "no such household in your scope"))?;
             Some(id)
         }
         None => None,
@@ -611,10 +603,7 @@ pub async fn create_family(
         .map(|k| app.pii.kk(k, "input.kkNumber"))
         .transpose()?;
     if let Some(kk) = &kk {
-        let taken = family::Entity::find()
-            .filter(family::Column::KkHash.eq(kk.hash.clone()))
-            .one(&txn)
-            .await?;
+        let taken = store::family_by_kk(&txn, &kk.hash).await?;
         if taken.is_some() {
             return Err(Error::Conflict(
                 "input.kkNumber: a family with this KK number is already registered".to_owned(),
@@ -698,10 +687,7 @@ pub async fn add_family_member(
     let txn = crate::store::begin_write(&app.db).await?;
     in_scope_row::<_, family::Entity>(&txn, actor, family_id, family::Column::RegionCode, "family")
         .await?;
-    let members = family_member::Entity::find()
-        .filter(family_member::Column::FamilyId.eq(family_id))
-        .all(&txn)
-        .await?;
+    let members = store::members_of(&txn, family_id).await?;
     let pid = person_ref(&txn, actor, &input.person_id, "input.personId").await?;
     if members.iter().any(|m| m.person_id == pid) {
         return Err(Error::bad(
@@ -772,10 +758,7 @@ pub async fn insert_person<C: ConnectionTrait>(
         return Err(Error::bad(f("birthDate"), "must be in 1900 or later"));
     }
     if let Some(nik) = &nik {
-        let taken = person::Entity::find()
-            .filter(person::Column::NikHash.eq(nik.hash.clone()))
-            .one(txn)
-            .await?;
+        let taken = store::person_by_nik(txn, &nik.hash).await?;
         if taken.is_some() {
             return Err(Error::Conflict(format!(
                 "{}: a person with this NIK is already registered",
@@ -1024,8 +1007,7 @@ pub async fn revoke_api_key(app: &AppContext, actor: &Actor, id: Uuid) -> Result
     if !actor.is_admin() {
         return Err(Error::forbidden("manage API keys"));
     }
-    let key = api_key::Entity::find_by_id(id)
-        .one(&app.db)
+    let key = store::by_id::<_, api_key::Entity>(&app.db, id)
         .await?
         .ok_or_else(|| Error::NotFound("API key".to_owned()))?;
     if key.revoked_at.is_some() {
@@ -1038,11 +1020,7 @@ pub async fn revoke_api_key(app: &AppContext, actor: &Actor, id: Uuid) -> Result
 
 /// The actor an API key stands for, if the key exists and is not revoked.
 pub async fn actor_for_api_key<C: ConnectionTrait>(db: &C, secret: &str) -> Result<Option<Actor>> {
-    let key = api_key::Entity::find()
-        .filter(api_key::Column::KeyHash.eq(api_key_hash(secret)))
-        .filter(api_key::Column::RevokedAt.is_null())
-        .one(db)
-        .await?;
+    let key = store::active_api_key(db, &api_key_hash(secret)).await?;
     Ok(key.and_then(|k| {
         let role = Role::parse(&k.role)?;
         let scope = Scope::new(&k.scope_code).ok()?;

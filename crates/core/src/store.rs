@@ -328,6 +328,79 @@ pub async fn family_of<C: ConnectionTrait>(
         .map(|m| m.family_id))
 }
 
+/// A row of `E` by primary key, whatever the actor's scope (reference data, or a row the caller
+/// has already checked).
+pub async fn by_id<C, E>(db: &C, id: uuid::Uuid) -> Result<Option<E::Model>>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = uuid::Uuid>,
+{
+    Ok(E::find_by_id(id).one(db).await?)
+}
+
+/// A row of `E` by primary key, when its region (`region_col`) is inside `scope`.
+pub async fn by_id_in<C, E>(
+    db: &C,
+    id: uuid::Uuid,
+    region_col: E::Column,
+    scope: &Scope,
+) -> Result<Option<E::Model>>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = uuid::Uuid>,
+{
+    Ok(E::find_by_id(id)
+        .filter(in_scope(region_col, scope))
+        .one(db)
+        .await?)
+}
+
+/// The family registered with the KK number whose keyed hash is `hash`, if any.
+pub async fn family_by_kk<C: ConnectionTrait>(db: &C, hash: &str) -> Result<Option<family::Model>> {
+    Ok(family::Entity::find()
+        .filter(family::Column::KkHash.eq(hash))
+        .one(db)
+        .await?)
+}
+
+/// The person registered with the NIK whose keyed hash is `hash`, if any.
+pub async fn person_by_nik<C: ConnectionTrait>(
+    db: &C,
+    hash: &str,
+) -> Result<Option<person::Model>> {
+    Ok(person::Entity::find()
+        .filter(person::Column::NikHash.eq(hash))
+        .one(db)
+        .await?)
+}
+
+/// The members of a family.
+pub async fn members_of<C: ConnectionTrait>(
+    db: &C,
+    family_id: uuid::Uuid,
+) -> Result<Vec<crate::entity::family_member::Model>> {
+    use crate::entity::family_member;
+    Ok(family_member::Entity::find()
+        .filter(family_member::Column::FamilyId.eq(family_id))
+        .all(db)
+        .await?)
+}
+
+/// The API key whose hash is `hash`, unless it is revoked.
+pub async fn active_api_key<C: ConnectionTrait>(
+    db: &C,
+    hash: &str,
+) -> Result<Option<crate::entity::api_key::Model>> {
+    use crate::entity::api_key;
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(hash))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(db)
+        .await?)
+}
+
 /// Organisations matching `f`.
 pub fn organisations(r: &Reader, f: &OrganisationFilter) -> Result<Select<organisation::Entity>> {
     let mut q = r.select::<organisation::Entity>(f.region_code.as_deref())?;

@@ -11,10 +11,7 @@ use keluarga_core::service::{
 };
 use keluarga_core::store::{begin_write, require_region};
 use keluarga_core::{Actor, AppContext, Scope};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use uuid::Uuid;
 
 use crate::entity::{
@@ -80,8 +77,7 @@ pub async fn create_post(
         "input.organisationId",
     )?;
     let txn = begin_write(&app.db).await?;
-    let org = organisation::Entity::find_by_id(org_id)
-        .one(&txn)
+    let org = keluarga_core::store::by_id::<_, organisation::Entity>(&txn, org_id)
         .await?
         .ok_or_else(|| Error::bad("input.organisationId", "no such organisation"))?;
     let region = match input.region_code.as_deref() {
@@ -197,14 +193,14 @@ pub async fn appoint(
         ));
     }
     let holders = Scope::new(&holder_region(&post.region_code))?;
-    let holder = person::Entity::find_by_id(person_id)
-        .filter(keluarga_core::store::in_scope(
-            person::Column::RegionCode,
-            &actor.scope,
-        ))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::bad("input.personId", "no such person in your scope"))?;
+    let holder = keluarga_core::store::by_id_in::<_, person::Entity>(
+        &txn,
+        person_id,
+        person::Column::RegionCode,
+        &actor.scope,
+    )
+    .await?
+    .ok_or_else(|| Error::bad("input.personId", "no such person in your scope"))?;
     if !holders.contains(&holder.region_code) {
         return Err(Error::bad(
             "input.personId",
@@ -216,16 +212,7 @@ pub async fn appoint(
         ));
     }
     // Two holders at once: any holding that has not ended by the first day.
-    let overlapping = post_holding::Entity::find()
-        .filter(post_holding::Column::PostId.eq(post.id))
-        .filter(
-            Condition::any()
-                .add(post_holding::Column::EndedOn.is_null())
-                .add(post_holding::Column::EndedOn.gt(input.started_on)),
-        )
-        .order_by_asc(post_holding::Column::StartedOn)
-        .one(&txn)
-        .await?;
+    let overlapping = crate::store::holding_after(&txn, post.id, input.started_on.into()).await?;
     if let Some(h) = overlapping {
         let until = h
             .ended_on
@@ -279,10 +266,7 @@ pub async fn vacate(
         "strategic post",
     )
     .await?;
-    let current = post_holding::Entity::find()
-        .filter(post_holding::Column::PostId.eq(post.id))
-        .filter(post_holding::Column::EndedOn.is_null())
-        .one(&txn)
+    let current = crate::store::current_holding(&txn, post.id)
         .await?
         .ok_or_else(|| Error::bad("input.postId", "the post is vacant"))?;
     if input.ended_on <= current.started_on {
@@ -358,12 +342,7 @@ pub async fn record_award(
     )
     .await?;
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let taken = award::Entity::find()
-        .filter(award::Column::RegionCode.eq(input.region_code.as_str()))
-        .filter(award::Column::AwardType.eq(input.award_type.as_str()))
-        .filter(award::Column::Year.eq(y))
-        .one(&txn)
-        .await?;
+    let taken = crate::store::award(&txn, &input.region_code, input.award_type, y).await?;
     if taken.is_some() {
         return Err(Error::Conflict(format!(
             "{} {y} of {} is already recorded",
@@ -437,12 +416,9 @@ pub async fn set_prerequisite(
     )
     .await?;
     actor.require_write_in(&input.region_code, "input.regionCode")?;
-    let existing = pug_prerequisite::Entity::find()
-        .filter(pug_prerequisite::Column::RegionCode.eq(input.region_code.as_str()))
-        .filter(pug_prerequisite::Column::Year.eq(y))
-        .filter(pug_prerequisite::Column::Prerequisite.eq(input.prerequisite.as_str()))
-        .one(&txn)
-        .await?;
+    let existing =
+        crate::store::prerequisite(&txn, &input.region_code, y, input.prerequisite.as_str())
+            .await?;
     upsert_version(
         existing.as_ref().map(|e| e.version),
         input.version,
@@ -528,12 +504,9 @@ pub async fn set_advocacy_target(
         Some(id) => Some(programme_ref(&txn, id, "input.programmeId").await?.id),
         None => None,
     };
-    let existing = advocacy_target::Entity::find()
-        .filter(advocacy_target::Column::RegionCode.eq(input.region_code.as_str()))
-        .filter(advocacy_target::Column::Audience.eq(input.audience.as_str()))
-        .filter(advocacy_target::Column::FromYear.eq(from))
-        .one(&txn)
-        .await?;
+    let existing =
+        crate::store::advocacy_target(&txn, &input.region_code, input.audience.as_str(), from)
+            .await?;
     upsert_version(
         existing.as_ref().map(|e| e.version),
         input.version,

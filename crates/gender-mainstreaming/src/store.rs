@@ -193,3 +193,134 @@ pub async fn ape_regions<C: sea_orm::ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// The first holding of `post` (by start) that has not ended by `day`: one that would overlap a
+/// holder appointed from `day`.
+pub async fn holding_after<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    post: uuid::Uuid,
+    day: NaiveDate,
+) -> Result<Option<post_holding::Model>> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    Ok(post_holding::Entity::find()
+        .filter(post_holding::Column::PostId.eq(post))
+        .filter(
+            Condition::any()
+                .add(post_holding::Column::EndedOn.is_null())
+                .add(post_holding::Column::EndedOn.gt(day)),
+        )
+        .order_by_asc(post_holding::Column::StartedOn)
+        .one(db)
+        .await?)
+}
+
+/// The holding of `post` that has not ended, if the post is held.
+pub async fn current_holding<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    post: uuid::Uuid,
+) -> Result<Option<post_holding::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(post_holding::Entity::find()
+        .filter(post_holding::Column::PostId.eq(post))
+        .filter(post_holding::Column::EndedOn.is_null())
+        .one(db)
+        .await?)
+}
+
+/// The award of `kind` a region received in `year`, if recorded.
+pub async fn award<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    region_code: &str,
+    kind: crate::kinds::AwardType,
+    year: i32,
+) -> Result<Option<award::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(award::Entity::find()
+        .filter(award::Column::RegionCode.eq(region_code))
+        .filter(award::Column::AwardType.eq(kind.as_str()))
+        .filter(award::Column::Year.eq(year))
+        .one(db)
+        .await?)
+}
+
+/// A region's record of one PUG prerequisite in `year`, if any.
+pub async fn prerequisite<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    region_code: &str,
+    year: i32,
+    prerequisite: &str,
+) -> Result<Option<pug_prerequisite::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(pug_prerequisite::Entity::find()
+        .filter(pug_prerequisite::Column::RegionCode.eq(region_code))
+        .filter(pug_prerequisite::Column::Year.eq(year))
+        .filter(pug_prerequisite::Column::Prerequisite.eq(prerequisite))
+        .one(db)
+        .await?)
+}
+
+/// A region's advocacy target for `audience` from `from_year`, if any.
+pub async fn advocacy_target<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    region_code: &str,
+    audience: &str,
+    from_year: i32,
+) -> Result<Option<advocacy_target::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(advocacy_target::Entity::find()
+        .filter(advocacy_target::Column::RegionCode.eq(region_code))
+        .filter(advocacy_target::Column::Audience.eq(audience))
+        .filter(advocacy_target::Column::FromYear.eq(from_year))
+        .one(db)
+        .await?)
+}
+
+/// The latest APE award by `on` of each of `codes`: one statement.
+pub async fn current_awards<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    codes: &[String],
+    on: NaiveDate,
+) -> Result<std::collections::HashMap<String, award::Model>> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let rows = award::Entity::find()
+        .filter(
+            award::Column::RegionCode.is_in(keluarga_core::store::padded(codes.iter().cloned())),
+        )
+        .filter(award::Column::AwardType.eq(crate::kinds::AwardType::Ape.as_str()))
+        .filter(award::Column::AwardedOn.lte(on))
+        .order_by_asc(award::Column::AwardedOn)
+        .order_by_asc(award::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| (a.region_code.clone(), a))
+        .collect())
+}
+
+/// The holdings inside any of `regions` that started or ended after `since`, by start.
+pub async fn holdings_changed_since<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    regions: &[String],
+    since: NaiveDate,
+) -> Result<Vec<post_holding::Model>> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let mut under = Condition::any();
+    for code in regions {
+        under = under.add(keluarga_core::store::in_scope(
+            post_holding::Column::RegionCode,
+            &keluarga_core::Scope::new(code)?,
+        ));
+    }
+    Ok(post_holding::Entity::find()
+        .filter(under)
+        .filter(
+            Condition::any()
+                .add(post_holding::Column::StartedOn.gt(since))
+                .add(post_holding::Column::EndedOn.gt(since)),
+        )
+        .order_by_asc(post_holding::Column::StartedOn)
+        .order_by_asc(post_holding::Column::Id)
+        .all(db)
+        .await?)
+}

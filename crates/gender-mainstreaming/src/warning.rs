@@ -6,14 +6,11 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use keluarga_core::Scope;
-use keluarga_core::entity::person;
 use keluarga_core::error::Result;
 use keluarga_core::stats::Rate;
-use keluarga_core::store::in_scope;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::ConnectionTrait;
 
 use crate::entity::{award, post_holding};
-use crate::kinds::AwardType;
 use crate::stats::PostFigures;
 
 /// The early-warning state of one region on one day.
@@ -41,27 +38,7 @@ impl Warning {
     }
 }
 
-/// The latest APE award by `on` of each of `codes`: one statement.
-pub async fn current_awards<C: ConnectionTrait>(
-    db: &C,
-    codes: &[String],
-    on: NaiveDate,
-) -> Result<HashMap<String, award::Model>> {
-    let rows = award::Entity::find()
-        .filter(
-            award::Column::RegionCode.is_in(keluarga_core::store::padded(codes.iter().cloned())),
-        )
-        .filter(award::Column::AwardType.eq(AwardType::Ape.as_str()))
-        .filter(award::Column::AwardedOn.lte(on))
-        .order_by_asc(award::Column::AwardedOn)
-        .order_by_asc(award::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| (a.region_code.clone(), a))
-        .collect())
-}
+pub use crate::store::current_awards;
 
 /// The early warning of each of `codes` that has an award, given their posts on `on`
 /// (`posts`): two statements (the award, and the changes since it), whatever the number of
@@ -76,35 +53,15 @@ pub async fn warnings<C: ConnectionTrait>(
     let Some(since) = awards.values().map(|a| a.awarded_on).min() else {
         return Ok(HashMap::new());
     };
-    let mut under = Condition::any();
-    for code in awards.keys() {
-        under = under.add(in_scope(
-            post_holding::Column::RegionCode,
-            &Scope::new(code)?,
-        ));
-    }
-    let changes = post_holding::Entity::find()
-        .filter(under)
-        .filter(
-            Condition::any()
-                .add(post_holding::Column::StartedOn.gt(since))
-                .add(post_holding::Column::EndedOn.gt(since)),
-        )
-        .order_by_asc(post_holding::Column::StartedOn)
-        .order_by_asc(post_holding::Column::Id)
-        .all(db)
-        .await?;
+    let codes: Vec<String> = awards.keys().cloned().collect();
+    let changes = crate::store::holdings_changed_since(db, &codes, since).await?;
     let sex: HashMap<uuid::Uuid, String> = if changes.is_empty() {
         HashMap::new()
     } else {
-        person::Entity::find()
-            .filter(person::Column::Id.is_in(keluarga_core::store::padded(
-                changes.iter().map(|h| h.person_id),
-            )))
-            .all(db)
+        let persons: Vec<uuid::Uuid> = changes.iter().map(|h| h.person_id).collect();
+        crate::store::holder_sexes(db, &persons)
             .await?
             .into_iter()
-            .map(|p| (p.id, p.sex))
             .collect()
     };
     let mut out = HashMap::new();
