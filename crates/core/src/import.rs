@@ -206,8 +206,6 @@ pub async fn resolve_families<C: sea_orm::ConnectionTrait>(
     scope: &crate::actor::Scope,
     refs: impl IntoIterator<Item = FamilyRef>,
 ) -> Result<HashMap<FamilyRef, crate::entity::family::Model>, Error> {
-    use crate::entity::family;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (mut ids, mut hashes) = (Vec::new(), Vec::new());
     for r in refs {
         match r {
@@ -221,22 +219,12 @@ pub async fn resolve_families<C: sea_orm::ConnectionTrait>(
     hashes.dedup();
     let mut out = HashMap::new();
     for chunk in ids.chunks(5_000) {
-        for f in family::Entity::find()
-            .filter(family::Column::Id.is_in(chunk.iter().copied()))
-            .filter(crate::store::in_scope(family::Column::RegionCode, scope))
-            .all(db)
-            .await?
-        {
+        for f in crate::store::families_in(db, scope, chunk).await? {
             out.insert(FamilyRef::Id(f.id), f);
         }
     }
     for chunk in hashes.chunks(5_000) {
-        for f in family::Entity::find()
-            .filter(family::Column::KkHash.is_in(chunk.iter().cloned()))
-            .filter(crate::store::in_scope(family::Column::RegionCode, scope))
-            .all(db)
-            .await?
-        {
+        for f in crate::store::families_by_kk_in(db, scope, chunk).await? {
             if let Some(h) = f.kk_hash.clone() {
                 out.insert(FamilyRef::Kk(h), f);
             }

@@ -401,6 +401,105 @@ pub async fn active_api_key<C: ConnectionTrait>(
         .await?)
 }
 
+/// A person's cadre role in `scope` that is in force on `on`, if any.
+pub async fn cadre_role_on<C: ConnectionTrait>(
+    db: &C,
+    person: uuid::Uuid,
+    scope: &Scope,
+    on: chrono::NaiveDate,
+) -> Result<Option<cadre_role::Model>> {
+    Ok(cadre_role::Entity::find()
+        .filter(cadre_role::Column::PersonId.eq(person))
+        .filter(in_scope(cadre_role::Column::RegionCode, scope))
+        .filter(cadre_role::Column::StartedOn.lte(on))
+        .filter(
+            Condition::any()
+                .add(cadre_role::Column::EndedOn.is_null())
+                .add(cadre_role::Column::EndedOn.gte(on)),
+        )
+        .one(db)
+        .await?)
+}
+
+/// The sex of the head of each of `families` (that has a head recorded), by family id; two
+/// statements per 5,000 families.
+pub async fn head_sexes<C: ConnectionTrait>(
+    db: &C,
+    families: &[uuid::Uuid],
+) -> Result<HashMap<uuid::Uuid, String>> {
+    use crate::entity::family_member;
+    use sea_orm::QuerySelect;
+    let mut out = HashMap::new();
+    for chunk in families.chunks(5_000) {
+        let heads: Vec<(uuid::Uuid, uuid::Uuid)> = family_member::Entity::find()
+            .select_only()
+            .column(family_member::Column::FamilyId)
+            .column(family_member::Column::PersonId)
+            .filter(family_member::Column::FamilyId.is_in(chunk.iter().copied()))
+            .filter(
+                family_member::Column::Relationship.eq(crate::kinds::Relationship::Head.as_str()),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        let sexes: HashMap<uuid::Uuid, String> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::Sex)
+            .filter(person::Column::Id.is_in(heads.iter().map(|h| h.1)))
+            .into_tuple::<(uuid::Uuid, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        for (f, p) in heads {
+            if let Some(s) = sexes.get(&p) {
+                out.insert(f, s.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The families of `ids` inside `scope`.
+pub async fn families_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    ids: &[uuid::Uuid],
+) -> Result<Vec<family::Model>> {
+    Ok(family::Entity::find()
+        .filter(family::Column::Id.is_in(ids.iter().copied()))
+        .filter(in_scope(family::Column::RegionCode, scope))
+        .all(db)
+        .await?)
+}
+
+/// The families whose KK number hashes to one of `hashes`, inside `scope`.
+pub async fn families_by_kk_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    hashes: &[String],
+) -> Result<Vec<family::Model>> {
+    Ok(family::Entity::find()
+        .filter(family::Column::KkHash.is_in(hashes.iter().cloned()))
+        .filter(in_scope(family::Column::RegionCode, scope))
+        .all(db)
+        .await?)
+}
+
+/// The cadre roles of `persons` inside `scope`, ended or not.
+pub async fn cadre_roles_of<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    persons: &[uuid::Uuid],
+) -> Result<Vec<cadre_role::Model>> {
+    Ok(cadre_role::Entity::find()
+        .filter(cadre_role::Column::PersonId.is_in(persons.iter().copied()))
+        .filter(in_scope(cadre_role::Column::RegionCode, scope))
+        .all(db)
+        .await?)
+}
+
 /// Organisations matching `f`.
 pub fn organisations(r: &Reader, f: &OrganisationFilter) -> Result<Select<organisation::Entity>> {
     let mut q = r.select::<organisation::Entity>(f.region_code.as_deref())?;

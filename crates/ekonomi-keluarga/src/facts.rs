@@ -11,8 +11,6 @@ use keluarga_core::store::Binder;
 use sea_orm::{ConnectionTrait, Statement};
 use uuid::Uuid;
 
-use crate::entity::up2k_member;
-
 /// Families per refresh statement.
 const CHUNK: usize = 500;
 
@@ -61,19 +59,6 @@ pub async fn refresh<C: ConnectionTrait>(db: &C, families: &[Uuid]) -> Result<()
             .await?;
     }
     Ok(())
-}
-
-/// The families with a membership (ever) of `group`: those a group's assistance reaches.
-pub async fn families_of_group<C: ConnectionTrait>(db: &C, group: Uuid) -> Result<Vec<Uuid>> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-    let rows: Vec<Option<Uuid>> = up2k_member::Entity::find()
-        .select_only()
-        .column(up2k_member::Column::FamilyId)
-        .filter(up2k_member::Column::GroupId.eq(group))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().flatten().collect())
 }
 
 /// Recomputes the facts of every family that has ekonomi data (after a bulk load).

@@ -23,7 +23,7 @@ use keluarga_core::import::{
     Columns, FamilyRef, Progress, RowError, csv_error, line_of, resolve_families,
 };
 use keluarga_core::{Actor, AppContext};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::entity::welfare_ranking;
@@ -140,11 +140,7 @@ pub async fn import_rankings<R: Read>(
     let ids: Vec<Uuid> = families.values().map(|f| f.id).collect();
     let mut taken: HashSet<(Uuid, String, NaiveDate)> = HashSet::new();
     for chunk in ids.chunks(5_000) {
-        for w in welfare_ranking::Entity::find()
-            .filter(welfare_ranking::Column::FamilyId.is_in(chunk.iter().copied()))
-            .all(&app.db)
-            .await?
-        {
+        for w in crate::store::rankings_of(&app.db, chunk).await? {
             taken.insert((w.family_id, w.source, w.as_of));
         }
     }

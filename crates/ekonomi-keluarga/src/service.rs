@@ -479,7 +479,7 @@ pub async fn record_assistance(
     audit_write::<assistance::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
     let reached = match model.family_id {
         Some(f) => vec![f],
-        None if model.member_id.is_none() => crate::facts::families_of_group(&txn, g.id).await?,
+        None if model.member_id.is_none() => crate::store::families_of_group(&txn, g.id).await?,
         None => Vec::new(),
     };
     crate::facts::refresh(&txn, &reached).await?;

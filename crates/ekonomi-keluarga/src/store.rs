@@ -210,3 +210,31 @@ pub fn current_on(on: NaiveDate) -> Condition {
                 .add(up2k_member::Column::LeftOn.gt(on)),
         )
 }
+
+/// The families with a membership (ever) of `group`: those a group's assistance reaches.
+pub async fn families_of_group<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    group: uuid::Uuid,
+) -> Result<Vec<uuid::Uuid>> {
+    use sea_orm::{EntityTrait, QuerySelect};
+    let rows: Vec<Option<uuid::Uuid>> = up2k_member::Entity::find()
+        .select_only()
+        .column(up2k_member::Column::FamilyId)
+        .filter(up2k_member::Column::GroupId.eq(group))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// The welfare rankings of `families`.
+pub async fn rankings_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    families: &[uuid::Uuid],
+) -> Result<Vec<welfare_ranking::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(welfare_ranking::Entity::find()
+        .filter(welfare_ranking::Column::FamilyId.is_in(families.iter().copied()))
+        .all(db)
+        .await?)
+}

@@ -24,9 +24,8 @@ use keluarga_core::import::{
     resolve_families,
 };
 use keluarga_core::service::stamp;
-use keluarga_core::store::in_scope;
 use keluarga_core::{Actor, AppContext};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use uuid::Uuid;
 
 use crate::entity::{ketahanan_answer, ketahanan_assessment, ketahanan_score};
@@ -211,12 +210,7 @@ pub async fn import_assessments<R: Read>(
         .collect();
     let mut roles: HashMap<Uuid, Vec<cadre_role::Model>> = HashMap::new();
     for chunk in assessors.chunks(5_000) {
-        for r in cadre_role::Entity::find()
-            .filter(cadre_role::Column::PersonId.is_in(chunk.iter().copied()))
-            .filter(in_scope(cadre_role::Column::RegionCode, &actor.scope))
-            .all(&app.db)
-            .await?
-        {
+        for r in keluarga_core::store::cadre_roles_of(&app.db, &actor.scope, chunk).await? {
             roles.entry(r.person_id).or_default().push(r);
         }
     }

@@ -2,18 +2,16 @@
 //! write. Every mutation checks all of its input before it writes anything.
 
 use chrono::NaiveDate;
-use keluarga_core::entity::{activity, cadre_role, family_member, person, programme};
+use keluarga_core::entity::{activity, cadre_role};
 use keluarga_core::error::{Error, Result};
 use keluarga_core::id::decode_uuid;
-use keluarga_core::kinds::Relationship;
 use keluarga_core::region_code::{RegionLevel, level_of};
 use keluarga_core::service::{bump_version, not_future, optional_text, organisation_ref, stamp};
-use keluarga_core::store::{begin_write, in_scope};
+use keluarga_core::store::begin_write;
 use keluarga_core::{Actor, AppContext};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -52,9 +50,7 @@ fn parse_row(row: ketahanan_framework::Model) -> Result<Versioned> {
 
 /// The current (latest) framework version.
 pub async fn current_framework<C: ConnectionTrait>(db: &C) -> Result<Versioned> {
-    let row = ketahanan_framework::Entity::find()
-        .order_by_desc(ketahanan_framework::Column::Version)
-        .one(db)
+    let row = crate::store::latest_framework(db)
         .await?
         .ok_or_else(|| Error::NotFound("framework".into()))?;
     parse_row(row)
@@ -62,10 +58,10 @@ pub async fn current_framework<C: ConnectionTrait>(db: &C) -> Result<Versioned> 
 
 /// Framework version `version`.
 pub async fn framework<C: ConnectionTrait>(db: &C, version: i32) -> Result<Versioned> {
-    let row = ketahanan_framework::Entity::find()
-        .filter(ketahanan_framework::Column::Version.eq(version))
-        .one(db)
+    let row = crate::store::frameworks(db, &[version])
         .await?
+        .into_iter()
+        .next()
         .ok_or_else(|| Error::NotFound(format!("framework version {version}")))?;
     parse_row(row)
 }
@@ -111,17 +107,7 @@ pub async fn cadre_in_scope<C: ConnectionTrait>(
     field: &str,
 ) -> Result<Uuid> {
     let pid = decode_uuid(id, "Person", field)?;
-    let role = cadre_role::Entity::find()
-        .filter(cadre_role::Column::PersonId.eq(pid))
-        .filter(in_scope(cadre_role::Column::RegionCode, &actor.scope))
-        .filter(cadre_role::Column::StartedOn.lte(on))
-        .filter(
-            Condition::any()
-                .add(cadre_role::Column::EndedOn.is_null())
-                .add(cadre_role::Column::EndedOn.gte(on)),
-        )
-        .one(db)
-        .await?;
+    let role = keluarga_core::store::cadre_role_on(db, pid, &actor.scope, on).await?;
     if role.is_none() {
         return Err(Error::bad(
             field,
@@ -136,34 +122,7 @@ pub async fn head_sexes<C: ConnectionTrait>(
     db: &C,
     families: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, String>> {
-    let mut out = std::collections::HashMap::new();
-    for chunk in families.chunks(5_000) {
-        let heads: Vec<(Uuid, Uuid)> = family_member::Entity::find()
-            .select_only()
-            .column(family_member::Column::FamilyId)
-            .column(family_member::Column::PersonId)
-            .filter(family_member::Column::FamilyId.is_in(chunk.iter().copied()))
-            .filter(family_member::Column::Relationship.eq(Relationship::Head.as_str()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let sexes: std::collections::HashMap<Uuid, String> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .column(person::Column::Sex)
-            .filter(person::Column::Id.is_in(heads.iter().map(|h| h.1)))
-            .into_tuple::<(Uuid, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
-        for (f, p) in heads {
-            if let Some(s) = sexes.get(&p) {
-                out.insert(f, s.clone());
-            }
-        }
-    }
-    Ok(out)
+    keluarga_core::store::head_sexes(db, families).await
 }
 
 async fn head_sex<C: ConnectionTrait>(db: &C, family_id: Uuid) -> Result<Option<String>> {
@@ -302,21 +261,17 @@ pub async fn correct_assessment(
         "input.assessedOn",
     )?;
     let txn = begin_write(&app.db).await?;
-    let current = ketahanan_assessment::Entity::find_by_id(id)
-        .filter(in_scope(
-            ketahanan_assessment::Column::RegionCode,
-            &actor.scope,
-        ))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::NotFound("assessment".into()))?;
+    let current = keluarga_core::store::by_id_in::<_, ketahanan_assessment::Entity>(
+        &txn,
+        id,
+        ketahanan_assessment::Column::RegionCode,
+        &actor.scope,
+    )
+    .await?
+    .ok_or_else(|| Error::NotFound("assessment".into()))?;
     let fw = framework(&txn, current.framework_version).await?;
     let scores = score(&fw.framework, &input.answers, "input.answers")?;
-    let previous_answers = ketahanan_answer::Entity::find()
-        .filter(ketahanan_answer::Column::AssessmentId.eq(id))
-        .order_by_asc(ketahanan_answer::Column::Indicator)
-        .all(&txn)
-        .await?;
+    let previous_answers = crate::store::answers_of(&txn, id).await?;
     let previous = serde_json::json!({
         "version": current.version,
         "assessedOn": current.assessed_on,
@@ -479,13 +434,7 @@ pub async fn follow_up_visit(
     )?;
     let note = optional_text(input.outcome_note.as_deref(), "input.outcomeNote")?;
     let txn = begin_write(&app.db).await?;
-    let mut q = family_visit::Entity::find_by_id(id)
-        .filter(in_scope(family_visit::Column::RegionCode, &actor.scope));
-    if let Some(c) = crate::entity::violence_visible(actor) {
-        q = q.filter(c);
-    }
-    let current = q
-        .one(&txn)
+    let current = crate::store::visit_for(&txn, actor, id)
         .await?
         .ok_or_else(|| Error::NotFound("visit".into()))?;
     check_follow_up(
@@ -555,12 +504,8 @@ pub async fn set_krppa_indicator(
     }
     let evidence = optional_text(input.evidence.as_deref(), "input.evidence")?;
     let txn = begin_write(&app.db).await?;
-    let existing = krppa_indicator::Entity::find()
-        .filter(krppa_indicator::Column::RegionCode.eq(&input.region_code))
-        .filter(krppa_indicator::Column::Year.eq(y))
-        .filter(krppa_indicator::Column::Indicator.eq(input.indicator))
-        .one(&txn)
-        .await?;
+    let existing =
+        crate::store::krppa_indicator(&txn, &input.region_code, y, input.indicator).await?;
     let now = stamp();
     let model = match existing {
         Some(row) => {
@@ -586,8 +531,7 @@ pub async fn set_krppa_indicator(
                 .filter(krppa_indicator::Column::Id.eq(row.id))
                 .exec(&txn)
                 .await?;
-            krppa_indicator::Entity::find_by_id(row.id)
-                .one(&txn)
+            keluarga_core::store::by_id::<_, krppa_indicator::Entity>(&txn, row.id)
                 .await?
                 .ok_or_else(|| Error::NotFound("KRPPA indicator".into()))?
         }
@@ -627,15 +571,13 @@ pub async fn designate_lokus(
     let note = optional_text(input.note.as_deref(), "input.note")?;
     let programme_id = decode_uuid(&input.programme_id, "Programme", "input.programmeId")?;
     let txn = begin_write(&app.db).await?;
-    programme::Entity::find_by_id(programme_id)
-        .one(&txn)
+    keluarga_core::store::programme_by_id(&txn, programme_id)
         .await?
         .ok_or_else(|| Error::bad("input.programmeId", "no such programme"))?;
     let activity_id = match &input.activity_id {
         Some(a) => {
             let id = decode_uuid(a, "Activity", "input.activityId")?;
-            activity::Entity::find_by_id(id)
-                .one(&txn)
+            keluarga_core::store::by_id::<_, activity::Entity>(&txn, id)
                 .await?
                 .ok_or_else(|| Error::bad("input.activityId", "no such activity"))?;
             Some(id)
@@ -685,11 +627,14 @@ pub async fn record_cadre_training(
     let course = optional_text(input.course.as_deref(), "input.course")?;
     let role_id = decode_uuid(&input.cadre_role_id, "CadreRole", "input.cadreRoleId")?;
     let txn = begin_write(&app.db).await?;
-    let role = cadre_role::Entity::find_by_id(role_id)
-        .filter(in_scope(cadre_role::Column::RegionCode, &actor.scope))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::bad("input.cadreRoleId", "no such cadre role in your scope"))?;
+    let role = keluarga_core::store::by_id_in::<_, cadre_role::Entity>(
+        &txn,
+        role_id,
+        cadre_role::Column::RegionCode,
+        &actor.scope,
+    )
+    .await?
+    .ok_or_else(|| Error::bad("input.cadreRoleId", "no such cadre role in your scope"))?;
     let now = stamp();
     let model = cadre_training::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -274,3 +274,60 @@ pub async fn frameworks<C: sea_orm::ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// The latest stored framework definition.
+pub async fn latest_framework<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Option<crate::entity::ketahanan_framework::Model>> {
+    use crate::entity::ketahanan_framework;
+    use sea_orm::QueryOrder;
+    Ok(ketahanan_framework::Entity::find()
+        .order_by_desc(ketahanan_framework::Column::Version)
+        .one(db)
+        .await?)
+}
+
+/// The answers of an assessment, by indicator.
+pub async fn answers_of<C: ConnectionTrait>(
+    db: &C,
+    assessment: Uuid,
+) -> Result<Vec<ketahanan_answer::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(ketahanan_answer::Entity::find()
+        .filter(ketahanan_answer::Column::AssessmentId.eq(assessment))
+        .order_by_asc(ketahanan_answer::Column::Indicator)
+        .all(db)
+        .await?)
+}
+
+/// A family visit by id as `actor` may change it: in scope, and a violence visit only for ADMIN,
+/// OPERATOR or the cadre who recorded it (`entity::violence_visible`).
+pub async fn visit_for<C: ConnectionTrait>(
+    db: &C,
+    actor: &keluarga_core::Actor,
+    id: Uuid,
+) -> Result<Option<family_visit::Model>> {
+    let mut q = family_visit::Entity::find_by_id(id).filter(keluarga_core::store::in_scope(
+        family_visit::Column::RegionCode,
+        &actor.scope,
+    ));
+    if let Some(c) = crate::entity::violence_visible(actor) {
+        q = q.filter(c);
+    }
+    Ok(q.one(db).await?)
+}
+
+/// A village's record of one KRPPA indicator in `year`, if any.
+pub async fn krppa_indicator<C: ConnectionTrait>(
+    db: &C,
+    region_code: &str,
+    year: i32,
+    indicator: i32,
+) -> Result<Option<krppa_indicator::Model>> {
+    Ok(krppa_indicator::Entity::find()
+        .filter(krppa_indicator::Column::RegionCode.eq(region_code))
+        .filter(krppa_indicator::Column::Year.eq(year))
+        .filter(krppa_indicator::Column::Indicator.eq(indicator))
+        .one(db)
+        .await?)
+}
