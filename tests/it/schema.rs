@@ -153,3 +153,16 @@ fn error_codes_are_the_documented_catalogue() {
         assert!(readme.contains(c), "README.md does not document {c}");
     }
 }
+
+/// The gateway's domain list names each domain's node types (the `Node` interface is generated
+/// from it) and each domain declares them once (`domain_nodes!`): the two agree, and every type
+/// resolves through `node(id:)`.
+#[test]
+fn the_gateway_and_each_domain_name_the_same_node_types() {
+    let lists = keluarga_gateway::domains::node_lists();
+    assert!(!lists.is_empty(), "this build has domains");
+    for (domain, gateway, declared) in lists {
+        assert_eq!(gateway, declared, "node types of {domain}");
+        assert!(!declared.is_empty(), "{domain} declares its node types");
+    }
+}

@@ -600,11 +600,23 @@ async fn tpk_teams_convergence_actions_foster_parents_and_kpm() {
             &t.token(Role::Cadre, GAMBIR),
             r#"mutation($t: ID!) { recordPendampingan(input: { teamId: $t, visitedOn: "2026-10-01",
                 targetType: BADUTA, activity: "penyuluhan gizi", referral: "Puskesmas Gambir" }) {
-                team { name } targetType referral } }"#,
+                id team { name } targetType referral } }"#,
             json!({ "t": team }),
         )
         .await;
     assert_eq!(data["recordPendampingan"]["team"]["name"], "TPK Gambir 1");
+    // Through node(id:) too (the domain's node types are declared once, `domain_nodes!`; the
+    // type was missing from the hand-written list before, and its id read as null).
+    let visit = data["recordPendampingan"]["id"].clone();
+    let node = t
+        .ok(
+            &t.token(Role::Cadre, GAMBIR),
+            r#"query($v: ID!) { node(id: $v) { id ... on Pendampingan { referral } } }"#,
+            json!({ "v": visit }),
+        )
+        .await;
+    assert_eq!(node["node"]["id"], visit);
+    assert_eq!(node["node"]["referral"], "Puskesmas Gambir");
 
     // Aksi 5 done; the scorecard lists all eight.
     const AKSI: &str = r#"mutation($i: SetConvergenceActionInput!) { setConvergenceAction(input: $i) { number status } }"#;

@@ -27,8 +27,6 @@ pub trait Domain {
     /// sex-disaggregated data across programmes (the gender module's `disaggregation`) find it
     /// without importing this crate.
     const SEX_MEASURES: &'static [crate::stats::SexMeasure] = &[];
-    /// The GraphQL type names this domain resolves through `node(id:)`.
-    const NODE_TYPES: &'static [&'static str] = &[];
     /// The domain's configuration section.
     type Config: DeserializeOwned + Default + Send + Sync + 'static;
     /// The domain's part of the query root.
@@ -40,9 +38,10 @@ pub trait Domain {
     /// The domain's fields of the composed `Family` type (a family's assessments, say);
     /// [`NoFields`] when it adds none.
     type FamilyPart<R: RegionType>: ObjectType + From<crate::entity::family::Model> + 'static;
-    /// The domain's node types: an enum with one variant per name in [`Domain::NODE_TYPES`],
-    /// each variant named after its type (the gateway's `Node` interface takes them over).
-    type Node<R: RegionType>: Send;
+    /// The domain's node types: an enum made by [`crate::domain_nodes!`], one variant per
+    /// GraphQL type, named after it (the gateway's `Node` interface takes them over, and
+    /// `node(id:)` reads them through it); [`crate::graphql::types::NoNodes`] for none.
+    type Node<R: RegionType>: crate::graphql::types::NodeSet<R>;
 
     /// The domain's migrations, applied after core's, in order. Never rename one once released.
     fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>>;
@@ -73,15 +72,6 @@ pub trait Domain {
         actor: &Actor,
         request: async_graphql::Request,
     ) -> async_graphql::Request;
-
-    /// The node of type `kind` (one of [`Domain::NODE_TYPES`]) with primary key `id`, read
-    /// through the request's `Reader` (scope, access rule, audit): `None` when it does not exist
-    /// or is outside the actor's scope.
-    fn node<R: RegionType>(
-        ctx: &async_graphql::Context<'_>,
-        kind: &str,
-        id: uuid::Uuid,
-    ) -> impl std::future::Future<Output = async_graphql::Result<Option<Self::Node<R>>>> + Send;
 
     /// Top-level CLI subcommands the domain adds. Commands of the same name from several domains
     /// (`import`) are merged: each domain adds its own subcommands under it.

@@ -35,6 +35,6 @@ pub use date::Date;
 pub use domain::Domain;
 pub use error::{ErrorCode, HasCode};
 pub use graphql::region::{RegionHandle, RegionRef, RegionType};
-pub use graphql::types::NoFields;
+pub use graphql::types::{NoFields, NoNodes, NodeSet};
 pub use money::Rupiah;
 pub use records::{Access, Reader, Record};

@@ -75,14 +75,6 @@ impl Domain for Ekonomi {
             measure: "members",
         },
     ];
-    const NODE_TYPES: &'static [&'static str] = &[
-        "Pekka",
-        "WelfareRanking",
-        "Up2kGroup",
-        "Up2kMember",
-        "Assistance",
-        "IncomeReport",
-    ];
     type Config = EkonomiConfig;
     type Query<R: RegionType> = graphql::query::EkonomiQuery<R>;
     type Mutation<R: RegionType> = graphql::mutation::EkonomiMutation<R>;
@@ -121,14 +113,6 @@ impl Domain for Ekonomi {
         request: async_graphql::Request,
     ) -> async_graphql::Request {
         graphql::loaders::attach(ctx, actor, request)
-    }
-
-    async fn node<R: RegionType>(
-        ctx: &async_graphql::Context<'_>,
-        kind: &str,
-        id: uuid::Uuid,
-    ) -> async_graphql::Result<Option<nodes::Node<R>>> {
-        nodes::load(ctx, kind, id).await
     }
 
     fn commands() -> Vec<clap::Command> {

@@ -140,6 +140,21 @@ macro_rules! compose_domains {
             }
         )*
 
+        /// Each domain's node types as this list names them (the gateway's `Node` interface) and
+        /// as the domain declares them (`domain_nodes!`): a test checks they agree.
+        pub fn node_lists() -> Vec<(&'static str, Vec<&'static str>, &'static [&'static str])> {
+            vec![
+                $(
+                    #[$attr]
+                    (
+                        <$krate::$dom as keluarga_core::Domain>::NAME,
+                        vec![$( stringify!($variant) ),*],
+                        <<$krate::$dom as keluarga_core::Domain>::Node<Region> as keluarga_core::NodeSet<Region>>::TYPES,
+                    ),
+                )*
+            ]
+        }
+
         /// The names of the domains this build has (their `[domains.<name>]` sections).
         pub const DOMAINS: &[&str] = &[
             $( #[$attr] <$krate::$dom as keluarga_core::Domain>::NAME, )*
@@ -262,9 +277,9 @@ macro_rules! compose_domains {
             let _ = (ctx, id, kind);
             $(
                 #[$attr]
-                if <$krate::$dom as keluarga_core::Domain>::NODE_TYPES.contains(&kind) {
+                if <<$krate::$dom as keluarga_core::Domain>::Node<Region> as keluarga_core::NodeSet<Region>>::TYPES.contains(&kind) {
                     return Some(
-                        <$krate::$dom as keluarga_core::Domain>::node::<Region>(ctx, kind, id)
+                        <<$krate::$dom as keluarga_core::Domain>::Node<Region> as keluarga_core::NodeSet<Region>>::load(ctx, kind, id)
                             .await
                             .map(|n| n.map(Node::from)),
                     );

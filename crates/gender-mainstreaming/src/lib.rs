@@ -43,14 +43,6 @@ impl Domain for Gender {
             spec: stats::posts_spec,
             measure: "filled",
         }];
-    const NODE_TYPES: &'static [&'static str] = &[
-        "StrategicPost",
-        "PostHolding",
-        "Award",
-        "PugPrerequisite",
-        "AdvocacyTarget",
-        "GenderAnalysis",
-    ];
     type Config = GenderConfig;
     type Query<R: RegionType> = graphql::query::GenderQuery<R>;
     type Mutation<R: RegionType> = graphql::mutation::GenderMutation<R>;
@@ -85,14 +77,6 @@ impl Domain for Gender {
         request: async_graphql::Request,
     ) -> async_graphql::Request {
         graphql::loaders::attach(ctx, actor, request)
-    }
-
-    async fn node<R: RegionType>(
-        ctx: &async_graphql::Context<'_>,
-        kind: &str,
-        id: uuid::Uuid,
-    ) -> async_graphql::Result<Option<nodes::Node<R>>> {
-        nodes::load(ctx, kind, id).await
     }
 
     async fn seed_demo(ctx: &AppContext) -> Result<(), keluarga_core::error::Error> {

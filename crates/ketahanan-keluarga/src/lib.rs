@@ -64,13 +64,6 @@ impl Domain for Ketahanan {
             measure: "families",
         },
     ];
-    const NODE_TYPES: &'static [&'static str] = &[
-        "ResilienceFramework",
-        "FamilyAssessment",
-        "FamilyVisit",
-        "KrppaIndicator",
-        "Lokus",
-    ];
     type Config = KetahananConfig;
     type Query<R: RegionType> = graphql::query::KetahananQuery<R>;
     type Mutation<R: RegionType> = graphql::mutation::KetahananMutation<R>;
@@ -109,14 +102,6 @@ impl Domain for Ketahanan {
         request: async_graphql::Request,
     ) -> async_graphql::Request {
         graphql::loaders::attach(ctx, actor, request)
-    }
-
-    async fn node<R: RegionType>(
-        ctx: &async_graphql::Context<'_>,
-        kind: &str,
-        id: uuid::Uuid,
-    ) -> async_graphql::Result<Option<nodes::Node<R>>> {
-        nodes::load(ctx, kind, id).await
     }
 
     fn commands() -> Vec<clap::Command> {

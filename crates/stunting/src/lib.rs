@@ -66,13 +66,6 @@ impl Domain for Stunting {
             measure: "stunting",
         },
     ];
-    const NODE_TYPES: &'static [&'static str] = &[
-        "Posyandu",
-        "Child",
-        "Measurement",
-        "TpkTeam",
-        "FosterParent",
-    ];
     type Config = StuntingConfig;
     type Query<R: RegionType> = graphql::query::StuntingQuery<R>;
     type Mutation<R: RegionType> = graphql::mutation::StuntingMutation<R>;
@@ -113,14 +106,6 @@ impl Domain for Stunting {
         request: async_graphql::Request,
     ) -> async_graphql::Request {
         graphql::loaders::attach(ctx, actor, request)
-    }
-
-    async fn node<R: RegionType>(
-        ctx: &async_graphql::Context<'_>,
-        kind: &str,
-        id: uuid::Uuid,
-    ) -> async_graphql::Result<Option<nodes::Node<R>>> {
-        nodes::load(ctx, kind, id).await
     }
 
     fn commands() -> Vec<clap::Command> {

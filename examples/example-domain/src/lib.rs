@@ -20,7 +20,6 @@ use keluarga_core::stats::{
     self, Aggregate, GroupPlan, Measure, Source, Spec, StatisticsFilter, StatsDimension,
 };
 use keluarga_core::{Actor, AppContext, Domain, RegionRef, RegionType, Scope};
-use sea_orm::entity::prelude::*;
 
 /// The `example_visit` table.
 pub mod entity {
@@ -83,11 +82,14 @@ pub mod migration {
 pub mod nodes {
     /// A day's home visits.
     pub use super::ExampleVisit;
+    use super::entity;
 
-    /// One node of the domain.
-    pub enum Node<R> {
-        /// A day's home visits.
-        ExampleVisit(ExampleVisit<R>),
+    keluarga_core::domain_nodes! {
+        /// One node of the domain.
+        pub enum Node {
+            /// A day's home visits.
+            ExampleVisit = entity::Entity,
+        }
     }
 }
 
@@ -330,7 +332,6 @@ pub struct Example;
 
 impl Domain for Example {
     const NAME: &'static str = "example";
-    const NODE_TYPES: &'static [&'static str] = &["ExampleVisit"];
     type Config = ExampleConfig;
     type Query<R: RegionType> = ExampleQuery<R>;
     type Mutation<R: RegionType> = NoMutation;
@@ -372,18 +373,6 @@ impl Domain for Example {
                 access: actor.has_record_access(),
                 disclosure: app.settings.disclosure,
             }))
-    }
-
-    async fn node<R: RegionType>(
-        ctx: &Context<'_>,
-        _kind: &str,
-        id: Uuid,
-    ) -> async_graphql::Result<Option<nodes::Node<R>>> {
-        Ok(
-            keluarga_core::graphql::loaders::node::<entity::Entity>(ctx, id)
-                .await?
-                .map(|m| nodes::Node::ExampleVisit(ExampleVisit::new(m))),
-        )
     }
 
     async fn seed_demo(_: &AppContext) -> Result<(), keluarga_core::error::Error> {

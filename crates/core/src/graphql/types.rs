@@ -802,3 +802,79 @@ impl async_graphql::OutputType for NoFields {
 }
 
 impl async_graphql::ObjectType for NoFields {}
+
+/// A domain's node types (made by [`crate::domain_nodes!`]): their GraphQL type names, and how
+/// each is read by `node(id:)` through the request's `Reader` (scope, access rule, audit).
+pub trait NodeSet<R: RegionType>: Sized + Send {
+    /// The GraphQL type names, one per variant.
+    const TYPES: &'static [&'static str];
+
+    /// The node of type `kind` (one of [`NodeSet::TYPES`]) with primary key `id`: `None` when it
+    /// does not exist or is outside the actor's scope.
+    fn load(
+        ctx: &async_graphql::Context<'_>,
+        kind: &str,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<Output = async_graphql::Result<Option<Self>>> + Send;
+}
+
+/// The node types of a domain that resolves none through `node(id:)`.
+pub enum NoNodes {}
+
+impl<R: RegionType> NodeSet<R> for NoNodes {
+    const TYPES: &'static [&'static str] = &[];
+
+    async fn load(
+        _ctx: &async_graphql::Context<'_>,
+        _kind: &str,
+        _id: uuid::Uuid,
+    ) -> async_graphql::Result<Option<Self>> {
+        Ok(None)
+    }
+}
+
+/// Declares a domain's node types once: the enum (one variant per GraphQL type, named after it
+/// and holding it), its [`NodeSet`] (the type names, and the read of each through the request's
+/// `Reader` by the entity given after `=`):
+///
+/// ```ignore
+/// keluarga_core::domain_nodes! {
+///     /// One stunting node.
+///     pub enum Node {
+///         /// A posyandu.
+///         Posyandu = posyandu::Entity,
+///         /// A child under five.
+///         Child = child::Entity,
+///     }
+/// }
+/// ```
+///
+/// Each type is a [`crate::model_wrapper!`] of its entity (`Type::new(model)`).
+#[macro_export]
+macro_rules! domain_nodes {
+    ($(#[$m:meta])* $vis:vis enum $name:ident { $( $(#[$vm:meta])* $variant:ident = $entity:path ),* $(,)? }) => {
+        $(#[$m])*
+        $vis enum $name<R> {
+            $( $(#[$vm])* $variant($variant<R>), )*
+        }
+
+        impl<R: $crate::RegionType> $crate::graphql::types::NodeSet<R> for $name<R> {
+            const TYPES: &'static [&'static str] = &[$(stringify!($variant)),*];
+
+            async fn load(
+                ctx: &::async_graphql::Context<'_>,
+                kind: &str,
+                id: ::uuid::Uuid,
+            ) -> ::async_graphql::Result<Option<Self>> {
+                Ok(match kind {
+                    $(
+                        stringify!($variant) => $crate::graphql::loaders::node::<$entity>(ctx, id)
+                            .await?
+                            .map(|m| $name::$variant($variant::new(m))),
+                    )*
+                    _ => None,
+                })
+            }
+        }
+    };
+}
