@@ -54,16 +54,19 @@ pub trait Domain {
         0
     }
 
-    /// Registers schema-global data (services, configuration).
+    /// Registers schema-global data (services, configuration); by default none.
     fn install<Q, M, S>(
-        ctx: &AppContext,
-        cfg: &Self::Config,
+        _ctx: &AppContext,
+        _cfg: &Self::Config,
         builder: SchemaBuilder<Q, M, S>,
     ) -> SchemaBuilder<Q, M, S>
     where
         Q: ObjectType + 'static,
         M: ObjectType + 'static,
-        S: SubscriptionType + 'static;
+        S: SubscriptionType + 'static,
+    {
+        builder
+    }
 
     /// Adds per-request data (DataLoaders built on the request's [`crate::records::Reader`]): a
     /// loader must never be shared across actors.

@@ -121,6 +121,65 @@ pub fn csv_error(e: &csv::Error, fallback: u64) -> RowError {
     }
 }
 
+/// One data row of a file being read ([`read_rows`]): its line, its cells by column name, and
+/// the error of one of its cells.
+pub struct Cells<'a> {
+    /// The row's line in the file (the header is line 1).
+    pub line: u64,
+    rec: &'a csv::StringRecord,
+    file: &'a Columns,
+}
+
+impl Cells<'_> {
+    /// The cell of `column` (`""` when the file lacks the column).
+    pub fn get(&self, column: &str) -> &str {
+        self.file.get(self.rec, column)
+    }
+
+    /// The error of this row's `column`.
+    pub fn err(&self, column: &str, message: String) -> RowError {
+        RowError {
+            line: self.line,
+            column: Some(column.to_owned()),
+            message,
+        }
+    }
+}
+
+/// Reads every data row of `rdr` (opened with `file`), giving each to `parse`: what it returns
+/// is kept, and its error collected with every malformed CSV row, so that the file's whole report
+/// is known before anything is written. Reports progress every 10,000 rows. Returns the rows,
+/// the errors and the number of data rows.
+pub fn read_rows<R: Read, T>(
+    rdr: &mut csv::Reader<R>,
+    file: &Columns,
+    progress: Progress<'_>,
+    mut parse: impl FnMut(&Cells<'_>) -> Result<T, RowError>,
+) -> (Vec<T>, Vec<RowError>, u64) {
+    let (mut rows, mut errors, mut total) = (Vec::new(), Vec::new(), 0u64);
+    for rec in rdr.records() {
+        total += 1;
+        match rec {
+            Ok(rec) => {
+                let cells = Cells {
+                    line: line_of(&rec, total + 1),
+                    rec: &rec,
+                    file,
+                };
+                match parse(&cells) {
+                    Ok(row) => rows.push(row),
+                    Err(e) => errors.push(e),
+                }
+            }
+            Err(e) => errors.push(csv_error(&e, total + 1)),
+        }
+        if total.is_multiple_of(10_000) {
+            progress(Phase::Checking, total, 0);
+        }
+    }
+    (rows, errors, total)
+}
+
 /// A decimal cell: `None` when empty, `Some(NaN)` when not a number; `.` or `,` as the mark.
 pub fn number(s: &str) -> Option<f64> {
     let t = s.trim();

@@ -19,9 +19,7 @@ use chrono::NaiveDate;
 use keluarga_core::entity::family;
 use keluarga_core::error::{Error, Result};
 pub use keluarga_core::import::Phase;
-use keluarga_core::import::{
-    Columns, FamilyRef, Progress, RowError, csv_error, line_of, resolve_families,
-};
+use keluarga_core::import::{Columns, FamilyRef, Progress, RowError, read_rows, resolve_families};
 use keluarga_core::{Actor, AppContext};
 use sea_orm::EntityTrait;
 use uuid::Uuid;
@@ -66,71 +64,46 @@ pub async fn import_rankings<R: Read>(
     let (mut rdr, file) = Columns::open(reader, &COLUMNS, &["source", "decile", "as_of"])?;
     keluarga_core::import::require_family_column(&file)?;
     let today = app.clock.today();
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    let mut total = 0u64;
-    for rec in rdr.records() {
-        total += 1;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(csv_error(&e, total + 1));
-                continue;
-            }
-        };
-        let line = line_of(&rec, total + 1);
-        let get = |name: &str| file.get(&rec, name);
-        let err = |column: &str, message: String| RowError {
-            line,
-            column: Some(column.to_owned()),
-            message,
-        };
-        let family = match FamilyRef::parse(&app.pii, get("family_id"), get("kk")) {
+    let (rows, mut errors, total) = read_rows(&mut rdr, &file, progress, |row| {
+        let family = match FamilyRef::parse(&app.pii, row.get("family_id"), row.get("kk")) {
             Ok(f) => f,
             Err((c, m)) => {
-                errors.push(err(c, m));
-                continue;
+                return Err(row.err(c, m));
             }
         };
-        let Some(source) = WelfareSource::parse(&get("source").trim().to_ascii_uppercase()) else {
-            errors.push(err(
+        let Some(source) = WelfareSource::parse(&row.get("source").trim().to_ascii_uppercase())
+        else {
+            return Err(row.err(
                 "source",
-                format!("{:?} is not DTKS, P3KE or DTSEN", get("source")),
+                format!("{:?} is not DTKS, P3KE or DTSEN", row.get("source")),
             ));
-            continue;
         };
-        let decile = match get("decile").trim().parse::<i32>() {
+        let decile = match row.get("decile").trim().parse::<i32>() {
             Ok(d) if (1..=10).contains(&d) => d,
             _ => {
-                errors.push(err(
+                return Err(row.err(
                     "decile",
-                    format!("{:?} is not a decile 1–10", get("decile")),
+                    format!("{:?} is not a decile 1–10", row.get("decile")),
                 ));
-                continue;
             }
         };
-        let as_of = match keluarga_core::Date::parse_strict(get("as_of").trim()) {
+        let as_of = match keluarga_core::Date::parse_strict(row.get("as_of").trim()) {
             Ok(d) => d.0,
             Err(why) => {
-                errors.push(err("as_of", why));
-                continue;
+                return Err(row.err("as_of", why));
             }
         };
         if as_of > today {
-            errors.push(err("as_of", "must not be in the future".into()));
-            continue;
+            return Err(row.err("as_of", "must not be in the future".into()));
         }
-        rows.push(Row {
-            line,
+        Ok(Row {
+            line: row.line,
             family,
             source,
             decile,
             as_of,
-        });
-        if total.is_multiple_of(10_000) {
-            progress(Phase::Checking, total, 0);
-        }
-    }
+        })
+    });
     if total == 0 {
         return Err(Error::bad("file", "the file has no data rows"));
     }

@@ -20,7 +20,6 @@ pub mod stats;
 pub mod store;
 pub mod warning;
 
-use async_graphql::{ObjectType, SchemaBuilder, SubscriptionType};
 use keluarga_core::{Actor, AppContext, Domain, NoFields, RegionType};
 
 /// Configuration of `[domains.gender_mainstreaming]` (none yet).
@@ -56,19 +55,6 @@ impl Domain for Gender {
 
     fn records() -> Vec<keluarga_core::records::RecordInfo> {
         entity::records()
-    }
-
-    fn install<Q, M, S>(
-        _ctx: &AppContext,
-        _cfg: &Self::Config,
-        builder: SchemaBuilder<Q, M, S>,
-    ) -> SchemaBuilder<Q, M, S>
-    where
-        Q: ObjectType + 'static,
-        M: ObjectType + 'static,
-        S: SubscriptionType + 'static,
-    {
-        builder
     }
 
     fn per_request(

@@ -20,8 +20,7 @@ use keluarga_core::entity::{cadre_role, family};
 use keluarga_core::error::{Error, Result};
 pub use keluarga_core::import::Phase;
 use keluarga_core::import::{
-    Columns, FamilyRef, Progress, RowError, csv_error, global_uuid, line_of, number,
-    resolve_families,
+    Columns, FamilyRef, Progress, RowError, global_uuid, number, read_rows, resolve_families,
 };
 use keluarga_core::service::stamp;
 use keluarga_core::{Actor, AppContext};
@@ -90,52 +89,30 @@ pub async fn import_assessments<R: Read>(
     let (mut rdr, file) = Columns::open(reader, &cols, &required)?;
     keluarga_core::import::require_family_column(&file)?;
     let today = app.clock.today();
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    let mut total = 0u64;
-    for rec in rdr.records() {
-        total += 1;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(csv_error(&e, total + 1));
-                continue;
-            }
-        };
-        let line = line_of(&rec, total + 1);
-        let get = |name: &str| file.get(&rec, name);
-        let err = |column: &str, message: String| RowError {
-            line,
-            column: Some(column.to_owned()),
-            message,
-        };
-        let family = match FamilyRef::parse(&app.pii, get("family_id"), get("kk")) {
+    let (rows, mut errors, total) = read_rows(&mut rdr, &file, progress, |row| {
+        let family = match FamilyRef::parse(&app.pii, row.get("family_id"), row.get("kk")) {
             Ok(f) => f,
             Err((c, m)) => {
-                errors.push(err(c, m));
-                continue;
+                return Err(row.err(c, m));
             }
         };
-        let assessed_on = match keluarga_core::Date::parse_strict(get("assessed_on")) {
+        let assessed_on = match keluarga_core::Date::parse_strict(row.get("assessed_on")) {
             Ok(d) => d.0,
             Err(why) => {
-                errors.push(err("assessed_on", why));
-                continue;
+                return Err(row.err("assessed_on", why));
             }
         };
         if assessed_on > today {
-            errors.push(err("assessed_on", "must not be in the future".into()));
-            continue;
+            return Err(row.err("assessed_on", "must not be in the future".into()));
         }
-        let Some(assessor) = global_uuid(get("assessor_id"), "Person") else {
-            errors.push(err("assessor_id", "not a valid person id".into()));
-            continue;
+        let Some(assessor) = global_uuid(row.get("assessor_id"), "Person") else {
+            return Err(row.err("assessor_id", "not a valid person id".into()));
         };
         let mut given = Vec::new();
         let mut bad = None;
         for ind in fw.framework.indicators() {
             let col = format!("i{}", ind.number);
-            let cell = get(&col);
+            let cell = row.get(&col);
             let g = match (ind.answer, cell_answer(cell)) {
                 (_, Some(Some(Answer::NotApplicable))) => Given {
                     indicator: ind.number,
@@ -149,7 +126,7 @@ pub async fn import_assessments<R: Read>(
                 },
                 (AnswerType::Number, _) => match number(cell) {
                     Some(v) if v.is_nan() => {
-                        bad = Some(err(&col, format!("{cell:?} is not a number")));
+                        bad = Some(row.err(&col, format!("{cell:?} is not a number")));
                         break;
                     }
                     v => Given {
@@ -159,15 +136,14 @@ pub async fn import_assessments<R: Read>(
                     },
                 },
                 (AnswerType::YesNo, None) => {
-                    bad = Some(err(&col, format!("{cell:?} is not y, n or na")));
+                    bad = Some(row.err(&col, format!("{cell:?} is not y, n or na")));
                     break;
                 }
             };
             given.push(g);
         }
         if let Some(e) = bad {
-            errors.push(e);
-            continue;
+            return Err(e);
         }
         // Check the answers now so that every bad row is reported with its column.
         if let Err((f, m)) = fw.framework.score(&given) {
@@ -177,24 +153,20 @@ pub async fn import_assessments<R: Read>(
                 .and_then(|i| i.parse::<usize>().ok())
                 .and_then(|i| given.get(i))
                 .map(|g| format!("i{}", g.indicator));
-            errors.push(RowError {
-                line,
+            return Err(RowError {
+                line: row.line,
                 column,
                 message: m,
             });
-            continue;
         }
-        rows.push(Row {
-            line,
+        Ok(Row {
+            line: row.line,
             family,
             assessed_on,
             assessor,
             given,
-        });
-        if total.is_multiple_of(10_000) {
-            progress(Phase::Checking, total, 0);
-        }
-    }
+        })
+    });
     if total == 0 {
         return Err(Error::bad("file", "the file has no data rows"));
     }

@@ -48,9 +48,7 @@ pub const COLUMNS: [&str; 9] = [
 const CHUNK: usize = 800;
 
 pub use keluarga_core::import::Phase;
-use keluarga_core::import::{
-    Columns, csv_error, global_uuid, line_of, number, snake, yes_no as parse_bool,
-};
+use keluarga_core::import::{Columns, global_uuid, number, read_rows, snake, yes_no as parse_bool};
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +93,6 @@ pub async fn import_measurements<R: Read>(
 ) -> Result<Summary> {
     actor.require_field_writer("import measurements")?;
     let (mut rdr, file) = Columns::open(reader, &COLUMNS, &["measured_on"])?;
-    let mut errors = Vec::new();
     if !file.has("child_id") && !file.has("nik") {
         return Err(CoreError::Import {
             rows: vec![RowError {
@@ -109,54 +106,33 @@ pub async fn import_measurements<R: Read>(
     }
 
     // 1. Parse every row, collecting every problem.
-    let mut rows: Vec<Row> = Vec::new();
-    let mut total = 0u64;
-    for rec in rdr.records() {
-        total += 1;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(csv_error(&e, total + 1));
-                continue;
-            }
-        };
-        let line = line_of(&rec, total + 1);
-        let get = |name: &str| file.get(&rec, name);
-        let err = |column: &str, message: String| RowError {
-            line,
-            column: Some(column.to_owned()),
-            message,
-        };
-        let child = match (get("child_id"), get("nik")) {
+    let (rows, mut errors, total) = read_rows(&mut rdr, &file, progress, |row| {
+        let child = match (row.get("child_id"), row.get("nik")) {
             (id, _) if !id.is_empty() => match global_uuid(id, "Child") {
                 Some(u) => ChildKey::Id(u),
                 None => {
-                    errors.push(err("child_id", "not a valid child id".into()));
-                    continue;
+                    return Err(row.err("child_id", "not a valid child id".into()));
                 }
             },
             (_, nik) if !nik.is_empty() => match app.pii.nik(nik, "nik") {
                 Ok(h) => ChildKey::Nik(h.hash),
                 Err(e) => {
-                    errors.push(err("nik", e.to_string().replace("nik: ", "")));
-                    continue;
+                    return Err(row.err("nik", e.to_string().replace("nik: ", "")));
                 }
             },
             _ => {
-                errors.push(err("child_id", "give child_id or nik".into()));
-                continue;
+                return Err(row.err("child_id", "give child_id or nik".into()));
             }
         };
-        let measured_on = match keluarga_core::Date::parse_strict(get("measured_on")) {
+        let measured_on = match keluarga_core::Date::parse_strict(row.get("measured_on")) {
             Ok(d) => d.0,
             Err(why) => {
-                errors.push(err("measured_on", why));
-                continue;
+                return Err(row.err("measured_on", why));
             }
         };
         let mut bad_number = None;
         let mut num = |name: &'static str| {
-            let v = number(get(name));
+            let v = number(row.get(name));
             if v.is_some_and(f64::is_nan) {
                 bad_number.get_or_insert(name);
             }
@@ -164,32 +140,31 @@ pub async fn import_measurements<R: Read>(
         };
         let (weight_kg, length_cm, muac_mm) = (num("weight_kg"), num("length_cm"), num("muac_mm"));
         if let Some(name) = bad_number {
-            errors.push(err(name, format!("{:?} is not a number", get(name))));
-            continue;
+            return Err(row.err(name, format!("{:?} is not a number", row.get(name))));
         }
-        let Some(position) = parse_position(get("position")) else {
-            errors.push(err(
+        let Some(position) = parse_position(row.get("position")) else {
+            return Err(row.err(
                 "position",
-                format!("{:?} is not LYING, STANDING or UNKNOWN", get("position")),
+                format!(
+                    "{:?} is not LYING, STANDING or UNKNOWN",
+                    row.get("position")
+                ),
             ));
-            continue;
         };
-        let Some(oedema) = parse_bool(get("oedema")) else {
-            errors.push(err("oedema", format!("{:?} is not y or n", get("oedema"))));
-            continue;
+        let Some(oedema) = parse_bool(row.get("oedema")) else {
+            return Err(row.err("oedema", format!("{:?} is not y or n", row.get("oedema"))));
         };
-        let posyandu = match get("posyandu_id") {
+        let posyandu = match row.get("posyandu_id") {
             "" => None,
             p => match global_uuid(p, "Posyandu") {
                 Some(u) => Some(u),
                 None => {
-                    errors.push(err("posyandu_id", "not a valid posyandu id".into()));
-                    continue;
+                    return Err(row.err("posyandu_id", "not a valid posyandu id".into()));
                 }
             },
         };
-        rows.push(Row {
-            line,
+        Ok(Row {
+            line: row.line,
             child,
             values: Values {
                 measured_on,
@@ -200,11 +175,8 @@ pub async fn import_measurements<R: Read>(
                 muac_mm,
             },
             posyandu,
-        });
-        if total.is_multiple_of(10_000) {
-            progress(Phase::Checking, total, 0);
-        }
-    }
+        })
+    });
     if total == 0 {
         return Err(CoreError::bad("file", "the file has no data rows").into());
     }

@@ -8,9 +8,7 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use async_graphql::dataloader::Loader;
-use async_graphql::{
-    Context, ID, Object, ObjectType, SchemaBuilder, SimpleObject, SubscriptionType,
-};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use keluarga_core::error::{GqlResultExt, internal};
 use keluarga_core::graphql::loaders::DataLoader;
 use keluarga_core::graphql::loaders::{LoadError, batched, by_id};
@@ -345,19 +343,6 @@ impl Domain for Example {
 
     fn records() -> Vec<keluarga_core::records::RecordInfo> {
         vec![keluarga_core::records::info::<entity::Entity>()]
-    }
-
-    fn install<Q, M, S>(
-        _: &AppContext,
-        _: &ExampleConfig,
-        b: SchemaBuilder<Q, M, S>,
-    ) -> SchemaBuilder<Q, M, S>
-    where
-        Q: ObjectType + 'static,
-        M: ObjectType + 'static,
-        S: SubscriptionType + 'static,
-    {
-        b
     }
 
     fn per_request(
