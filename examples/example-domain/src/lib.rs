@@ -17,7 +17,7 @@ use keluarga_core::pagination::{Page, PageArgs, SortDirection};
 use keluarga_core::stats::{
     self, Aggregate, GroupPlan, Measure, Source, Spec, StatisticsFilter, StatsDimension,
 };
-use keluarga_core::{Actor, AppContext, Domain, RegionRef, RegionType, Scope};
+use keluarga_core::{Actor, AppContext, Domain, RegionType, Scope};
 
 /// The `example_visit` table.
 pub mod entity {
@@ -282,17 +282,10 @@ impl Loader<String> for FacetLoader {
     }
 }
 
-/// The domain's part of `Region`.
-pub struct RegionExamplePart<R> {
-    r: RegionRef,
-    _r: PhantomData<fn() -> R>,
-}
-
-impl<R> From<RegionRef> for RegionExamplePart<R> {
-    fn from(r: RegionRef) -> Self {
-        RegionExamplePart { r, _r: PhantomData }
-    }
-}
+keluarga_core::region_part!(
+    /// The domain's part of `Region`.
+    pub RegionExamplePart
+);
 
 /// The example facet of one region.
 #[derive(SimpleObject)]

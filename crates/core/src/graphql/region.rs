@@ -437,3 +437,26 @@ impl<R: RegionType> RegionQuery<R> {
         .gql()
     }
 }
+
+/// Declares a domain's part of the composed `Region` (`Domain::RegionPart`): a struct holding the
+/// region's shared handle (`self.r`, a [`RegionRef`]) and made from it; the domain writes its
+/// `#[Object] impl<R: RegionType> Name<R>` with its one namespaced field.
+#[macro_export]
+macro_rules! region_part {
+    ($(#[$m:meta])* $vis:vis $name:ident) => {
+        $(#[$m])*
+        $vis struct $name<R> {
+            r: $crate::RegionRef,
+            _r: ::std::marker::PhantomData<fn() -> R>,
+        }
+
+        impl<R> From<$crate::RegionRef> for $name<R> {
+            fn from(r: $crate::RegionRef) -> Self {
+                $name {
+                    r,
+                    _r: ::std::marker::PhantomData,
+                }
+            }
+        }
+    };
+}

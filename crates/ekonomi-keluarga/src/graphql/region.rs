@@ -1,28 +1,19 @@
 //! The ekonomi facet of the composed `Region` type: `Region.ekonomiKeluarga(period)`.
 
-use std::marker::PhantomData;
-
 use async_graphql::{Context, Object};
 use chrono::NaiveDate;
 use keluarga_core::error::GqlResultExt;
 use keluarga_core::graphql::app_actor;
 use keluarga_core::graphql::types::one;
-use keluarga_core::{RegionRef, RegionType, Rupiah};
+use keluarga_core::{RegionType, Rupiah};
 
 use crate::graphql::loaders::{FacetKey, FacetLoader};
 use crate::stats::Headline;
 
-/// The ekonomi-keluarga domain's part of `Region`: one namespaced field.
-pub struct RegionEkonomiPart<R> {
-    r: RegionRef,
-    _r: PhantomData<fn() -> R>,
-}
-
-impl<R> From<RegionRef> for RegionEkonomiPart<R> {
-    fn from(r: RegionRef) -> Self {
-        RegionEkonomiPart { r, _r: PhantomData }
-    }
-}
+keluarga_core::region_part!(
+    /// The ekonomi-keluarga domain's part of `Region`: one namespaced field.
+    pub RegionEkonomiPart
+);
 
 #[Object]
 impl<R: RegionType> RegionEkonomiPart<R> {

@@ -4,26 +4,19 @@ use std::marker::PhantomData;
 
 use async_graphql::{Context, Object};
 use chrono::NaiveDate;
+use keluarga_core::RegionType;
 use keluarga_core::error::GqlResultExt;
 use keluarga_core::graphql::app_actor;
 use keluarga_core::graphql::types::one;
 use keluarga_core::stats::Rate;
-use keluarga_core::{RegionRef, RegionType};
 
 use crate::graphql::loaders::{Facet, FacetKey, FacetLoader};
 use crate::graphql::types::{AdvocacyFiguresObject, Award, EarlyWarning, PostFiguresObject};
 
-/// The gender-mainstreaming domain's part of `Region`: one namespaced field.
-pub struct RegionGenderPart<R> {
-    r: RegionRef,
-    _r: PhantomData<fn() -> R>,
-}
-
-impl<R> From<RegionRef> for RegionGenderPart<R> {
-    fn from(r: RegionRef) -> Self {
-        RegionGenderPart { r, _r: PhantomData }
-    }
-}
+keluarga_core::region_part!(
+    /// The gender-mainstreaming domain's part of `Region`: one namespaced field.
+    pub RegionGenderPart
+);
 
 #[Object]
 impl<R: RegionType> RegionGenderPart<R> {

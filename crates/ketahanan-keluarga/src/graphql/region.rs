@@ -1,27 +1,18 @@
 //! The ketahanan facet of the composed `Region` type: `Region.ketahananKeluarga(period)`.
 
-use std::marker::PhantomData;
-
 use async_graphql::{Context, Object};
 use chrono::NaiveDate;
+use keluarga_core::RegionType;
 use keluarga_core::error::GqlResultExt;
 use keluarga_core::graphql::app_actor;
 use keluarga_core::graphql::types::one;
-use keluarga_core::{RegionRef, RegionType};
 
 use crate::graphql::loaders::{FacetFigures, FacetKey, FacetLoader};
 
-/// The ketahanan-keluarga domain's part of `Region`: one namespaced field.
-pub struct RegionKetahananPart<R> {
-    r: RegionRef,
-    _r: PhantomData<fn() -> R>,
-}
-
-impl<R> From<RegionRef> for RegionKetahananPart<R> {
-    fn from(r: RegionRef) -> Self {
-        RegionKetahananPart { r, _r: PhantomData }
-    }
-}
+keluarga_core::region_part!(
+    /// The ketahanan-keluarga domain's part of `Region`: one namespaced field.
+    pub RegionKetahananPart
+);
 
 #[Object]
 impl<R: RegionType> RegionKetahananPart<R> {

@@ -1,28 +1,19 @@
 //! The stunting facet of the composed `Region` type: `Region.stunting(period)`.
 
-use std::marker::PhantomData;
-
 use async_graphql::{Context, Object};
 use chrono::NaiveDate;
 use keluarga_core::error::GqlResultExt;
-use keluarga_core::{Actor, AppContext, RegionRef, RegionType};
+use keluarga_core::{Actor, AppContext, RegionType};
 
 use crate::graphql::loaders::{FacetFigures, FacetKey, FacetLoader};
 use keluarga_core::graphql::types::one;
 
 use crate::graphql::types::Rate;
 
-/// The stunting domain's part of `Region`: one namespaced field.
-pub struct RegionStuntingPart<R> {
-    r: RegionRef,
-    _r: PhantomData<fn() -> R>,
-}
-
-impl<R> From<RegionRef> for RegionStuntingPart<R> {
-    fn from(r: RegionRef) -> Self {
-        RegionStuntingPart { r, _r: PhantomData }
-    }
-}
+keluarga_core::region_part!(
+    /// The stunting domain's part of `Region`: one namespaced field.
+    pub RegionStuntingPart
+);
 
 #[Object]
 impl<R: RegionType> RegionStuntingPart<R> {
