@@ -1,4 +1,4 @@
-//! Who is asking: role and region scope, and what each role may do (ARCHITECTURE §5).
+//! Who is asking: role and region scope, and what each role may do (README, "Roles and scope").
 
 use std::fmt;
 

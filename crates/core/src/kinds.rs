@@ -57,7 +57,7 @@ stored_enum! {
         /// A community group (forum anak, dasawisma, karang taruna...).
         CommunityGroup = "COMMUNITY_GROUP",
         /// A women's organisation (GOW, Aisyiyah, Muslimat NU, Fatayat NU, Dharma Wanita,
-        /// Bhayangkari, IWAPI...): the audience of PUG advocacy (seed 004).
+        /// Bhayangkari, IWAPI...): an audience of gender-mainstreaming (PUG) advocacy.
         WomensOrganisation = "WOMENS_ORGANISATION",
         /// An international organisation (UNICEF).
         International = "INTERNATIONAL",

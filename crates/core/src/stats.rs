@@ -1,4 +1,4 @@
-//! The statistics convention every domain follows (ARCHITECTURE §6): one `GROUP BY` in the
+//! The statistics convention every domain follows (`docs/architecture.md` §4): one `GROUP BY` in the
 //! database over a scoped, period-filtered base table, grouped by region level, period grain, sex and
 //! the domain's own dimensions, with small-cell suppression for roles without record access.
 

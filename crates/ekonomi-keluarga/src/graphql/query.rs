@@ -225,7 +225,7 @@ impl<R: RegionType> EkonomiQuery<R> {
             .gql()
     }
 
-    /// Who to reach first, within your scope (seed 003): families with a current PEKKA status,
+    /// Who to reach first, within your scope: families with a current PEKKA status,
     /// or whose lowest latest decile is at most the configured `priority_max_decile`, ordered
     /// by the configured `priority_rules` (by default PEKKA with children first, lowest decile
     /// first, not yet in a UP2K group, not yet assisted), then by family. Each row says which

@@ -229,7 +229,7 @@ impl<R: RegionType> GenderQuery<R> {
             .collect())
     }
 
-    /// The early warning of seed 004 for every region in your scope (or in `regionCode`) with
+    /// The APE early warning for every region in your scope (or in `regionCode`) with
     /// an APE award by `on` (today by default): whether filling or vacating posts has lowered
     /// its women's share of strategic posts below the share it had when the award was given,
     /// with the appointments and departures since. Regions where it is raised come first.
