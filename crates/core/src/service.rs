@@ -239,15 +239,7 @@ pub async fn update_organisation(
         am.kind = Set(kind.as_str().to_owned());
     }
     am.updated_at = Set(stamp());
-    let updated = bump_version::<_, organisation::Entity, _>(
-        &txn,
-        am,
-        id,
-        input.version,
-        organisation::Column::Id,
-        organisation::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, organisation::Entity, _>(&txn, am, id, input.version).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -301,6 +293,25 @@ where
     store::by_id::<_, E>(db, id)
         .await?
         .ok_or_else(|| Error::NotFound("record".to_owned()))
+}
+
+/// [`bump_version`] of a record by its own columns: its primary key and its `version` column.
+pub async fn bump<C, E, A>(db: &C, am: A, id: Uuid, version: i32) -> Result<E::Model>
+where
+    C: ConnectionTrait,
+    E: crate::records::Record + EntityTrait<ActiveModel = A>,
+    A: ActiveModelTrait<Entity = E> + Send,
+    E::Model: sea_orm::IntoActiveModel<A>,
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
+    E::Column: std::str::FromStr,
+{
+    let version_col = <E::Column as std::str::FromStr>::from_str("version").map_err(|_| {
+        Error::Db(sea_orm::DbErr::Custom(format!(
+            "{} has no version column",
+            E::TYPE
+        )))
+    })?;
+    bump_version::<C, E, A>(db, am, id, version, E::id_col(), version_col).await
 }
 
 /// Creates a programme with its targets.
@@ -847,15 +858,7 @@ pub async fn update_person(
         )?);
     }
     am.updated_at = Set(stamp());
-    let updated = bump_version::<_, person::Entity, _>(
-        &txn,
-        am,
-        id,
-        input.version,
-        person::Column::Id,
-        person::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, person::Entity, _>(&txn, am, id, input.version).await?;
     crate::records::audit_write::<person::Entity, _>(&txn, actor, "UPDATE", [updated.id]).await?;
     txn.commit().await?;
     Ok(updated)
@@ -934,15 +937,7 @@ pub async fn end_cadre_role(
     let mut am: cadre_role::ActiveModel = current.into();
     am.ended_on = Set(Some(input.ended_on.into()));
     am.updated_at = Set(stamp());
-    let updated = bump_version::<_, cadre_role::Entity, _>(
-        &txn,
-        am,
-        id,
-        input.version,
-        cadre_role::Column::Id,
-        cadre_role::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, cadre_role::Entity, _>(&txn, am, id, input.version).await?;
     crate::records::audit_write::<cadre_role::Entity, _>(&txn, actor, "UPDATE", [updated.id])
         .await?;
     txn.commit().await?;

@@ -8,8 +8,8 @@ use keluarga_core::id::decode_uuid;
 use keluarga_core::records::audit_write;
 use keluarga_core::region_code::{RegionLevel, level_of};
 use keluarga_core::service::{
-    bump_version, in_scope_row, not_future, optional_text, organisation_ref, programme_ref,
-    required_text, rt_rw, stamp,
+    bump, in_scope_row, not_future, optional_text, organisation_ref, programme_ref, required_text,
+    rt_rw, stamp,
 };
 use keluarga_core::store::begin_write;
 use keluarga_core::{Actor, AppContext};
@@ -116,15 +116,7 @@ pub async fn end_pekka(
         updated_at: Set(stamp()),
         ..Default::default()
     };
-    let updated = bump_version::<_, pekka::Entity, _>(
-        &txn,
-        am,
-        id,
-        input.version,
-        pekka::Column::Id,
-        pekka::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, pekka::Entity, _>(&txn, am, id, input.version).await?;
     audit_write::<pekka::Entity, _>(&txn, actor, "UPDATE", [id]).await?;
     crate::facts::refresh(&txn, &[current.family_id]).await?;
     txn.commit().await?;
@@ -285,15 +277,7 @@ pub async fn update_group(
     }
     let txn = begin_write(&app.db).await?;
     let g = group_in_scope(&txn, actor, &input.id, "input.id").await?;
-    let updated = bump_version::<_, up2k_group::Entity, _>(
-        &txn,
-        am,
-        g.id,
-        input.version,
-        up2k_group::Column::Id,
-        up2k_group::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, up2k_group::Entity, _>(&txn, am, g.id, input.version).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -401,15 +385,7 @@ pub async fn update_member(
         }
         am.left_on = Set(Some(d.into()));
     }
-    let updated = bump_version::<_, up2k_member::Entity, _>(
-        &txn,
-        am,
-        m.id,
-        input.version,
-        up2k_member::Column::Id,
-        up2k_member::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, up2k_member::Entity, _>(&txn, am, m.id, input.version).await?;
     audit_write::<up2k_member::Entity, _>(&txn, actor, "UPDATE", [m.id]).await?;
     if let Some(f) = m.family_id {
         crate::facts::refresh(&txn, &[f]).await?;

@@ -7,7 +7,7 @@ use keluarga_core::error::{Error, Result};
 use keluarga_core::id::decode_uuid;
 use keluarga_core::region_code::{RegionLevel, level_of};
 use keluarga_core::service::{
-    bump_version, in_scope_row, not_future, optional_text, programme_ref, required_text, stamp,
+    bump, in_scope_row, not_future, optional_text, programme_ref, required_text, stamp,
 };
 use keluarga_core::store::{begin_write, require_region};
 use keluarga_core::{Actor, AppContext, Scope};
@@ -143,15 +143,7 @@ async fn lock_post<C: ConnectionTrait>(
         updated_at: Set(stamp()),
         ..Default::default()
     };
-    bump_version::<_, strategic_post::Entity, _>(
-        db,
-        am,
-        post.id,
-        version,
-        strategic_post::Column::Id,
-        strategic_post::Column::Version,
-    )
-    .await?;
+    bump::<_, strategic_post::Entity, _>(db, am, post.id, version).await?;
     Ok(())
 }
 
@@ -285,15 +277,7 @@ pub async fn vacate(
         updated_at: Set(stamp()),
         ..Default::default()
     };
-    let updated = bump_version::<_, post_holding::Entity, _>(
-        &txn,
-        am,
-        current.id,
-        current.version,
-        post_holding::Column::Id,
-        post_holding::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, post_holding::Entity, _>(&txn, am, current.id, current.version).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -433,15 +417,7 @@ pub async fn set_prerequisite(
                 updated_at: Set(now),
                 ..Default::default()
             };
-            bump_version::<_, pug_prerequisite::Entity, _>(
-                &txn,
-                am,
-                e.id,
-                e.version,
-                pug_prerequisite::Column::Id,
-                pug_prerequisite::Column::Version,
-            )
-            .await?
+            bump::<_, pug_prerequisite::Entity, _>(&txn, am, e.id, e.version).await?
         }
         None => {
             pug_prerequisite::ActiveModel {
@@ -524,15 +500,7 @@ pub async fn set_advocacy_target(
                 updated_at: Set(now),
                 ..Default::default()
             };
-            bump_version::<_, advocacy_target::Entity, _>(
-                &txn,
-                am,
-                e.id,
-                e.version,
-                advocacy_target::Column::Id,
-                advocacy_target::Column::Version,
-            )
-            .await?
+            bump::<_, advocacy_target::Entity, _>(&txn, am, e.id, e.version).await?
         }
         None => {
             advocacy_target::ActiveModel {

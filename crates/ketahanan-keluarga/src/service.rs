@@ -6,7 +6,7 @@ use keluarga_core::entity::{activity, cadre_role};
 use keluarga_core::error::{Error, Result};
 use keluarga_core::id::decode_uuid;
 use keluarga_core::region_code::{RegionLevel, level_of};
-use keluarga_core::service::{bump_version, not_future, optional_text, organisation_ref, stamp};
+use keluarga_core::service::{bump, not_future, optional_text, organisation_ref, stamp};
 use keluarga_core::store::begin_write;
 use keluarga_core::{Actor, AppContext};
 use sea_orm::sea_query::Expr;
@@ -302,15 +302,7 @@ pub async fn correct_assessment(
         updated_at: Set(now),
         ..Default::default()
     };
-    let updated = bump_version::<_, ketahanan_assessment::Entity, _>(
-        &txn,
-        am,
-        id,
-        input.version,
-        ketahanan_assessment::Column::Id,
-        ketahanan_assessment::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, ketahanan_assessment::Entity, _>(&txn, am, id, input.version).await?;
     ketahanan_answer::Entity::delete_many()
         .filter(ketahanan_answer::Column::AssessmentId.eq(id))
         .exec(&txn)
@@ -455,15 +447,7 @@ pub async fn follow_up_visit(
         updated_at: Set(stamp()),
         ..Default::default()
     };
-    let updated = bump_version::<_, family_visit::Entity, _>(
-        &txn,
-        am,
-        id,
-        input.version,
-        family_visit::Column::Id,
-        family_visit::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, family_visit::Entity, _>(&txn, am, id, input.version).await?;
     keluarga_core::records::audit_write::<family_visit::Entity, _>(&txn, actor, "UPDATE", [id])
         .await?;
     txn.commit().await?;

@@ -11,7 +11,7 @@ use keluarga_core::input::AssignCadreRoleInput;
 use keluarga_core::kinds::CadreRoleKind;
 use keluarga_core::region_code::RegionLevel;
 use keluarga_core::service::{
-    bump_version, not_future, optional_text, person_in_scope, person_ref, required_text, stamp,
+    bump, not_future, optional_text, person_in_scope, person_ref, required_text, stamp,
 };
 use keluarga_core::{Actor, AppContext, store as core_store};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
@@ -486,15 +486,7 @@ pub async fn correct_measurement(
     }
     .insert(&txn)
     .await?;
-    let updated = bump_version::<_, measurement::Entity, _>(
-        &txn,
-        am,
-        id,
-        input.version,
-        measurement::Column::Id,
-        measurement::Column::Version,
-    )
-    .await?;
+    let updated = bump::<_, measurement::Entity, _>(&txn, am, id, input.version).await?;
     keluarga_core::records::audit_write::<measurement::Entity, _>(
         &txn,
         actor,
