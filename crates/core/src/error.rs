@@ -324,12 +324,6 @@ impl From<sea_orm::DbErr> for LoadError {
     }
 }
 
-impl From<std::sync::Arc<sea_orm::DbErr>> for LoadError {
-    fn from(e: std::sync::Arc<sea_orm::DbErr>) -> Self {
-        LoadError::Db(e)
-    }
-}
-
 /// The result type of core services and stores.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -353,7 +347,8 @@ pub fn to_gql<E: HasCode>(e: E) -> async_graphql::Error {
 }
 
 /// Logs an unexpected error with a new correlation id and returns the client-safe error (a
-/// loader's [`LoadError::Coded`] is returned as it is); a database that could not be reached ([`unavailable`], also inside a loader's error) is
+/// loader's [`LoadError::Coded`] is returned as it is); a database that could not be reached
+/// ([`unavailable`], also inside a loader's error) is
 /// `UNAVAILABLE` instead, and a cancelled statement ([`statement_cancelled`]) is
 /// `QUERY_TOO_COMPLEX` with `extensions.measure = "statementTimeoutMs"`.
 pub fn internal<E: std::fmt::Debug + std::any::Any>(e: &E) -> async_graphql::Error {

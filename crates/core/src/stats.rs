@@ -1,6 +1,7 @@
-//! The statistics convention every domain follows (`docs/architecture.md` §4): one `GROUP BY` in the
-//! database over a scoped, period-filtered base table, grouped by region level, period grain, sex and
-//! the domain's own dimensions, with small-cell suppression for roles without record access.
+//! The statistics convention every domain follows (`docs/architecture.md` §4): one `GROUP BY`
+//! in the database over a scoped, period-filtered base table, grouped by region level, period
+//! grain, sex and the domain's own dimensions, with small-cell suppression for roles without
+//! record access.
 
 use async_graphql::{Enum, InputObject};
 use chrono::NaiveDate;
@@ -1064,8 +1065,8 @@ pub fn period(label: Option<String>, today: NaiveDate) -> Result<(String, NaiveD
 /// A count that can be split by sex (data terpilah, DOMAIN.md §5), declared by the domain that
 /// owns it ([`crate::Domain::SEX_MEASURES`]; core declares its own in
 /// [`crate::graphql::query::CORE_SEX_MEASURES`]). The gateway collects every declaration of the
-/// domains it is built with into [`crate::context::AppContext::sex_measures`], so that a view of data
-/// terpilah for any programme ([`disaggregate`]) learns them without importing any domain.
+/// domains it is built with into [`crate::context::AppContext::sex_measures`], so that a view of
+/// data terpilah for any programme ([`disaggregate`]) learns them without importing any domain.
 #[derive(Debug, Clone, Copy)]
 pub struct SexMeasure {
     /// The domain that declares it (its [`crate::Domain::NAME`]; `core` for the registry).

@@ -264,22 +264,6 @@ pub async fn api_keys<C: ConnectionTrait>(db: &C) -> Result<Vec<crate::entity::a
         .await?)
 }
 
-/// A programme by id (reference data), whatever the actor's scope.
-pub async fn programme_by_id<C: ConnectionTrait>(
-    db: &C,
-    id: uuid::Uuid,
-) -> Result<Option<programme::Model>> {
-    Ok(programme::Entity::find_by_id(id).one(db).await?)
-}
-
-/// An organisation by id (reference data), whatever the actor's scope.
-pub async fn organisation_by_id<C: ConnectionTrait>(
-    db: &C,
-    id: uuid::Uuid,
-) -> Result<Option<organisation::Model>> {
-    Ok(organisation::Entity::find_by_id(id).one(db).await?)
-}
-
 /// Which of `persons` hold a current (not ended) cadre role of kind `role`.
 pub async fn current_role_holders<C: ConnectionTrait>(
     db: &C,

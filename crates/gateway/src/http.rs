@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query as UrlQuery, State};
@@ -558,22 +557,8 @@ async fn execute(
             return finish(started, respond(document_error_status(media), media, &body));
         }
     };
-    let (mutation, operation) = match req.parsed_query() {
-        Ok(doc) => (
-            is_mutation(doc, operation.as_deref()),
-            operation.or_else(|| only_operation_name(doc)),
-        ),
-        Err(e) => {
-            return finish(
-                started,
-                respond(
-                    document_error_status(media),
-                    media,
-                    &error_body(ErrorCode::GraphqlParseFailed, &e.to_string()),
-                ),
-            );
-        }
-    };
+    let mutation = shape.is_mutation(operation.as_deref());
+    let operation = operation.or_else(|| shape.only_operation_name().map(str::to_owned));
     let root_fields = shape.root_fields(req.operation_name.as_deref());
     if is_get && mutation {
         let mut resp = respond(
@@ -591,16 +576,7 @@ async fn execute(
     let actor: Actor = match s.auth.actor(&s.app.db, headers).await {
         Ok(a) => a,
         Err(AuthError::Unauthenticated(m)) => {
-            let mut resp = respond(
-                StatusCode::UNAUTHORIZED,
-                media,
-                &error_body(ErrorCode::Unauthenticated, &m),
-            );
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"keluarga-gateway\""),
-            );
-            return finish(started, resp);
+            return finish(started, unauthenticated(media, &m));
         }
         Err(AuthError::Internal(e)) => {
             // The key store out of reach is UNAVAILABLE (503, retry shortly); anything else
@@ -634,18 +610,10 @@ async fn execute(
             ErrorCode::Unauthenticated.as_str(),
             started,
         );
-        let mut resp = respond(
-            StatusCode::UNAUTHORIZED,
+        let resp = unauthenticated(
             media,
-            &error_body(
-                ErrorCode::Unauthenticated,
-                "this operation needs a token (Authorization: Bearer) or an API key (X-Api-Key); \
-                 without one only `me`, `__typename` and introspection are answered",
-            ),
-        );
-        resp.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"keluarga-gateway\""),
+            "this operation needs a token (Authorization: Bearer) or an API key (X-Api-Key); \
+             without one only `me`, `__typename` and introspection are answered",
         );
         return finish(started, resp);
     }
@@ -883,6 +851,20 @@ async fn multipart_sizes(s: &AppState, ct: &str, body: &Bytes) -> Result<(), ser
     }
 }
 
+/// 401 `UNAUTHENTICATED` with `WWW-Authenticate`.
+fn unauthenticated(media: Media, message: &str) -> Response {
+    let mut resp = respond(
+        StatusCode::UNAUTHORIZED,
+        media,
+        &error_body(ErrorCode::Unauthenticated, message),
+    );
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"keluarga-gateway\""),
+    );
+    resp
+}
+
 /// The root fields a caller without credentials may select (when `auth.anonymous` gives it no
 /// role): who am I, and the schema.
 const PUBLIC_ROOT_FIELDS: [&str; 4] = ["me", "__typename", "__schema", "__type"];
@@ -892,8 +874,7 @@ fn unfit_body(unfit: crate::documents::Unfit) -> (ErrorCode, async_graphql::Resp
     use crate::documents::Unfit;
     use crate::shape::Refusal;
     let (code, err) = match unfit {
-        Unfit::Parse(e) => {
-            let mut e = e;
+        Unfit::Parse(mut e) => {
             e.extensions
                 .get_or_insert_with(Default::default)
                 .set("code", ErrorCode::GraphqlParseFailed.as_str());
@@ -919,30 +900,6 @@ fn finish(started: Instant, resp: Response) -> Response {
     metrics::counter!("graphql_requests_total", "status" => status).increment(1);
     metrics::histogram!("graphql_request_duration_seconds").record(started.elapsed().as_secs_f64());
     resp
-}
-
-/// The name of the document's operation when it has exactly one and it is named.
-fn only_operation_name(doc: &ExecutableDocument) -> Option<String> {
-    use async_graphql::parser::types::DocumentOperations;
-    match &doc.operations {
-        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
-            ops.keys().next().map(|n| n.to_string())
-        }
-        _ => None,
-    }
-}
-
-fn is_mutation(doc: &ExecutableDocument, name: Option<&str>) -> bool {
-    use async_graphql::parser::types::DocumentOperations;
-    match &doc.operations {
-        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
-        DocumentOperations::Multiple(ops) => match name {
-            Some(n) => ops
-                .get(n)
-                .is_some_and(|op| op.node.ty == OperationType::Mutation),
-            None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
-        },
-    }
 }
 
 async fn readyz(State(s): State<AppState>) -> Response {

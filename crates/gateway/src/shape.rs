@@ -22,7 +22,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::Exceeded;
@@ -82,10 +82,11 @@ pub struct Shape {
     operations: Vec<OperationShape>,
 }
 
-/// The root fields of one operation.
+/// One operation: its name, whether it is a mutation, and its root fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct OperationShape {
     name: Option<String>,
+    mutation: bool,
     /// Names of the fields selected at the root, through fragments (each fragment once).
     root_fields: Vec<String>,
 }
@@ -113,6 +114,27 @@ impl Shape {
             None => None,
         };
         op.map_or(&[], |o| o.root_fields.as_slice())
+    }
+
+    /// Whether the operation that runs is a mutation: the only anonymous one whatever `name`
+    /// says; the one called `name`; without a name, any of them (GET refuses a document that
+    /// could run one).
+    pub fn is_mutation(&self, name: Option<&str>) -> bool {
+        match (self.operations.as_slice(), name) {
+            ([only], _) if only.name.is_none() => only.mutation,
+            (ops, Some(n)) => ops
+                .iter()
+                .any(|o| o.name.as_deref() == Some(n) && o.mutation),
+            (ops, None) => ops.iter().any(|o| o.mutation),
+        }
+    }
+
+    /// The name of the document's operation when it has exactly one and it is named.
+    pub fn only_operation_name(&self) -> Option<&str> {
+        match self.operations.as_slice() {
+            [only] => only.name.as_deref(),
+            _ => None,
+        }
     }
 }
 
@@ -323,6 +345,7 @@ pub fn measure(
         shape.aliases += l.aliases;
         shape.operations.push(OperationShape {
             name: name.map(|n| n.to_string()),
+            mutation: op.node.ty == OperationType::Mutation,
             root_fields: root_fields(doc, set),
         });
     }
@@ -419,7 +442,18 @@ mod tests {
             4
         );
         assert_eq!(roots("{ ...f ...f } fragment f on Query { c d }", None), 2);
-        let two = "query A { a } query B { b c }";
+        let two = "query A { a } mutation B { b c }";
+        let s = shape(two).expect("measured");
+        assert!(s.is_mutation(Some("B")) && !s.is_mutation(Some("A")) && s.is_mutation(None));
+        assert_eq!(s.only_operation_name(), None);
+        let one = shape("mutation M { a }").expect("measured");
+        assert_eq!(one.only_operation_name(), Some("M"));
+        assert!(
+            shape("mutation { a }")
+                .expect("measured")
+                .is_mutation(Some("X"))
+        );
+        assert!(!shape("{ a }").expect("measured").is_mutation(None));
         assert_eq!(roots(two, Some("B")), 2);
         assert_eq!(roots(two, Some("C")), 0);
         assert_eq!(roots(two, None), 0);

@@ -2,7 +2,7 @@
 //! write. Every mutation checks all of its input before it writes anything.
 
 use chrono::NaiveDate;
-use keluarga_core::entity::{activity, cadre_role};
+use keluarga_core::entity::{activity, cadre_role, programme};
 use keluarga_core::error::{Error, Result};
 use keluarga_core::id::decode_uuid;
 use keluarga_core::region_code::{RegionLevel, level_of};
@@ -555,7 +555,7 @@ pub async fn designate_lokus(
     let note = optional_text(input.note.as_deref(), "input.note")?;
     let programme_id = decode_uuid(&input.programme_id, "Programme", "input.programmeId")?;
     let txn = begin_write(&app.db).await?;
-    keluarga_core::store::programme_by_id(&txn, programme_id)
+    keluarga_core::store::by_id::<_, programme::Entity>(&txn, programme_id)
         .await?
         .ok_or_else(|| Error::bad("input.programmeId", "no such programme"))?;
     let activity_id = match &input.activity_id {

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use keluarga_core::entity::cadre_role;
+use keluarga_core::entity::{cadre_role, organisation};
 use keluarga_core::error::Error as CoreError;
 use keluarga_core::id::decode_uuid;
 use keluarga_core::input::AssignCadreRoleInput;
@@ -748,7 +748,7 @@ pub async fn create_foster_parent(
     )?;
     let txn = keluarga_core::store::begin_write(&app.db).await?;
     core_store::require_region(&txn, &input.region_code, VILLAGE, "input.regionCode").await?;
-    core_store::organisation_by_id(&txn, org_id)
+    core_store::by_id::<_, organisation::Entity>(&txn, org_id)
         .await?
         .ok_or_else(|| bad("input.organisationId", "no such organisation"))?;
     let mut children = Vec::new();

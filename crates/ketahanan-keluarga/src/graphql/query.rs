@@ -365,11 +365,13 @@ impl<R: RegionType> KetahananQuery<R> {
             Some(id) => {
                 let pid = decode_uuid(id, "Programme", "programmeId").gql()?;
                 Some(
-                    keluarga_core::store::programme_by_id(&app.db, pid)
-                        .await
-                        .gql()?
-                        .ok_or_else(|| CoreError::NotFound("programme".into()))
-                        .gql()?,
+                    keluarga_core::store::by_id::<_, keluarga_core::entity::programme::Entity>(
+                        &app.db, pid,
+                    )
+                    .await
+                    .gql()?
+                    .ok_or_else(|| CoreError::NotFound("programme".into()))
+                    .gql()?,
                 )
             }
             None => None,
