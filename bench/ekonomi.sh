@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
-[ -n "${NO_BUILD:-}" ] || cargo build --release -q -p keluarga-gateway -p keluarga-ekonomi --examples --bins
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q -p keluarga-gateway -p ekonomi-keluarga --examples --bins
 BIN=${BIN:-target/release/keluarga-gateway}
 GEN=target/release/examples/gen_city
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/keluarga_bench_ekonomi}

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS="${1:-100000}"
 PG="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
-[ -n "${NO_BUILD:-}" ] || cargo build --release -q -p keluarga-gateway -p keluarga-stunting --examples --bins
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q -p keluarga-gateway -p stunting --examples --bins
 BIN=target/release/keluarga-gateway
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT

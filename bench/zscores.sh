@@ -4,5 +4,5 @@
 # Usage: bash bench/zscores.sh [MEASUREMENTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo run --release -q -p keluarga-stunting --example zscore_bench -- "${1:-1000000}"
+cargo run --release -q -p stunting --example zscore_bench -- "${1:-1000000}"
 echo "reproduce: bash bench/zscores.sh"

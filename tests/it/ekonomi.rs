@@ -6,11 +6,11 @@
 use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
+use ekonomi_keluarga::entity::{assistance, income_report, pekka, up2k_member, welfare_ranking};
 use keluarga_core::input::{CreateFamilyInput, FamilyMemberInput};
 use keluarga_core::kinds::Relationship;
 use keluarga_core::stats::Sex;
 use keluarga_core::{Actor, Role};
-use keluarga_ekonomi::entity::{assistance, income_report, pekka, up2k_member, welfare_ranking};
 use keluarga_test_support::TestDb;
 use keluarga_test_support::fixtures::PersonBuilder;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};

@@ -183,7 +183,7 @@ fn any_csv_import_is_imported_whole_or_refused_with_nothing_written() {
     let child: &'static str = Box::leak(child.into_boxed_str());
     let op = t.token(Role::Operator, "33.75");
     let count = |t: &TestApp| {
-        rt.block_on(keluarga_stunting::entity::measurement::Entity::find().count(&t.db.db))
+        rt.block_on(stunting::entity::measurement::Entity::find().count(&t.db.db))
             .unwrap()
     };
     const IMPORT: &str =

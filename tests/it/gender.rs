@@ -6,13 +6,13 @@
 use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
+use gender_mainstreaming::entity::{award, post_holding, pug_prerequisite, strategic_post};
 use keluarga_core::input::{
     CreateActivityInput, CreateOrganisationInput, OrganiserInput, ParticipantInput,
 };
 use keluarga_core::kinds::{ActivityKind, OrganisationKind, OrganiserRole, ParticipantGroup};
 use keluarga_core::stats::Sex;
 use keluarga_core::{Actor, Role};
-use keluarga_gender::entity::{award, post_holding, pug_prerequisite, strategic_post};
 use keluarga_test_support::TestDb;
 use keluarga_test_support::fixtures::PersonBuilder;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

@@ -10,9 +10,9 @@ use keluarga_core::input::{AssignCadreRoleInput, CreateFamilyInput, FamilyMember
 use keluarga_core::kinds::{CadreRoleKind, Relationship};
 use keluarga_core::stats::Sex;
 use keluarga_core::{Actor, Role};
-use keluarga_ketahanan::entity::{family_visit, ketahanan_answer, ketahanan_assessment};
 use keluarga_test_support::TestDb;
 use keluarga_test_support::fixtures::PersonBuilder;
+use ketahanan_keluarga::entity::{family_visit, ketahanan_answer, ketahanan_assessment};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
@@ -360,7 +360,7 @@ async fn a_new_framework_version_leaves_old_scores_unchanged() {
         .unwrap()
         .to_owned();
     // Version 2: the physical dimension (D2) weighs 3 and the bands move.
-    let mut v2 = keluarga_ketahanan::framework::Framework::v1().unwrap();
+    let mut v2 = ketahanan_keluarga::framework::Framework::v1().unwrap();
     v2.name = "Uji bobot".into();
     v2.dimensions[1].weight = 3.0;
     v2.bands[1].min = 65.0;

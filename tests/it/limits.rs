@@ -171,7 +171,7 @@ async fn a_role_statement_timeout_cancels_that_role_statements_only() {
     let op = t.token(Role::Operator, "33.75");
     let admin = t.token(Role::Admin, "");
     let list = "{ children(first: 5) { edges { node { id latestMeasurement { measuredOn } } } } }";
-    let measurements = || keluarga_stunting::entity::measurement::Entity::find().count(&t.db.db);
+    let measurements = || stunting::entity::measurement::Entity::find().count(&t.db.db);
 
     let cancelled = |body: &Value| {
         let (measure, cost, limit, role) = refusal(body);

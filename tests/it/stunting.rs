@@ -6,14 +6,14 @@ use std::sync::atomic::Ordering;
 use chrono::{Datelike, Days, NaiveDate};
 use keluarga_core::stats::Sex;
 use keluarga_core::{Actor, Role};
-use keluarga_stunting::entity::measurement;
-use keluarga_stunting::input::RegisterChildInput;
-use keluarga_stunting::kinds::ConsentMethod;
-use keluarga_stunting::{service, who};
 use keluarga_test_support::TestDb;
 use keluarga_test_support::fixtures::PersonBuilder;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
+use stunting::entity::measurement;
+use stunting::input::RegisterChildInput;
+use stunting::kinds::ConsentMethod;
+use stunting::{service, who};
 
 use crate::helpers::{As, TestApp, code, config, multipart};
 
@@ -1237,11 +1237,11 @@ async fn a_database_failure_halfway_through_writes_nothing() {
         )
         .await;
     assert_eq!(code(&body), "INTERNAL", "{body:#}");
-    let teams = keluarga_stunting::entity::tpk_team::Entity::find()
+    let teams = stunting::entity::tpk_team::Entity::find()
         .count(&t.db.db)
         .await
         .unwrap();
-    let members = keluarga_stunting::entity::tpk_member::Entity::find()
+    let members = stunting::entity::tpk_member::Entity::find()
         .count(&t.db.db)
         .await
         .unwrap();

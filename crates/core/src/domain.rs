@@ -22,7 +22,7 @@ pub trait Domain {
     /// Tables of this domain whose rows follow a person's region (see
     /// [`AppContext::person_region_tables`]); each has `person_id`, `region_code` and `version`.
     const PERSON_REGION_TABLES: &'static [&'static str] = &[];
-    /// The counts of this domain that can be split by sex (data terpilah, DOMAIN.md §5): every
+    /// The counts of this domain that can be split by sex (data terpilah, docs/domain.md §5): every
     /// statistic whose source carries a sex column should be declared here, so that views of
     /// sex-disaggregated data across programmes (the gender module's `disaggregation`) find it
     /// without importing this crate.

@@ -1,4 +1,4 @@
-//! Kemendagri region codes: `NN`, `NN.NN`, `NN.NN.NN`, `NN.NN.NN.NNNN` (DOMAIN.md §6).
+//! Kemendagri region codes: `NN`, `NN.NN`, `NN.NN.NN`, `NN.NN.NN.NNNN` (docs/domain.md §6).
 
 use async_graphql::Enum;
 

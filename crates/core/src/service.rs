@@ -314,6 +314,50 @@ where
     bump_version::<C, E, A>(db, am, id, version, E::id_col(), version_col).await
 }
 
+/// The version rule of a "set" mutation, which names its row by a natural key (a region, a year,
+/// an indicator) and creates or updates it: a client that updates passes the version it read
+/// (`input.version`), one that creates passes none. `existing` is the stored row's version.
+pub fn check_set_version(existing: Option<i32>, given: Option<i32>, what: &str) -> Result<()> {
+    if let Some(g) = given {
+        check_version(g)?;
+    }
+    match (existing, given) {
+        (None, Some(_)) => Err(Error::NotFound(what.to_owned())),
+        (Some(v), None) => Err(Error::bad(
+            "input.version",
+            format!(
+                "required: the {what} is already recorded (version {v}); read it and pass its version"
+            ),
+        )),
+        (Some(v), Some(g)) if v != g => Err(Error::Conflict(format!(
+            "the record was changed by someone else (your version {g} is stale); read it again"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The write of a "set" mutation: `changes` on the `existing` row (its id and stored version; the
+/// version is bumped, and a concurrent change is `CONFLICT`), or else `create()` inserted.
+pub async fn upsert<C, E, A>(
+    db: &C,
+    existing: Option<(Uuid, i32)>,
+    changes: A,
+    create: impl FnOnce() -> A,
+) -> Result<E::Model>
+where
+    C: ConnectionTrait,
+    E: crate::records::Record + EntityTrait<ActiveModel = A>,
+    A: ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+    E::Model: sea_orm::IntoActiveModel<A>,
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = Uuid>,
+    E::Column: std::str::FromStr,
+{
+    match existing {
+        Some((id, version)) => bump::<C, E, A>(db, changes, id, version).await,
+        None => Ok(create().insert(db).await?),
+    }
+}
+
 /// Creates a programme with its targets.
 pub async fn create_programme(
     app: &AppContext,

@@ -1062,7 +1062,7 @@ pub fn period(label: Option<String>, today: NaiveDate) -> Result<(String, NaiveD
     }
 }
 
-/// A count that can be split by sex (data terpilah, DOMAIN.md §5), declared by the domain that
+/// A count that can be split by sex (data terpilah, docs/domain.md §5), declared by the domain that
 /// owns it ([`crate::Domain::SEX_MEASURES`]; core declares its own in
 /// [`crate::graphql::query::CORE_SEX_MEASURES`]). The gateway collects every declaration of the
 /// domains it is built with into [`crate::context::AppContext::sex_measures`], so that a view of

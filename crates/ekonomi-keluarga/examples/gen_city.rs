@@ -6,11 +6,11 @@
 //! the middle, for a page deep in the list.
 
 use chrono::NaiveDate;
+use ekonomi_keluarga::entity::{assistance, pekka, up2k_group, up2k_member, welfare_ranking};
+use ekonomi_keluarga::priority;
 use keluarga_core::Scope;
 use keluarga_core::entity::{family, family_member, person, region};
 use keluarga_core::seed::Rng;
-use keluarga_ekonomi::entity::{assistance, pekka, up2k_group, up2k_member, welfare_ranking};
-use keluarga_ekonomi::priority;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
@@ -209,7 +209,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             up2k_member::Entity::insert_many(joins).exec(&txn).await?;
         }
     }
-    keluarga_ekonomi::facts::refresh_all(&txn).await?;
+    ekonomi_keluarga::facts::refresh_all(&txn).await?;
     txn.commit().await?;
     // Fresh statistics for the planner, as after any bulk load.
     db.execute_unprepared("ANALYZE").await?;

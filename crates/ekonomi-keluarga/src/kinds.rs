@@ -3,7 +3,7 @@
 use keluarga_core::stored_enum;
 
 stored_enum! {
-    /// Why a woman heads her family (Yayasan PEKKA's categories, DOMAIN.md §4): PEKKA counts women
+    /// Why a woman heads her family (Yayasan PEKKA's categories): PEKKA counts women
     /// by the head-of-family role, not by marital status.
     PekkaCategory {
         /// Divorced, abandoned or widowed.

@@ -1,4 +1,4 @@
-//! keluarga-ekonomi: the family-economy (ekonomi keluarga) domain of Keluarga Gateway.
+//! ekonomi-keluarga: the family-economy (ekonomi keluarga) domain of Keluarga Gateway.
 //!
 //! PEKKA (perempuan kepala keluarga) status of families, welfare deciles from DTKS, P3KE and
 //! DTSEN, UP2K groups under TP PKK Pokja II with their members and officers, assistance to groups
@@ -51,9 +51,9 @@ impl Default for EkonomiConfig {
 }
 
 /// The ekonomi-keluarga domain plugin.
-pub struct Ekonomi;
+pub struct EkonomiKeluarga;
 
-impl Domain for Ekonomi {
+impl Domain for EkonomiKeluarga {
     const NAME: &'static str = "ekonomi_keluarga";
     const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] = &[
         keluarga_core::stats::SexMeasure {

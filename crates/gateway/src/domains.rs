@@ -20,18 +20,18 @@ compose_domains! {
         // Children, measurements and WHO z-scores, posyandu, TPK, KPM, convergence actions,
         // foster parents.
         #[cfg(feature = "stunting")]
-        stunting: keluarga_stunting::Stunting [Posyandu, Child, Measurement, TpkTeam, FosterParent, Pendampingan],
+        stunting: stunting::Stunting [Posyandu, Child, Measurement, TpkTeam, FosterParent, Pendampingan],
         // The 24-indicator family-resilience index, the 1001 cadres, KRPPA, lokus, family visits.
         #[cfg(feature = "ketahanan-keluarga")]
-        ketahanan_keluarga: keluarga_ketahanan::Ketahanan [ResilienceFramework, FamilyAssessment, FamilyVisit, KrppaIndicator, Lokus],
+        ketahanan_keluarga: ketahanan_keluarga::KetahananKeluarga [ResilienceFramework, FamilyAssessment, FamilyVisit, KrppaIndicator, Lokus],
         // PEKKA, welfare deciles, UP2K groups and members, assistance, income reports, the
         // priority list.
         #[cfg(feature = "ekonomi-keluarga")]
-        ekonomi_keluarga: keluarga_ekonomi::Ekonomi [Pekka, WelfareRanking, Up2kGroup, Up2kMember, Assistance, IncomeReport],
+        ekonomi_keluarga: ekonomi_keluarga::EkonomiKeluarga [Pekka, WelfareRanking, Up2kGroup, Up2kMember, Assistance, IncomeReport],
         // Strategic posts and their holders, APE/KLA awards, PUG prerequisites, advocacy
         // coverage, gender analyses, data terpilah, the early warning.
         #[cfg(feature = "gender-mainstreaming")]
-        gender_mainstreaming: keluarga_gender::Gender [StrategicPost, PostHolding, Award, PugPrerequisite, AdvocacyTarget, GenderAnalysis],
+        gender_mainstreaming: gender_mainstreaming::GenderMainstreaming [StrategicPost, PostHolding, Award, PugPrerequisite, AdvocacyTarget, GenderAnalysis],
         // The minimal example of docs/architecture.md.
         #[cfg(feature = "example-domain")]
         example: keluarga_example_domain::Example [ExampleVisit],

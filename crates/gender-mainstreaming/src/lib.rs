@@ -1,4 +1,4 @@
-//! keluarga-gender: the gender-mainstreaming (pengarusutamaan gender, PUG) domain of Keluarga
+//! gender-mainstreaming: the gender-mainstreaming (pengarusutamaan gender, PUG) domain of Keluarga
 //! Gateway.
 //!
 //! Strategic posts with the full history of their holders (so the women's share on any day can
@@ -28,9 +28,9 @@ use keluarga_core::{Actor, AppContext, Domain, NoFields, RegionType};
 pub struct GenderConfig {}
 
 /// The gender-mainstreaming domain plugin.
-pub struct Gender;
+pub struct GenderMainstreaming;
 
-impl Domain for Gender {
+impl Domain for GenderMainstreaming {
     const NAME: &'static str = "gender_mainstreaming";
     const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] =
         &[keluarga_core::stats::SexMeasure {

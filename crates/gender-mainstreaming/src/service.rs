@@ -361,27 +361,6 @@ pub async fn record_award(
     Ok(model)
 }
 
-/// Checks the `version` of an upsert: none for a new row, the stored one for an existing row.
-fn upsert_version(existing: Option<i32>, given: Option<i32>, what: &str) -> Result<()> {
-    if let Some(g) = given {
-        keluarga_core::service::check_version(g)?;
-    }
-    match (existing, given) {
-        (None, None) => Ok(()),
-        (None, Some(_)) => Err(Error::NotFound(what.to_owned())),
-        (Some(v), None) => Err(Error::bad(
-            "input.version",
-            format!(
-                "required: the {what} is already recorded (version {v}); read it and pass its version"
-            ),
-        )),
-        (Some(v), Some(g)) if v != g => Err(Error::Conflict(format!(
-            "the record was changed by someone else (your version {g} is stale); read it again"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 /// Sets the status of one PUG prerequisite of a region for a year (ADMIN, OPERATOR in scope).
 pub async fn set_prerequisite(
     app: &AppContext,
@@ -403,38 +382,34 @@ pub async fn set_prerequisite(
     let existing =
         crate::store::prerequisite(&txn, &input.region_code, y, input.prerequisite.as_str())
             .await?;
-    upsert_version(
+    keluarga_core::service::check_set_version(
         existing.as_ref().map(|e| e.version),
         input.version,
         "prerequisite",
     )?;
     let now = stamp();
-    let model = match existing {
-        Some(e) => {
-            let am = pug_prerequisite::ActiveModel {
-                status: Set(input.status.as_str().to_owned()),
-                evidence: Set(evidence),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            bump::<_, pug_prerequisite::Entity, _>(&txn, am, e.id, e.version).await?
-        }
-        None => {
-            pug_prerequisite::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                region_code: Set(input.region_code.clone()),
-                year: Set(y),
-                prerequisite: Set(input.prerequisite.as_str().to_owned()),
-                status: Set(input.status.as_str().to_owned()),
-                evidence: Set(evidence),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?
-        }
-    };
+    let model = keluarga_core::service::upsert::<_, pug_prerequisite::Entity, _>(
+        &txn,
+        existing.map(|e| (e.id, e.version)),
+        pug_prerequisite::ActiveModel {
+            status: Set(input.status.as_str().to_owned()),
+            evidence: Set(evidence.clone()),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+        || pug_prerequisite::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            region_code: Set(input.region_code.clone()),
+            year: Set(y),
+            prerequisite: Set(input.prerequisite.as_str().to_owned()),
+            status: Set(input.status.as_str().to_owned()),
+            evidence: Set(evidence),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -483,45 +458,41 @@ pub async fn set_advocacy_target(
     let existing =
         crate::store::advocacy_target(&txn, &input.region_code, input.audience.as_str(), from)
             .await?;
-    upsert_version(
+    keluarga_core::service::check_set_version(
         existing.as_ref().map(|e| e.version),
         input.version,
         "advocacy target",
     )?;
     let now = stamp();
-    let model = match existing {
-        Some(e) => {
-            let am = advocacy_target::ActiveModel {
-                to_year: Set(input.to_year),
-                ends_on: Set(ends),
-                target_count: Set(input.target_count),
-                programme_id: Set(programme),
-                note: Set(note),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            bump::<_, advocacy_target::Entity, _>(&txn, am, e.id, e.version).await?
-        }
-        None => {
-            advocacy_target::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                region_code: Set(input.region_code.clone()),
-                audience: Set(input.audience.as_str().to_owned()),
-                from_year: Set(from),
-                to_year: Set(input.to_year),
-                starts_on: Set(starts),
-                ends_on: Set(ends),
-                target_count: Set(input.target_count),
-                programme_id: Set(programme),
-                note: Set(note),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?
-        }
-    };
+    let model = keluarga_core::service::upsert::<_, advocacy_target::Entity, _>(
+        &txn,
+        existing.map(|e| (e.id, e.version)),
+        advocacy_target::ActiveModel {
+            to_year: Set(input.to_year),
+            ends_on: Set(ends),
+            target_count: Set(input.target_count),
+            programme_id: Set(programme),
+            note: Set(note.clone()),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+        || advocacy_target::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            region_code: Set(input.region_code.clone()),
+            audience: Set(input.audience.as_str().to_owned()),
+            from_year: Set(from),
+            to_year: Set(input.to_year),
+            starts_on: Set(starts),
+            ends_on: Set(ends),
+            target_count: Set(input.target_count),
+            programme_id: Set(programme),
+            note: Set(note),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }

@@ -103,7 +103,7 @@ stored_enum! {
     }
 }
 
-/// The 10 KRPPA indicators (DOMAIN.md §2): number, group, name.
+/// The 10 KRPPA indicators (docs/domain.md §2): number, group, name.
 pub const KRPPA_INDICATORS: [(i32, &str, &str); 10] = [
     (
         1,

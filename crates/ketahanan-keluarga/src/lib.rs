@@ -1,4 +1,4 @@
-//! keluarga-ketahanan: the family-resilience (ketahanan keluarga) domain of Keluarga Gateway.
+//! ketahanan-keluarga: the family-resilience (ketahanan keluarga) domain of Keluarga Gateway.
 //!
 //! The 24-indicator family-resilience index as data (`framework`, pure: versions, weights, bands
 //! and scoring), assessments of families scored on write, the 1001 family-resilience cadres
@@ -40,9 +40,9 @@ impl Default for KetahananConfig {
 }
 
 /// The ketahanan-keluarga domain plugin.
-pub struct Ketahanan;
+pub struct KetahananKeluarga;
 
-impl Domain for Ketahanan {
+impl Domain for KetahananKeluarga {
     const NAME: &'static str = "ketahanan_keluarga";
     const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] = &[
         keluarga_core::stats::SexMeasure {

@@ -9,7 +9,6 @@ use keluarga_core::region_code::{RegionLevel, level_of};
 use keluarga_core::service::{bump, not_future, optional_text, organisation_ref, stamp};
 use keluarga_core::store::begin_write;
 use keluarga_core::{Actor, AppContext};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -491,52 +490,32 @@ pub async fn set_krppa_indicator(
     let existing =
         crate::store::krppa_indicator(&txn, &input.region_code, y, input.indicator).await?;
     let now = stamp();
-    let model = match existing {
-        Some(row) => {
-            krppa_indicator::Entity::update_many()
-                .col_expr(
-                    krppa_indicator::Column::Status,
-                    Expr::value(input.status.as_str()),
-                )
-                .col_expr(krppa_indicator::Column::Evidence, Expr::value(evidence))
-                .col_expr(
-                    krppa_indicator::Column::AssessedOn,
-                    Expr::value(input.assessed_on.map(NaiveDate::from)),
-                )
-                .col_expr(
-                    krppa_indicator::Column::AssessedBy,
-                    Expr::value(actor.subject.clone()),
-                )
-                .col_expr(
-                    krppa_indicator::Column::Version,
-                    Expr::value(row.version + 1),
-                )
-                .col_expr(krppa_indicator::Column::UpdatedAt, Expr::value(now))
-                .filter(krppa_indicator::Column::Id.eq(row.id))
-                .exec(&txn)
-                .await?;
-            keluarga_core::store::by_id::<_, krppa_indicator::Entity>(&txn, row.id)
-                .await?
-                .ok_or_else(|| Error::NotFound("KRPPA indicator".into()))?
-        }
-        None => {
-            krppa_indicator::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                region_code: Set(input.region_code.clone()),
-                year: Set(y),
-                indicator: Set(input.indicator),
-                status: Set(input.status.as_str().to_owned()),
-                evidence: Set(evidence),
-                assessed_on: Set(input.assessed_on.map(Into::into)),
-                assessed_by: Set(actor.subject.clone()),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?
-        }
-    };
+    let model = keluarga_core::service::upsert::<_, krppa_indicator::Entity, _>(
+        &txn,
+        existing.map(|e| (e.id, e.version)),
+        krppa_indicator::ActiveModel {
+            status: Set(input.status.as_str().to_owned()),
+            evidence: Set(evidence.clone()),
+            assessed_on: Set(input.assessed_on.map(NaiveDate::from)),
+            assessed_by: Set(actor.subject.clone()),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+        || krppa_indicator::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            region_code: Set(input.region_code.clone()),
+            year: Set(y),
+            indicator: Set(input.indicator),
+            status: Set(input.status.as_str().to_owned()),
+            evidence: Set(evidence),
+            assessed_on: Set(input.assessed_on.map(Into::into)),
+            assessed_by: Set(actor.subject.clone()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }

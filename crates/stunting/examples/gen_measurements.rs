@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use keluarga_core::entity::person;
-use keluarga_stunting::entity::child;
 use sea_orm::{Database, EntityTrait, QueryOrder};
+use stunting::entity::child;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::io::Write;
 use std::time::Instant;
 
-use keluarga_stunting::who::{self, Input, Position, Sex};
+use stunting::who::{self, Input, Position, Sex};
 
 /// A deterministic spread of plausible measurements over 0–1826 days, both sexes, all positions.
 fn inputs(n: usize) -> Vec<Input> {

@@ -1,4 +1,4 @@
-//! keluarga-stunting: the stunting domain of Keluarga Gateway.
+//! stunting: the stunting domain of Keluarga Gateway.
 //!
 //! Children under five with their growth measurements scored against the WHO 2006 Child Growth
 //! Standards (`who`, a pure module), posyandu, Tim Pendamping Keluarga and their visits, KPM,

@@ -694,36 +694,32 @@ pub async fn set_convergence_action(
         store::convergence_action(&txn, &input.region_code, input.year, input.aksi.number())
             .await?;
     let now = stamp();
-    let model = match existing {
-        Some(e) => {
-            let version = e.version;
-            let mut am: convergence_action::ActiveModel = e.into();
-            am.status = Set(input.status.as_str().to_owned());
-            am.done_on = Set(done_on);
-            am.evidence = Set(evidence);
-            am.score = Set(input.score);
-            am.version = Set(version + 1);
-            am.updated_at = Set(now);
-            am.update(&txn).await?
-        }
-        None => {
-            convergence_action::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                region_code: Set(input.region_code),
-                year: Set(input.year),
-                aksi: Set(input.aksi.number()),
-                status: Set(input.status.as_str().to_owned()),
-                done_on: Set(done_on),
-                evidence: Set(evidence),
-                score: Set(input.score),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?
-        }
-    };
+    let model = keluarga_core::service::upsert::<_, convergence_action::Entity, _>(
+        &txn,
+        existing.map(|e| (e.id, e.version)),
+        convergence_action::ActiveModel {
+            status: Set(input.status.as_str().to_owned()),
+            done_on: Set(done_on),
+            evidence: Set(evidence.clone()),
+            score: Set(input.score),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+        || convergence_action::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            region_code: Set(input.region_code),
+            year: Set(input.year),
+            aksi: Set(input.aksi.number()),
+            status: Set(input.status.as_str().to_owned()),
+            done_on: Set(done_on),
+            evidence: Set(evidence),
+            score: Set(input.score),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
