@@ -25,4 +25,5 @@ mod registry;
 mod schema;
 mod statistics;
 mod stunting;
+mod synthetic;
 mod transport;

@@ -98,4 +98,15 @@ pub trait Domain {
     fn seed_demo(
         ctx: &AppContext,
     ) -> impl std::future::Future<Output = Result<(), crate::error::Error>> + Send;
+
+    /// Writes the domain's part of one batch of a synthetic province (`seed --synthetic`): inside
+    /// the batch's transaction, after core wrote the batch's families, persons and cadres;
+    /// deterministic in `batch.rng(..)`. Nothing by default.
+    fn seed_synthetic(
+        _ctx: &AppContext,
+        _txn: &sea_orm::DatabaseTransaction,
+        _batch: &crate::synthetic::Batch,
+    ) -> impl std::future::Future<Output = Result<(), crate::error::Error>> + Send {
+        async { Ok(()) }
+    }
 }

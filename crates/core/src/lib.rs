@@ -28,6 +28,7 @@ pub mod service;
 pub mod sql;
 pub mod stats;
 pub mod store;
+pub mod synthetic;
 
 pub use actor::{Actor, Credential, Role, Scope};
 pub use context::{AppContext, Clock, CoreSettings};

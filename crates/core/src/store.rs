@@ -640,3 +640,25 @@ pub fn audit_entries(
     }
     Ok(q)
 }
+
+/// The codes of the villages (desa/kelurahan) inside `scope`, in code order.
+pub async fn village_codes<C: ConnectionTrait>(db: &C, scope: &Scope) -> Result<Vec<String>> {
+    Ok(region::Entity::find()
+        .filter(in_scope(region::Column::Code, scope))
+        .filter(region::Column::Level.eq(4))
+        .order_by_asc(region::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.code)
+        .collect())
+}
+
+/// How many families are registered inside `scope`.
+pub async fn families_count<C: ConnectionTrait>(db: &C, scope: &Scope) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(family::Entity::find()
+        .filter(in_scope(family::Column::RegionCode, scope))
+        .count(db)
+        .await?)
+}

@@ -268,6 +268,17 @@ macro_rules! compose_domains {
             Ok(())
         }
 
+        /// Every domain's part of one batch of a synthetic province, in list order.
+        pub async fn seed_synthetic(
+            app: &AppContext,
+            txn: &sea_orm::DatabaseTransaction,
+            batch: &keluarga_core::synthetic::Batch,
+        ) -> Result<(), keluarga_core::error::Error> {
+            let _ = (app, txn, batch);
+            $( #[$attr] <$krate::$dom as keluarga_core::Domain>::seed_synthetic(app, txn, batch).await?; )*
+            Ok(())
+        }
+
         /// A node of a domain type: `None` when no domain owns `kind`.
         pub async fn domain_node(
             ctx: &Context<'_>,

@@ -44,11 +44,25 @@ enum Command {
         #[arg(long)]
         down: bool,
     },
-    /// Write demo data.
+    /// Write demo data (`--demo`), or a synthetic province for measurements (`--synthetic`).
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["demo", "synthetic"])))]
     Seed {
         /// The demo data of the seed articles plus a small synthetic population.
-        #[arg(long, required = true)]
+        #[arg(long)]
         demo: bool,
+        /// A deterministic synthetic population over the real villages of one province, across
+        /// every domain of this build (docs: bench/README.md, "Province scale").
+        #[arg(long, requires_all = ["province", "families"])]
+        synthetic: bool,
+        /// The province of `--synthetic` (two digits: 33 is Jawa Tengah).
+        #[arg(long)]
+        province: Option<String>,
+        /// How many families `--synthetic` writes.
+        #[arg(long)]
+        families: Option<usize>,
+        /// The generator's seed: the same seed writes the same population.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Print a signed development JWT.
     Token {
@@ -145,6 +159,39 @@ async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {
                 startup::migrate(&db).await?;
                 tracing::info!("database is migrated");
             }
+        }
+        Command::Seed {
+            synthetic: true,
+            province,
+            families,
+            seed,
+            ..
+        } => {
+            let db = startup::connect(&cfg).await?;
+            startup::migrate(&db).await?;
+            let app = startup::app_context(&cfg, db);
+            let plan = keluarga_core::synthetic::Plan {
+                province: province.unwrap_or_default(),
+                families: families.unwrap_or_default(),
+                seed,
+                today: app.clock.today(),
+            };
+            let started = std::time::Instant::now();
+            let s = startup::seed_synthetic(
+                &app,
+                plan,
+                std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            )
+            .await?;
+            tracing::info!(
+                villages = s.villages,
+                families = s.families,
+                persons = s.persons,
+                batches = s.batches,
+                seconds = started.elapsed().as_secs_f64(),
+                "synthetic province written"
+            );
+            app.audit.flush().await?;
         }
         Command::Seed { .. } => {
             let db = startup::connect(&cfg).await?;

@@ -136,6 +136,110 @@ pub async fn seed_demo(app: &AppContext) -> anyhow::Result<bool> {
     Ok(wrote)
 }
 
+/// What `seed --synthetic` wrote.
+#[derive(Debug, Clone, Copy)]
+pub struct SyntheticSummary {
+    /// Villages filled.
+    pub villages: usize,
+    /// Families written.
+    pub families: usize,
+    /// Persons written.
+    pub persons: usize,
+    /// Batches (transactions).
+    pub batches: usize,
+}
+
+/// Writes a synthetic province (`seed --synthetic`, `keluarga_core::synthetic`): its villages in
+/// batches of about 5,000 families, each batch in one transaction (core's registry, then every
+/// domain's part), with a progress bar on stderr when `progress`. Refused when the province
+/// already has families: synthetic data goes into an empty province, so a run never mixes with
+/// real records.
+pub async fn seed_synthetic(
+    app: &AppContext,
+    plan: keluarga_core::synthetic::Plan,
+    progress: bool,
+) -> anyhow::Result<SyntheticSummary> {
+    use keluarga_core::synthetic;
+    let db = &app.db;
+    let villages = synthetic::villages(db, &plan.province).await?;
+    let scope = keluarga_core::Scope::new(&plan.province)?;
+    let existing = keluarga_core::store::families_count(db, &scope).await?;
+    if existing > 0 {
+        anyhow::bail!(
+            "province {} already has {existing} families: a synthetic population is written into an empty province",
+            plan.province
+        );
+    }
+    let per_village = synthetic::families_per_village(plan.families, villages.len());
+    let mut seen = std::collections::HashSet::new();
+    let first: std::collections::HashMap<&str, bool> = villages
+        .iter()
+        .map(|v| (v.as_str(), seen.insert(v.get(..5).unwrap_or("").to_owned())))
+        .collect();
+    let index: std::collections::HashMap<&str, usize> = villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.as_str(), i))
+        .collect();
+    let bar = if progress {
+        indicatif::ProgressBar::new(plan.families as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} families ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut summary = SyntheticSummary {
+        villages: villages.len(),
+        families: 0,
+        persons: 0,
+        batches: 0,
+    };
+    for (number, (vs, ns)) in synthetic::batches(&villages, &per_village, 5_000)
+        .into_iter()
+        .enumerate()
+    {
+        let mut families = Vec::new();
+        for (v, n) in vs.iter().zip(&ns) {
+            // Each village draws from its own generator, so the population does not depend on
+            // how villages are batched.
+            let i = index.get(v.as_str()).copied().unwrap_or(0) as u64;
+            let mut rng =
+                keluarga_core::seed::Rng(plan.seed ^ i.wrapping_mul(0xA24B_AED4_963E_E407));
+            families.extend(synthetic::village_families(&mut rng, v, *n, plan.today));
+        }
+        let mut batch = synthetic::Batch {
+            plan: plan.clone(),
+            number,
+            first_of_regency: vs
+                .iter()
+                .map(|v| first.get(v.as_str()).copied().unwrap_or(false))
+                .collect(),
+            villages: vs,
+            families,
+            cadres: Vec::new(),
+        };
+        let txn = keluarga_core::store::begin_write(db).await?;
+        synthetic::write_registry(&txn, &mut batch).await?;
+        crate::domains::seed_synthetic(app, &txn, &batch).await?;
+        txn.commit().await?;
+        summary.families += batch.families.len();
+        summary.persons += batch
+            .families
+            .iter()
+            .map(|f| f.members.len())
+            .sum::<usize>();
+        summary.batches += 1;
+        bar.inc(batch.families.len() as u64);
+    }
+    bar.finish_and_clear();
+    sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
+    Ok(summary)
+}
+
 fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE

@@ -18,6 +18,7 @@ pub mod seed;
 pub mod service;
 pub mod stats;
 pub mod store;
+pub mod synthetic;
 pub mod warning;
 
 use keluarga_core::{Actor, AppContext, Domain, NoFields, RegionType};
@@ -67,5 +68,13 @@ impl Domain for GenderMainstreaming {
 
     async fn seed_demo(ctx: &AppContext) -> Result<(), keluarga_core::error::Error> {
         seed::demo(ctx).await.map(|_| ())
+    }
+
+    async fn seed_synthetic(
+        _ctx: &AppContext,
+        txn: &sea_orm::DatabaseTransaction,
+        batch: &keluarga_core::synthetic::Batch,
+    ) -> Result<(), keluarga_core::error::Error> {
+        synthetic::write(txn, batch).await
     }
 }

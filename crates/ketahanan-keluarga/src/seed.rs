@@ -28,7 +28,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entity::{cadre_training, family_visit, ketahanan_assessment, krppa_indicator, lokus};
-use crate::framework::{Answer, AnswerType, Given};
+use crate::framework::{Answer, AnswerType, Framework, Given};
 use crate::kinds::{AssessmentSource, VisitOutcome};
 use crate::service;
 
@@ -220,65 +220,17 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
             let school_age = children.iter().any(|a| (7..=18).contains(a));
             let elderly = ms.iter().any(|m| age(m, *on) >= 60);
             let drift = if k == 1 { 0.15 } else { 0.0 };
-            let mut given = Vec::new();
-            for ind in fw.framework.indicators() {
-                let n = ind.number;
-                let not_applicable = match n {
-                    1 | 3 | 5 | 11 => !spouse,
-                    2 | 20 => children.is_empty(),
-                    15 | 16 => !school_age,
-                    22 => !elderly,
-                    _ => false,
-                };
-                let base = BASE.get((n - 1) as usize).copied().unwrap_or(75.0) / 100.0;
-                // Tuned so that about half land in MEDIUM, a sixth in LOW.
-                let logit = (base / (1.0 - base)).ln() - 0.5 + 0.6 * (resilience + drift);
-                let p = 1.0 / (1.0 + (-logit).exp());
-                let met = rng.unit() < p;
-                let g = if not_applicable {
-                    Given {
-                        indicator: n,
-                        answer: Some(Answer::NotApplicable),
-                        value: None,
-                    }
-                } else if ind.answer == AnswerType::Number {
-                    let value = match n {
-                        8 => {
-                            if met {
-                                2.0 + rng.below(2) as f64
-                            } else {
-                                1.0
-                            }
-                        }
-                        13 => {
-                            if met {
-                                100.0 + rng.below(300) as f64
-                            } else {
-                                45.0 + rng.below(55) as f64
-                            }
-                        }
-                        _ => {
-                            if met {
-                                100.0
-                            } else {
-                                50.0
-                            }
-                        }
-                    };
-                    Given {
-                        indicator: n,
-                        answer: None,
-                        value: Some(value),
-                    }
-                } else {
-                    Given {
-                        indicator: n,
-                        answer: Some(if met { Answer::Met } else { Answer::NotMet }),
-                        value: None,
-                    }
-                };
-                given.push(g);
-            }
+            let given = synthetic_answers(
+                &fw.framework,
+                &mut rng,
+                Household {
+                    spouse,
+                    children: !children.is_empty(),
+                    school_age,
+                    elderly,
+                },
+                resilience + drift,
+            );
             let s = fw
                 .framework
                 .score(&given)
@@ -456,4 +408,88 @@ pub async fn demo(app: &AppContext) -> Result<bool> {
 /// The day the demo data is fixed at (follow-ups after it are not recorded as done).
 fn d_today() -> NaiveDate {
     d(2026, 11, 25)
+}
+
+/// Who is in a household, as the indicators that may not apply ask.
+#[derive(Debug, Clone, Copy)]
+pub struct Household {
+    /// The head has a spouse in the family.
+    pub spouse: bool,
+    /// The family has children.
+    pub children: bool,
+    /// A child is 7–18.
+    pub school_age: bool,
+    /// A member is 60 or older.
+    pub elderly: bool,
+}
+
+/// Plausible answers of one family to every indicator of `fw`: `resilience` (a standard normal
+/// level) raises the chance that each indicator is met; indicators that cannot apply to the
+/// household are NOT_APPLICABLE. Used by the demo data and the synthetic province.
+pub fn synthetic_answers(
+    fw: &Framework,
+    rng: &mut Rng,
+    h: Household,
+    resilience: f64,
+) -> Vec<Given> {
+    let mut given = Vec::new();
+    for ind in fw.indicators() {
+        let n = ind.number;
+        let not_applicable = match n {
+            1 | 3 | 5 | 11 => !h.spouse,
+            2 | 20 => !h.children,
+            15 | 16 => !h.school_age,
+            22 => !h.elderly,
+            _ => false,
+        };
+        let base = BASE.get((n - 1) as usize).copied().unwrap_or(75.0) / 100.0;
+        // Tuned so that about half land in MEDIUM, a sixth in LOW.
+        let logit = (base / (1.0 - base)).ln() - 0.5 + 0.6 * resilience;
+        let p = 1.0 / (1.0 + (-logit).exp());
+        let met = rng.unit() < p;
+        let g = if not_applicable {
+            Given {
+                indicator: n,
+                answer: Some(Answer::NotApplicable),
+                value: None,
+            }
+        } else if ind.answer == AnswerType::Number {
+            let value = match n {
+                8 => {
+                    if met {
+                        2.0 + rng.below(2) as f64
+                    } else {
+                        1.0
+                    }
+                }
+                13 => {
+                    if met {
+                        100.0 + rng.below(300) as f64
+                    } else {
+                        45.0 + rng.below(55) as f64
+                    }
+                }
+                _ => {
+                    if met {
+                        100.0
+                    } else {
+                        50.0
+                    }
+                }
+            };
+            Given {
+                indicator: n,
+                answer: None,
+                value: Some(value),
+            }
+        } else {
+            Given {
+                indicator: n,
+                answer: Some(if met { Answer::Met } else { Answer::NotMet }),
+                value: None,
+            }
+        };
+        given.push(g);
+    }
+    given
 }

@@ -18,6 +18,7 @@ pub mod seed;
 pub mod service;
 pub mod stats;
 pub mod store;
+pub mod synthetic;
 pub mod who;
 
 use async_graphql::{ObjectType, SchemaBuilder, SubscriptionType};
@@ -123,5 +124,13 @@ impl Domain for Stunting {
 
     async fn seed_demo(ctx: &AppContext) -> Result<(), keluarga_core::error::Error> {
         seed::demo(ctx).await.map(|_| ())
+    }
+
+    async fn seed_synthetic(
+        _ctx: &AppContext,
+        txn: &sea_orm::DatabaseTransaction,
+        batch: &keluarga_core::synthetic::Batch,
+    ) -> Result<(), keluarga_core::error::Error> {
+        synthetic::write(txn, batch).await
     }
 }
