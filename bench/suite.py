@@ -6,9 +6,15 @@ Usage: suite.py BIN LABEL=DATABASE_URL [LABEL=DATABASE_URL ...]
 For each database: starts `BIN serve` on it, and for each query of bench/queries (its role,
 scope and variables are in its header) checks the answer (no errors, the expected text), counts
 the SQL statements of one execution (the gateway's `graphql_operation_statements` metric), then
-measures p50/p99 at one connection and req/s at 32 connections with wrk; finally the gateway's
+measures p50/p99 of requests sent one at a time (Python, for DURATION seconds) and req/s at 32
+connections with wrk; finally the gateway's
 peak RSS. Prints one Markdown table per database. Environment: DURATION (wrk seconds, 10),
 QUERIES (a substring filter of file names), PORT (18090), CONNECTIONS (32).
+
+PLANS=DIR (PostgreSQL only) measures nothing: it turns on auto_explain for the database
+(ANALYZE, BUFFERS, every statement), sends each query once, and writes the plans PostgreSQL
+logged for it to DIR/<query>.txt (from PG_LOG, /var/log/postgresql/postgresql-15-main.log by
+default), then turns auto_explain off again.
 """
 
 import json
@@ -92,6 +98,30 @@ def middle_cursor(query, variables, token):
         seen += 100
 
 
+def settle(body, token):
+    """Waits until the gateway answers again after the previous load (its pool drains the
+    requests wrk left queued), at most a minute."""
+    for _ in range(60):
+        if not post(body, token).get("errors"):
+            return
+        time.sleep(1)
+
+
+def sequential(body, token):
+    """p50 and p99 (ms) of requests sent one at a time for DURATION seconds (at least 5), and
+    how many answered with errors."""
+    times, errors = [], 0
+    deadline = time.monotonic() + DURATION
+    while time.monotonic() < deadline or len(times) < 5:
+        start = time.monotonic()
+        answer = post(body, token)
+        times.append((time.monotonic() - start) * 1000)
+        errors += bool(answer.get("errors"))
+    times.sort()
+    pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]
+    return pick(0.5), pick(0.99), errors
+
+
 def wrk(body, token, connections, tmp):
     lua = Path(tmp) / "q.lua"
     lua.write_text(WRK_LUA.replace("{body}", json.dumps(body)).replace("{token}", token))
@@ -107,7 +137,40 @@ def wrk(body, token, connections, tmp):
     return float(m.group(1)), float(m.group(2)), float(m.group(3)), int(m.group(5))
 
 
+PLANS = os.environ.get("PLANS")
+PG_LOG = os.environ.get("PG_LOG", "/var/log/postgresql/postgresql-15-main.log")
+
+
+def psql(url, sql):
+    subprocess.run(["psql", url, "-qc", sql], check=True)
+
+
+def auto_explain(url, on):
+    db = url.rsplit("/", 1)[1]
+    if on:
+        for sql in (
+            f"ALTER DATABASE {db} SET session_preload_libraries = 'auto_explain'",
+            f"ALTER DATABASE {db} SET auto_explain.log_min_duration = 0",
+            f"ALTER DATABASE {db} SET auto_explain.log_analyze = on",
+            f"ALTER DATABASE {db} SET auto_explain.log_buffers = on",
+            f"ALTER DATABASE {db} SET auto_explain.log_nested_statements = on",
+        ):
+            psql(url, sql)
+    else:
+        psql(url, f"ALTER DATABASE {db} RESET ALL")
+
+
 def run(binary, label, url):
+    if PLANS and url.startswith("postgres"):
+        auto_explain(url, True)
+    try:
+        measure(binary, label, url)
+    finally:
+        if PLANS and url.startswith("postgres"):
+            auto_explain(url, False)
+
+
+def measure(binary, label, url):
     env = dict(os.environ)
     # The suite measures the synthetic province alone: no demo data on first start.
     env["KELUARGA__DATABASE__SEED_DEMO_ON_FIRST_START"] = "false"
@@ -142,13 +205,29 @@ def run(binary, label, url):
                 if variables.get("after") == "@middle":
                     variables["after"] = middle_cursor(text, variables, token)
                 body = {"query": text, "variables": variables}
+                settle(body, token)
                 before = statements_so_far()
+                if PLANS and url.startswith("postgres"):
+                    time.sleep(0.5)
+                    log_offset = os.path.getsize(PG_LOG)
                 answer = post(body, token)
                 after = statements_so_far()
                 if answer.get("errors") or meta.get("expect", "").strip('"') not in json.dumps(answer):
                     raise RuntimeError(f"{f.name}: {json.dumps(answer)[:600]}")
                 statements = (after[0] - before[0]) / max(after[1] - before[1], 1)
-                p50, p99, _, e1 = wrk(body, token, 1, tmp)
+                if PLANS:
+                    if url.startswith("postgres"):
+                        time.sleep(0.5)
+                        with open(PG_LOG, errors="replace") as log_file:
+                            log_file.seek(log_offset)
+                            plans = log_file.read()
+                        Path(PLANS).mkdir(parents=True, exist_ok=True)
+                        (Path(PLANS) / f"{f.stem}.txt").write_text(
+                            f"# {f.name}: the plans PostgreSQL logged (auto_explain, ANALYZE, BUFFERS)\n"
+                            f"# for one execution, {int(statements)} statements\n\n" + plans)
+                        print(f"{label} {f.stem}: plans written", file=sys.stderr, flush=True)
+                    continue
+                p50, p99, e1 = sequential(body, token)
                 _, _, rps, e32 = wrk(body, token, CONNECTIONS, tmp)
                 rows.append((f.stem, int(statements), p50, p99, rps, e1 + e32))
                 print(f"{label} {f.stem}: {int(statements)} statements, p50 {p50:.1f} ms, "

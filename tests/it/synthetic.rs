@@ -134,6 +134,14 @@ async fn a_synthetic_province_is_shaped_like_indonesia_and_every_domain_adds_its
         .to_string();
     assert!(err.contains("already has 3000 families"), "{err}");
     assert_eq!(family::Entity::find().count(db).await.unwrap(), 3_000);
+
+    // Another province in the same database draws its own ids (DI Yogyakarta).
+    let mut yogyakarta = plan(500);
+    yogyakarta.province = "34".to_owned();
+    startup::seed_synthetic(&t.app(), yogyakarta, false)
+        .await
+        .unwrap();
+    assert_eq!(family::Entity::find().count(db).await.unwrap(), 3_500);
 }
 
 #[tokio::test]

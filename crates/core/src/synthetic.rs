@@ -100,7 +100,7 @@ impl Batch {
     /// A generator for one domain's part of this batch: deterministic in the plan's seed, the
     /// batch and the salt (each domain its own, so one domain's draws never shift another's).
     pub fn rng(&self, salt: u64) -> Rng {
-        Rng(self.plan.seed
+        Rng(fnv(self.plan.seed, &self.plan.province)
             ^ salt.rotate_left(17)
             ^ (self.number as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
     }
@@ -129,12 +129,23 @@ pub fn id_on(rng: &mut Rng, day: NaiveDate) -> Uuid {
 /// The id of a row that several batches must agree on (a regency's organisation): a UUIDv7 on
 /// `day` drawn from the plan's seed and `key` alone.
 pub fn keyed_id(seed: u64, key: &str, day: NaiveDate) -> Uuid {
-    // FNV-1a of the key, mixed with the seed.
+    id_on(&mut Rng(fnv(seed, key)), day)
+}
+
+/// The generator of one village's families: drawn from the seed and the village's code alone, so
+/// the population does not depend on how villages are batched, and two provinces (or two
+/// villages) never draw the same ids.
+pub fn village_rng(seed: u64, village: &str) -> Rng {
+    Rng(fnv(seed, village))
+}
+
+/// FNV-1a of `key`, mixed with `seed`.
+fn fnv(seed: u64, key: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in key.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
-    id_on(&mut Rng(seed ^ h), day)
+    seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ h
 }
 
 /// A day `days` after `from`.

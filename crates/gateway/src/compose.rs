@@ -275,7 +275,16 @@ macro_rules! compose_domains {
             batch: &keluarga_core::synthetic::Batch,
         ) -> Result<(), keluarga_core::error::Error> {
             let _ = (app, txn, batch);
-            $( #[$attr] <$krate::$dom as keluarga_core::Domain>::seed_synthetic(app, txn, batch).await?; )*
+            $( #[$attr] {
+                let started = std::time::Instant::now();
+                <$krate::$dom as keluarga_core::Domain>::seed_synthetic(app, txn, batch).await?;
+                tracing::debug!(
+                    domain = <$krate::$dom as keluarga_core::Domain>::NAME,
+                    batch = batch.number,
+                    ms = started.elapsed().as_secs_f64() * 1000.0,
+                    "synthetic batch part written"
+                );
+            } )*
             Ok(())
         }
 

@@ -176,11 +176,6 @@ pub async fn seed_synthetic(
         .iter()
         .map(|v| (v.as_str(), seen.insert(v.get(..5).unwrap_or("").to_owned())))
         .collect();
-    let index: std::collections::HashMap<&str, usize> = villages
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.as_str(), i))
-        .collect();
     let bar = if progress {
         indicatif::ProgressBar::new(plan.families as u64)
     } else {
@@ -204,11 +199,7 @@ pub async fn seed_synthetic(
     {
         let mut families = Vec::new();
         for (v, n) in vs.iter().zip(&ns) {
-            // Each village draws from its own generator, so the population does not depend on
-            // how villages are batched.
-            let i = index.get(v.as_str()).copied().unwrap_or(0) as u64;
-            let mut rng =
-                keluarga_core::seed::Rng(plan.seed ^ i.wrapping_mul(0xA24B_AED4_963E_E407));
+            let mut rng = synthetic::village_rng(plan.seed, v);
             families.extend(synthetic::village_families(&mut rng, v, *n, plan.today));
         }
         let mut batch = synthetic::Batch {
@@ -222,10 +213,20 @@ pub async fn seed_synthetic(
             families,
             cadres: Vec::new(),
         };
+        let t0 = std::time::Instant::now();
         let txn = keluarga_core::store::begin_write(db).await?;
         synthetic::write_registry(&txn, &mut batch).await?;
+        let t1 = std::time::Instant::now();
         crate::domains::seed_synthetic(app, &txn, &batch).await?;
+        let t2 = std::time::Instant::now();
         txn.commit().await?;
+        tracing::debug!(
+            batch = number,
+            registry_ms = (t1 - t0).as_secs_f64() * 1000.0,
+            domains_ms = (t2 - t1).as_secs_f64() * 1000.0,
+            commit_ms = t2.elapsed().as_secs_f64() * 1000.0,
+            "synthetic batch written"
+        );
         summary.families += batch.families.len();
         summary.persons += batch
             .families
@@ -234,6 +235,12 @@ pub async fn seed_synthetic(
             .sum::<usize>();
         summary.batches += 1;
         bar.inc(batch.families.len() as u64);
+        // Planner statistics as the tables grow (after 1, 2, 4, 8... batches): without them
+        // PostgreSQL keeps the plans of empty tables, and the domains' look-ups in later batches
+        // (ekonomi's facts) scanned whole tables, a batch taking 15 s instead of 1.
+        if summary.batches.is_power_of_two() {
+            sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
+        }
     }
     bar.finish_and_clear();
     sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
