@@ -17,7 +17,11 @@ mod m20261123_000001_create_region;
 mod m20261123_000002_create_registry;
 mod m20261123_000003_create_access;
 mod m20261201_000004_create_region_population;
+mod m20261205_000005_create_stat_rollup;
 pub mod util;
+
+/// The number of value columns of `stat_rollup` (`v0` …): the most additive parts one rollup keeps.
+pub const ROLLUP_VALUES: usize = m20261205_000005_create_stat_rollup::VALUES;
 
 /// Core's migrations, in order.
 pub fn core_migrations() -> Vec<Box<dyn MigrationTrait>> {
@@ -26,6 +30,7 @@ pub fn core_migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000002_create_registry::Migration),
         Box::new(m20261123_000003_create_access::Migration),
         Box::new(m20261201_000004_create_region_population::Migration),
+        Box::new(m20261205_000005_create_stat_rollup::Migration),
     ]
 }
 

@@ -22,6 +22,7 @@ mod persisted;
 mod personal;
 mod ratelimit;
 mod registry;
+mod rollup;
 mod schema;
 mod statistics;
 mod stunting;

@@ -256,6 +256,7 @@ async fn every_aggregate_matches_a_hand_count() {
         },
         measures: MEASURES,
         people: "people",
+        rollup: None,
     };
     let admin = Actor::new(
         "t",

@@ -27,6 +27,9 @@ pub trait Domain {
     /// sex-disaggregated data across programmes (the gender module's `disaggregation`) find it
     /// without importing this crate.
     const SEX_MEASURES: &'static [crate::stats::SexMeasure] = &[];
+    /// The rollups of this domain's statistics (`crate::rollup`): the gateway builds each one
+    /// not yet built after migrating, and after bulk loads.
+    const ROLLUPS: &'static [&'static crate::rollup::Rollup] = &[];
     /// The domain's configuration section.
     type Config: DeserializeOwned + Default + Send + Sync + 'static;
     /// The domain's part of the query root.

@@ -23,6 +23,7 @@ pub mod pagination;
 pub mod pii;
 pub mod records;
 pub mod region_code;
+pub mod rollup;
 pub mod seed;
 pub mod service;
 pub mod sql;

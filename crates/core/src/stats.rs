@@ -4,7 +4,7 @@
 //! record access.
 
 use async_graphql::{Enum, InputObject};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::actor::Actor;
@@ -239,7 +239,10 @@ fn parent_period(label: &str) -> Option<String> {
 
 /// The windows published alongside `from`..`to` when it is a quarter or a month (the quarters of
 /// its year; the months of its quarter), each with its label, in order; `None` otherwise.
-fn sibling_windows(from: NaiveDate, to: NaiveDate) -> Option<Vec<(String, NaiveDate, NaiveDate)>> {
+pub(crate) fn sibling_windows(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Option<Vec<(String, NaiveDate, NaiveDate)>> {
     use chrono::Datelike;
     let y = from.year();
     let labels: Vec<String> = match whole_period(from, to)? {
@@ -309,28 +312,47 @@ impl SourceArgs<'_> {
     }
 
     /// A subquery (parenthesised, without alias) of the latest row of `table` per `parent` in
-    /// the scope and period, per period bucket when grouped by a grain: "each child counts once,
-    /// by its latest measurement". `table` needs `id` and `region_code`; ties go to the highest
-    /// id.
+    /// the period (per period bucket when grouped by a grain), for the parents with a row in the
+    /// scope: "each child counts once, by its latest measurement". The latest row is taken over
+    /// all of the parent's rows, wherever they are, and the statistic keeps it when it lies in
+    /// the scope ([`from_where`]), so a child measured in two cities in a quarter counts once, in
+    /// the city of the later measurement, and figures add up across regions (which the rollups
+    /// and disclosure control rely on). `table` needs `id` and `region_code`; ties go to the
+    /// highest id.
     pub fn latest(&self, b: &mut Binder, table: &str, parent: &str, date: &str) -> String {
-        let mut wheres = vec![b.in_scope("t.region_code", self.scope)];
-        if let Some(f) = self.from {
-            let p = b.bind(f);
-            wheres.push(format!("t.{date} >= {p}"));
-        }
-        if let Some(t) = self.to {
-            let p = b.bind(t);
-            wheres.push(format!("t.{date} <= {p}"));
+        let period = |b: &mut Binder, alias: &str| {
+            let mut w = Vec::new();
+            if let Some(f) = self.from {
+                w.push(format!("{alias}.{date} >= {}", b.bind(f)));
+            }
+            if let Some(t) = self.to {
+                w.push(format!("{alias}.{date} <= {}", b.bind(t)));
+            }
+            w
+        };
+        let mut wheres = period(b, "t");
+        if !self.scope.code().is_empty() {
+            let scope = b.in_scope("s.region_code", self.scope);
+            let mut inner = vec![scope];
+            inner.extend(period(b, "s"));
+            wheres.push(format!(
+                "t.{parent} IN (SELECT s.{parent} FROM {table} s WHERE {})",
+                inner.join(" AND ")
+            ));
         }
         let part = self
             .grain_of(&format!("t.{date}"))
             .map(|g| format!(", {g}"))
             .unwrap_or_default();
+        let filter = if wheres.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", wheres.join(" AND "))
+        };
         format!(
             "(SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{parent}{part} \
-             ORDER BY t.{date} DESC, t.id DESC) AS rn FROM {table} t WHERE {}) ranked \
-             WHERE rn = 1)",
-            wheres.join(" AND ")
+             ORDER BY t.{date} DESC, t.id DESC) AS rn FROM {table} t{filter}) ranked \
+             WHERE rn = 1)"
         )
     }
 }
@@ -344,6 +366,8 @@ pub struct Spec<'a> {
     pub measures: &'a [Measure],
     /// The measure (a count) that suppression compares with the threshold.
     pub people: &'static str,
+    /// The rollup that keeps this statistic pre-aggregated, if any ([`crate::rollup`]).
+    pub rollup: Option<&'a Rollup>,
 }
 
 /// One group of a statistics answer.
@@ -596,7 +620,11 @@ fn measure_columns(j: usize, a: Aggregate) -> Vec<String> {
         // total the API may return (at most 2^53 - 1) is exact in a double, and a larger one
         // is refused by name ([`sum_value`]).
         Aggregate::Sum(e) => one(format!("SUM(CAST({e} AS DOUBLE PRECISION))")),
-        Aggregate::Mean(e) => one(format!("AVG(CAST({e} AS DOUBLE PRECISION))")),
+        // A sum and a count, divided in Rust ([`mean`]): the rollups give the same two.
+        Aggregate::Mean(e) => vec![
+            format!("SUM(CAST({e} AS DOUBLE PRECISION)) AS m{j}"),
+            format!("CAST(COUNT({e}) AS BIGINT) AS m{j}c"),
+        ],
         Aggregate::Median(_) => one("NULL".to_owned()),
         Aggregate::Rate {
             numerator,
@@ -823,7 +851,7 @@ pub fn protect(cells: &[Cell], people: &[i64], threshold: i64) -> Vec<bool> {
 }
 
 /// The group keys of a plan as SQL expressions: region, period, sex, then domain dimensions.
-fn keys(spec: &Spec<'_>, plan: &GroupPlan, backend: DbBackend) -> Vec<String> {
+pub(crate) fn keys(spec: &Spec<'_>, plan: &GroupPlan, backend: DbBackend) -> Vec<String> {
     let src = &spec.source;
     let region = match (&plan.regions, plan.level) {
         (Some(codes), _) => {
@@ -847,7 +875,7 @@ fn keys(spec: &Spec<'_>, plan: &GroupPlan, backend: DbBackend) -> Vec<String> {
 }
 
 /// `FROM ... WHERE ...` of a plan, binding in SQL order.
-fn from_where(b: &mut Binder, spec: &Spec<'_>, plan: &GroupPlan) -> String {
+pub(crate) fn from_where(b: &mut Binder, spec: &Spec<'_>, plan: &GroupPlan) -> String {
     let src = &spec.source;
     let args = SourceArgs {
         scope: &plan.scope,
@@ -882,7 +910,7 @@ fn from_where(b: &mut Binder, spec: &Spec<'_>, plan: &GroupPlan) -> String {
     format!("FROM {from} WHERE {}", wheres.join(" AND "))
 }
 
-fn key_list(n: usize) -> String {
+pub(crate) fn key_list(n: usize) -> String {
     (1..=n)
         .map(|i| i.to_string())
         .collect::<Vec<_>>()
@@ -898,8 +926,25 @@ fn read_key(row: &sea_orm::QueryResult, n: usize) -> Result<Key> {
 }
 
 /// Runs the plan without suppression: for region facets, which apply [`suppressed`] to their
-/// own headline count; everything else calls [`grouped`].
+/// own headline count; everything else calls [`grouped`]. Read from the statistic's rollup when
+/// it has one that answers the plan exactly ([`route`]), else from the records.
 pub async fn cells<C: ConnectionTrait>(
+    db: &C,
+    spec: &Spec<'_>,
+    plan: &GroupPlan,
+) -> Result<Vec<Cell>> {
+    let backend = db.get_database_backend();
+    if let Some((sql, values)) = route(spec, plan, backend) {
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        return read_cells(&rows, spec, keys(spec, plan, backend).len());
+    }
+    records_cells(db, spec, plan).await
+}
+
+/// [`cells`] computed from the records, never from a rollup: what every rollup must equal.
+pub async fn records_cells<C: ConnectionTrait>(
     db: &C,
     spec: &Spec<'_>,
     plan: &GroupPlan,
@@ -925,8 +970,36 @@ pub async fn cells<C: ConnectionTrait>(
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, b.values))
         .await?;
+    let mut cells = read_cells(&rows, spec, n)?;
+    for (j, m) in spec.measures.iter().enumerate() {
+        if let Aggregate::Median(expr) = m.aggregate {
+            let medians = median(db, spec, plan, &keys, expr).await?;
+            for c in &mut cells {
+                let key: Key = [c.region.clone(), c.period.clone(), c.sex.clone()]
+                    .into_iter()
+                    .chain(c.dims.iter().cloned())
+                    .collect();
+                c.values[j].1 = StatValue::Number(medians.get(&key).copied());
+            }
+        }
+    }
+    Ok(cells)
+}
+
+/// A mean from its sum and count, 2 decimals. The sum is first taken to 6 decimals, so that
+/// the order in which its values were added (row by row, or village sums then regency sums, as
+/// in a rollup) cannot move a mean that lies on a half across the rounding line; the measures
+/// averaged carry at most 2 decimals.
+fn mean(sum: Option<f64>, count: i64) -> Option<f64> {
+    let s = sum?;
+    (count > 0).then(|| round(round(s, 6) / count as f64, 2))
+}
+
+/// The cells of grouped rows: keys `k0`..`k{n-1}`, then each measure's column(s) as
+/// [`measure_columns`] names them.
+fn read_cells(rows: &[sea_orm::QueryResult], spec: &Spec<'_>, n: usize) -> Result<Vec<Cell>> {
     let mut cells = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let key = read_key(row, n)?;
         let mut values = Vec::with_capacity(spec.measures.len());
         for (j, m) in spec.measures.iter().enumerate() {
@@ -936,10 +1009,10 @@ pub async fn cells<C: ConnectionTrait>(
                 Aggregate::Rate { .. } => {
                     StatValue::Rate(Rate::of(int(&format!("m{j}n"))?, int(&format!("m{j}d"))?))
                 }
-                Aggregate::Mean(_) => StatValue::Number(
-                    row.try_get::<Option<f64>>("", &format!("m{j}"))?
-                        .map(|x| round(x, 2)),
-                ),
+                Aggregate::Mean(_) => StatValue::Number(mean(
+                    row.try_get::<Option<f64>>("", &format!("m{j}"))?,
+                    int(&format!("m{j}c"))?,
+                )),
                 Aggregate::Median(_) => StatValue::Number(None),
                 Aggregate::Sum(_) => StatValue::Int(sum_value(
                     m.name,
@@ -957,18 +1030,6 @@ pub async fn cells<C: ConnectionTrait>(
             values,
             suppressed: false,
         });
-    }
-    for (j, m) in spec.measures.iter().enumerate() {
-        if let Aggregate::Median(expr) = m.aggregate {
-            let medians = median(db, spec, plan, &keys, expr).await?;
-            for c in &mut cells {
-                let key: Key = [c.region.clone(), c.period.clone(), c.sex.clone()]
-                    .into_iter()
-                    .chain(c.dims.iter().cloned())
-                    .collect();
-                c.values[j].1 = StatValue::Number(medians.get(&key).copied());
-            }
-        }
     }
     Ok(cells)
 }
@@ -1174,6 +1235,239 @@ fn count_of(c: &Cell, name: &str) -> i64 {
         Some(StatValue::Rate(r)) => r.numerator,
         _ => 0,
     }
+}
+
+// Rollups (`crate::rollup` keeps them; reading them is part of the convention).
+
+/// The number of value columns of `stat_rollup` (`v0` … `v23`; the migration creates them).
+pub const VALUES: usize = 24;
+/// The number of domain-dimension columns of `stat_rollup` (`d0` … `d2`).
+pub const DIMS: usize = 3;
+
+/// A rollup a domain declares for one of its statistics.
+#[derive(Debug)]
+pub struct Rollup {
+    /// Its key in `stat_rollup` (unique across domains: `stunting`, `ketahanan.answers`).
+    pub name: &'static str,
+    /// The statistic it keeps (its `rollup` field names this rollup back).
+    pub spec: fn() -> Spec<'static>,
+    /// The sets of domain dimensions it is kept for: a request routes to it when its domain
+    /// dimensions are exactly one of these sets (in any order). Every measure must add up across
+    /// villages and across sex within a group of such a set (a count of distinct families does
+    /// when each family has one row per group, as with "latest per family").
+    pub dims: &'static [&'static [Dimension]],
+}
+
+/// The grains a rollup keeps: all time (`A`), each year, quarter and month.
+pub const GRAINS: [(&str, Option<StatsDimension>); 4] = [
+    ("A", None),
+    ("Y", Some(StatsDimension::Year)),
+    ("Q", Some(StatsDimension::Quarter)),
+    ("M", Some(StatsDimension::Month)),
+];
+
+pub(crate) fn letter(g: Option<StatsDimension>) -> &'static str {
+    GRAINS
+        .iter()
+        .find(|(_, d)| *d == g)
+        .map_or("A", |(l, _)| *l)
+}
+
+fn fineness(g: Option<StatsDimension>) -> u8 {
+    match g {
+        Some(StatsDimension::Month) => 3,
+        Some(StatsDimension::Quarter) => 2,
+        Some(StatsDimension::Year) => 1,
+        _ => 0,
+    }
+}
+
+/// The label of the period containing `d` at grain `g`, with its first and last day.
+pub(crate) fn window(d: NaiveDate, g: StatsDimension) -> Option<(String, NaiveDate, NaiveDate)> {
+    let label = match g {
+        StatsDimension::Year => format!("{}", d.year()),
+        StatsDimension::Quarter => format!("{}-Q{}", d.year(), d.month().div_ceil(3)),
+        StatsDimension::Month => format!("{}-{:02}", d.year(), d.month()),
+        _ => return None,
+    };
+    let (from, to) = parse_period(&label)?;
+    Some((label, from, to))
+}
+
+/// The SQL of a measure's additive parts over source rows; `None` for a median.
+fn parts(a: Aggregate) -> Option<Vec<String>> {
+    let count_if = |c: &str| format!("SUM(CASE WHEN {c} THEN 1 ELSE 0 END)");
+    Some(match a {
+        Aggregate::Count => vec!["COUNT(*)".to_owned()],
+        Aggregate::CountIf(c) => vec![count_if(c)],
+        Aggregate::CountDistinct(e) => vec![format!("COUNT(DISTINCT {e})")],
+        Aggregate::Sum(e) => vec![format!("SUM(CAST({e} AS DOUBLE PRECISION))")],
+        Aggregate::Mean(e) => vec![
+            format!("SUM(CAST({e} AS DOUBLE PRECISION))"),
+            format!("COUNT({e})"),
+        ],
+        Aggregate::Rate {
+            numerator,
+            denominator,
+        } => vec![count_if(numerator), count_if(denominator)],
+        Aggregate::Median(_) => return None,
+    })
+}
+
+/// The distinct additive parts of a statistic's measures (a rate's denominator shared by two
+/// rates is kept once), and for each measure the columns `v{i}` of its parts; `None` when a
+/// measure does not add up or the parts do not fit the table.
+pub(crate) fn all_parts(spec: &Spec<'_>) -> Option<(Vec<String>, Vec<Vec<usize>>)> {
+    let mut distinct: Vec<String> = Vec::new();
+    let mut columns = Vec::new();
+    for m in spec.measures {
+        let mut cols = Vec::new();
+        for p in parts(m.aggregate)? {
+            let i = match distinct.iter().position(|d| *d == p) {
+                Some(i) => i,
+                None => {
+                    distinct.push(p);
+                    distinct.len() - 1
+                }
+            };
+            cols.push(i);
+        }
+        columns.push(cols);
+    }
+    (distinct.len() <= VALUES).then_some((distinct, columns))
+}
+
+/// The select-list columns reading measure `j` from the summed parts in columns `cols`, named
+/// as this module names a measure's columns.
+fn read_columns(j: usize, cols: &[usize], a: Aggregate) -> Vec<String> {
+    let int = |c: usize| format!("CAST(SUM(v{c}) AS BIGINT)");
+    let (o, p) = (
+        cols.first().copied().unwrap_or(0),
+        cols.get(1).copied().unwrap_or(0),
+    );
+    match a {
+        Aggregate::Rate { .. } => vec![
+            format!("{} AS m{j}n", int(o)),
+            format!("{} AS m{j}d", int(p)),
+        ],
+        Aggregate::Sum(_) => vec![format!("SUM(v{o}) AS m{j}")],
+        Aggregate::Mean(_) => vec![format!("SUM(v{o}) AS m{j}"), format!("{} AS m{j}c", int(p))],
+        _ => vec![format!("{} AS m{j}", int(o))],
+    }
+}
+
+/// Which of `rollup`'s dimension sets is `dims` (as a set), with the column of each of `dims`.
+fn dimset(rollup: &Rollup, dims: &[Dimension]) -> Option<(usize, Vec<usize>)> {
+    rollup.dims.iter().enumerate().find_map(|(i, set)| {
+        if set.len() != dims.len() {
+            return None;
+        }
+        let cols: Option<Vec<usize>> = dims
+            .iter()
+            .map(|d| set.iter().position(|s| s.name == d.name))
+            .collect();
+        cols.map(|c| (i, c))
+    })
+}
+
+/// The grain letter and period labels of the rollup rows that answer `plan`'s window and grain,
+/// or `None` when they cannot: a window that is not one whole period, or a grain coarser than
+/// the window (a year's label over one quarter's rows).
+fn periods(plan: &GroupPlan) -> Option<(&'static str, Option<Vec<String>>)> {
+    let (from, to) = match (plan.from, plan.to) {
+        (None, None) => return Some((letter(plan.grain), None)),
+        (Some(f), Some(t)) => (f, t),
+        _ => return None,
+    };
+    let whole = whole_period(from, to)?;
+    let grain = plan.grain.unwrap_or(whole);
+    if fineness(Some(grain)) < fineness(Some(whole)) {
+        return None;
+    }
+    let mut labels = Vec::new();
+    let mut d = from;
+    while d <= to {
+        let (label, _, last) = window(d, grain)?;
+        labels.push(label);
+        d = last.succ_opt()?;
+    }
+    Some((letter(Some(grain)), Some(labels)))
+}
+
+/// The rollup statement answering `plan` for `spec`, with its values, when `spec` has a rollup
+/// that can: same output as [`records_cells`] (keys `k0`.., measures `m{j}`..),
+/// summed from regency rows when the plan needs nothing finer, else from village rows.
+pub fn route(
+    spec: &Spec<'_>,
+    plan: &GroupPlan,
+    backend: DbBackend,
+) -> Option<(String, Vec<sea_orm::Value>)> {
+    let rollup = spec.rollup?;
+    let (_, columns) = all_parts(spec)?;
+    let (set, cols) = dimset(rollup, &plan.dims)?;
+    if plan.by_sex && spec.source.sex.is_none() {
+        return None;
+    }
+    let (grain, labels) = periods(plan)?;
+    let coarse = |codes: &Option<Vec<String>>| {
+        codes
+            .as_ref()
+            .is_none_or(|c| c.iter().all(|x| x.len() <= 5))
+    };
+    let regency_rows = matches!(
+        plan.level,
+        None | Some(RegionLevel::Province) | Some(RegionLevel::Regency)
+    ) && coarse(&plan.regions)
+        && coarse(&plan.under)
+        && plan.scope.code().len() <= 5;
+    let region = match (&plan.regions, plan.level) {
+        (Some(codes), _) => format!("substr(area, 1, {})", codes.first().map_or(0, String::len)),
+        (None, Some(l)) => format!("substr(area, 1, {})", l.code_len()),
+        (None, None) => "NULL".to_owned(),
+    };
+    let mut keys = vec![
+        region,
+        if plan.grain.is_some() {
+            "period"
+        } else {
+            "NULL"
+        }
+        .to_owned(),
+        if plan.by_sex { "sex" } else { "NULL" }.to_owned(),
+    ];
+    keys.extend(cols.iter().map(|c| format!("d{c}")));
+    let mut select: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("{k} AS k{i}"))
+        .collect();
+    for (j, (m, cols)) in spec.measures.iter().zip(&columns).enumerate() {
+        select.extend(read_columns(j, cols, m.aggregate));
+    }
+    let mut b = Binder::new(backend);
+    let mut wheres = vec![
+        format!("rollup = '{}'", rollup.name),
+        format!("dimset = {set}"),
+        format!("level = '{}'", if regency_rows { "R" } else { "V" }),
+        format!("grain = '{grain}'"),
+    ];
+    if let Some(labels) = labels {
+        let list = b.list(labels);
+        wheres.push(format!("period IN ({list})"));
+    }
+    wheres.push(b.in_scope("area", &plan.scope));
+    for codes in [&plan.under, &plan.regions].into_iter().flatten() {
+        let len = codes.first().map_or(0, String::len);
+        let list = b.list(codes.iter().cloned());
+        wheres.push(format!("substr(area, 1, {len}) IN ({list})"));
+    }
+    let k = key_list(keys.len());
+    let sql = format!(
+        "SELECT {} FROM stat_rollup WHERE {} GROUP BY {k} ORDER BY {k}",
+        select.join(", "),
+        wheres.join(" AND ")
+    );
+    Some((sql, b.values))
 }
 
 #[cfg(test)]

@@ -304,6 +304,7 @@ pub const PEKKA: Spec<'static> = Spec {
         measure("with_children", Aggregate::CountIf("with_children = 1")),
     ],
     people: "pekka",
+    rollup: None,
 };
 
 /// Memberships current at the period's end.
@@ -320,6 +321,7 @@ pub const MEMBERS: Spec<'static> = Spec {
         measure("pekka_members", Aggregate::CountIf("pekka = 1")),
     ],
     people: "members",
+    rollup: None,
 };
 
 /// UP2K groups formed by the period's end (reference data).
@@ -333,6 +335,7 @@ pub const GROUPS: Spec<'static> = Spec {
     },
     measures: &[measure("groups", Aggregate::Count)],
     people: "groups",
+    rollup: None,
 };
 
 /// Assistance given in the period.
@@ -350,6 +353,7 @@ pub const ASSISTANCE: Spec<'static> = Spec {
         measure("recipients", Aggregate::CountDistinct("recipient_key")),
     ],
     people: "recipients",
+    rollup: None,
 };
 
 /// Income reports of the months in the period.
@@ -370,6 +374,7 @@ pub const INCOME: Spec<'static> = Spec {
         measure("median_profit", Aggregate::Median("profit")),
     ],
     people: "reporters",
+    rollup: None,
 };
 
 /// Revenue around each assistance given in the period.
@@ -402,6 +407,7 @@ pub const CHANGE: Spec<'static> = Spec {
         ),
     ],
     people: "recipients",
+    rollup: None,
 };
 
 /// The sections and which dimensions each carries.

@@ -177,6 +177,14 @@ macro_rules! compose_domains {
             all.concat()
         }
 
+        /// The rollups every domain keeps of its statistics.
+        pub fn rollups() -> Vec<&'static keluarga_core::rollup::Rollup> {
+            let all: Vec<&[&'static keluarga_core::rollup::Rollup]> = vec![
+                $( #[$attr] <$krate::$dom as keluarga_core::Domain>::ROLLUPS, )*
+            ];
+            all.concat()
+        }
+
         /// The record types of core and every domain, with their access rules.
         pub fn records() -> Vec<keluarga_core::records::RecordInfo> {
             let all: Vec<Vec<keluarga_core::records::RecordInfo>> = vec![

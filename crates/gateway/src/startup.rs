@@ -94,9 +94,22 @@ pub fn with_statement_timeout(db: &DatabaseConnection, ms: u64) -> Option<Databa
     Some(own)
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then builds every rollup not yet built
+/// (`keluarga_core::rollup::ensure`).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     crate::Migrator::up(db, None).await?;
+    keluarga_core::rollup::ensure(db, &crate::domains::rollups()).await?;
+    Ok(())
+}
+
+/// Rebuilds every rollup in `scope` from the records, after a bulk load.
+pub async fn rebuild_rollups(
+    db: &DatabaseConnection,
+    scope: &keluarga_core::Scope,
+) -> anyhow::Result<()> {
+    for r in crate::domains::rollups() {
+        keluarga_core::rollup::rebuild(db, r, scope).await?;
+    }
     Ok(())
 }
 
@@ -128,6 +141,7 @@ pub async fn seed_demo(app: &AppContext) -> anyhow::Result<bool> {
     let wrote = keluarga_core::seed::demo(app).await?;
     crate::domains::seed_demo(app).await?;
     if wrote {
+        rebuild_rollups(&app.db, &keluarga_core::Scope::all()).await?;
         // Planner statistics for the tables just filled: without them PostgreSQL planned the
         // list page badly until autovacuum came round (p50 37 ms instead of 8 ms at one
         // connection), and SQLite keeps none unless asked.
@@ -243,6 +257,10 @@ pub async fn seed_synthetic(
         }
     }
     bar.finish_and_clear();
+    sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
+    let t = std::time::Instant::now();
+    rebuild_rollups(db, &scope).await?;
+    tracing::debug!(ms = t.elapsed().as_secs_f64() * 1000.0, "rollups rebuilt");
     sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
     Ok(summary)
 }

@@ -224,6 +224,7 @@ pub const POSTS: Spec<'static> = Spec {
         ),
     ],
     people: "posts",
+    rollup: None,
 };
 
 /// [`POSTS`], for the domain's sex-disaggregable measures.
@@ -318,6 +319,7 @@ pub const ADVOCACY: Spec<'static> = Spec {
         measure("reached", Aggregate::Sum("reached")),
     ],
     people: "targets",
+    rollup: None,
 };
 
 /// The figures of strategic posts of one group.

@@ -281,6 +281,9 @@ pub async fn import_assessments<R: Read>(
         .await?;
         progress(Phase::Writing, done, n);
     }
+    let families: Vec<Uuid> = seen.iter().copied().collect();
+    let dates: Vec<chrono::NaiveDate> = checked.iter().map(|(r, _)| r.assessed_on).collect();
+    service::refresh_rollups(&txn, &families, &dates).await?;
     txn.commit().await?;
     Ok(Summary {
         rows: total,

@@ -45,6 +45,7 @@ pub struct KetahananKeluarga;
 
 impl Domain for KetahananKeluarga {
     const NAME: &'static str = "ketahanan_keluarga";
+    const ROLLUPS: &'static [&'static keluarga_core::rollup::Rollup] = stats::ROLLUPS;
     const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] = &[
         keluarga_core::stats::SexMeasure {
             domain: "ketahanan_keluarga",

@@ -240,6 +240,7 @@ pub async fn record_assessment(
         [id],
     )
     .await?;
+    refresh_rollups(&txn, &[fam.id], &[model.assessed_on]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -318,8 +319,29 @@ pub async fn correct_assessment(
         [id],
     )
     .await?;
+    refresh_rollups(
+        &txn,
+        &[current.family_id],
+        &[current.assessed_on, updated.assessed_on],
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
+}
+
+/// Keeps the assessment rollups exact after a write of `families`' assessments dated `dates`
+/// (old and new): every village where those families have assessments is recomputed for the
+/// periods of those dates, in the write's transaction.
+pub(crate) async fn refresh_rollups<C: ConnectionTrait>(
+    txn: &C,
+    families: &[Uuid],
+    dates: &[NaiveDate],
+) -> Result<()> {
+    let villages = crate::store::assessment_villages(txn, families).await?;
+    for r in crate::stats::ROLLUPS {
+        keluarga_core::rollup::refresh(txn, r, &villages, dates).await?;
+    }
+    Ok(())
 }
 
 fn check_follow_up(visit: NaiveDate, next: Option<NaiveDate>, field: &str) -> Result<()> {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use keluarga_core::kinds::CadreRoleKind;
+use keluarga_core::rollup::Rollup;
 use keluarga_core::stats::{
     self, Aggregate, Cell, Dimension, GroupPlan, Measure, Source, SourceArgs, Spec,
     StatisticsFilter, StatsDimension,
@@ -138,6 +139,7 @@ pub const ASSESSMENTS: Spec<'static> = Spec {
         measure("mean_index", Aggregate::Mean("index_score")),
     ],
     people: "families",
+    rollup: Some(&ASSESSMENTS_ROLLUP),
 };
 
 /// The share of families meeting each indicator (not-applicable answers left out).
@@ -160,6 +162,7 @@ pub const ANSWERS: Spec<'static> = Spec {
         ),
     ],
     people: "families",
+    rollup: Some(&ANSWERS_ROLLUP),
 };
 
 /// The mean dimension scores.
@@ -176,7 +179,44 @@ pub const DIMENSIONS: Spec<'static> = Spec {
         measure("mean_score", Aggregate::Mean("score")),
     ],
     people: "families",
+    rollup: Some(&DIMENSIONS_ROLLUP),
 };
+
+fn answers_spec() -> Spec<'static> {
+    ANSWERS
+}
+
+fn dimensions_spec() -> Spec<'static> {
+    DIMENSIONS
+}
+
+/// The rollups of the assessment statistics (`keluarga_core::rollup`), by village × period ×
+/// sex of the head: each family counts once per period, in the village of its latest
+/// assessment, so families, sums and shares add up across villages and sexes (and a family has
+/// one answer per indicator and one score per dimension, so its distinct count within such a
+/// group is a count). Kept by every write of an assessment ([`crate::service`], the import).
+pub const ASSESSMENTS_ROLLUP: Rollup = Rollup {
+    name: "ketahanan.assessments",
+    spec: assessments_spec,
+    dims: &[&[], &[CATEGORY]],
+};
+
+/// See [`ASSESSMENTS_ROLLUP`]: the per-indicator shares (the R-IKK's input).
+pub const ANSWERS_ROLLUP: Rollup = Rollup {
+    name: "ketahanan.answers",
+    spec: answers_spec,
+    dims: &[&[INDICATOR], &[CATEGORY, INDICATOR]],
+};
+
+/// See [`ASSESSMENTS_ROLLUP`]: the dimension scores.
+pub const DIMENSIONS_ROLLUP: Rollup = Rollup {
+    name: "ketahanan.dimensions",
+    spec: dimensions_spec,
+    dims: &[&[DIMENSION], &[CATEGORY, DIMENSION]],
+};
+
+/// Every rollup of the domain.
+pub const ROLLUPS: &[&Rollup] = &[&ASSESSMENTS_ROLLUP, &ANSWERS_ROLLUP, &DIMENSIONS_ROLLUP];
 
 /// Visits by issue and by outcome.
 pub const VISITS: Spec<'static> = Spec {
@@ -210,6 +250,7 @@ pub const VISITS: Spec<'static> = Spec {
         measure("UNREACHABLE", Aggregate::CountIf("outcome = 'UNREACHABLE'")),
     ],
     people: "families",
+    rollup: None,
 };
 
 /// The cadre roles of family-resilience cadres (optionally of one programme) with the sex of
@@ -278,6 +319,7 @@ impl Cadres {
             },
             measures: CADRE_MEASURES,
             people: "recruited",
+            rollup: None,
         }
     }
 }

@@ -331,3 +331,27 @@ pub async fn krppa_indicator<C: ConnectionTrait>(
         .one(db)
         .await?)
 }
+
+/// Every village where `families` have assessments: the villages whose rollup rows a write of
+/// their assessments may change (each family counts in the village of its latest).
+pub async fn assessment_villages<C: ConnectionTrait>(
+    db: &C,
+    families: &[Uuid],
+) -> Result<Vec<String>> {
+    use sea_orm::QuerySelect;
+    let mut out = Vec::new();
+    for chunk in families.chunks(500) {
+        let rows: Vec<String> = ketahanan_assessment::Entity::find()
+            .select_only()
+            .column(ketahanan_assessment::Column::RegionCode)
+            .distinct()
+            .filter(ketahanan_assessment::Column::FamilyId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

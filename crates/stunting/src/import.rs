@@ -311,6 +311,12 @@ pub async fn import_measurements<R: Read>(
         measurement::Entity::insert_many(models).exec(&txn).await?;
         progress(Phase::Writing, done, n);
     }
+    let children: Vec<Uuid> = seen_children.iter().copied().collect();
+    let dates: Vec<chrono::NaiveDate> = checked
+        .iter()
+        .map(|(r, _, _)| r.values.measured_on)
+        .collect();
+    crate::service::refresh_rollup(&txn, &children, &dates).await?;
     txn.commit().await?;
     Ok(Summary {
         rows: total,

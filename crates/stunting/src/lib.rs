@@ -47,6 +47,7 @@ impl Domain for Stunting {
     const NAME: &'static str = "stunting";
     /// A child is seen where the child lives; measurements keep the village they were taken in.
     const PERSON_REGION_TABLES: &'static [&'static str] = &["child"];
+    const ROLLUPS: &'static [&'static keluarga_core::rollup::Rollup] = &[&stats::ROLLUP];
     const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] = &[
         keluarga_core::stats::SexMeasure {
             domain: "stunting",

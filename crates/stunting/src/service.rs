@@ -402,6 +402,7 @@ pub async fn record_measurement(
         [model.id],
     )
     .await?;
+    refresh_rollup(&txn, &[model.child_id], &[model.measured_on]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -494,8 +495,27 @@ pub async fn correct_measurement(
         [updated.id],
     )
     .await?;
+    refresh_rollup(
+        &txn,
+        &[updated.child_id],
+        &[current.measured_on, updated.measured_on],
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
+}
+
+/// Keeps the stunting rollup exact after a write of `children`'s measurements dated `dates`
+/// (old and new): every village where those children have measurements is recomputed for the
+/// periods of those dates, in the write's transaction.
+pub(crate) async fn refresh_rollup<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    children: &[Uuid],
+    dates: &[chrono::NaiveDate],
+) -> Result<()> {
+    let villages = store::measurement_villages(txn, children).await?;
+    keluarga_core::rollup::refresh(txn, &crate::stats::ROLLUP, &villages, dates).await?;
+    Ok(())
 }
 
 /// Forms a TPK team of exactly one bidan, one kader PKK and one kader KB (ADMIN, OPERATOR).

@@ -4,6 +4,7 @@
 //! Core builds the grouped SQL, applies the scope, the period and the suppression.
 
 use chrono::NaiveDate;
+use keluarga_core::rollup::Rollup;
 use keluarga_core::stats::{
     self, Aggregate, Cell, Dimension, GroupPlan, Measure, Rate, Source, SourceArgs, Spec,
     StatisticsFilter, StatsDimension,
@@ -247,6 +248,17 @@ pub const SPEC: Spec<'static> = Spec {
     },
     measures: MEASURES,
     people: "measured",
+    rollup: Some(&ROLLUP),
+};
+
+/// The rollup of [`SPEC`] (`keluarga_core::rollup`): by village × period × sex, with and without
+/// the age group. Each child counts once per period, in the village of its latest measurement,
+/// so every measure adds up across villages and sexes. Kept by every write of a measurement
+/// ([`crate::service`], the import) and rebuilt after bulk loads.
+pub const ROLLUP: Rollup = Rollup {
+    name: "stunting",
+    spec,
+    dims: &[&[], &[AGE_GROUP]],
 };
 
 /// [`SPEC`], for the domain's sex-disaggregable measures.

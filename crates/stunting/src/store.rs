@@ -424,6 +424,31 @@ pub async fn child_of_person<C: ConnectionTrait>(
         .map_err(CoreError::from)?)
 }
 
+/// Every village where `children` have measurements: the villages whose stunting rollup rows a
+/// write of their measurements may change (each child counts in the village of its latest).
+pub async fn measurement_villages<C: ConnectionTrait>(
+    db: &C,
+    children: &[Uuid],
+) -> Result<Vec<String>> {
+    use sea_orm::QuerySelect;
+    let mut out = Vec::new();
+    for chunk in children.chunks(500) {
+        let rows: Vec<String> = measurement::Entity::find()
+            .select_only()
+            .column(measurement::Column::RegionCode)
+            .distinct()
+            .filter(measurement::Column::ChildId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(CoreError::from)?;
+        out.extend(rows);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 /// A measurement by id, inside `scope`.
 pub async fn measurement_in_scope<C: ConnectionTrait>(
     db: &C,

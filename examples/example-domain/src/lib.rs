@@ -172,6 +172,7 @@ const SPEC: Spec<'static> = Spec {
     },
     measures: MEASURES,
     people: "visitors",
+    rollup: None,
 };
 
 #[Object]

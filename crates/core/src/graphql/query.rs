@@ -582,6 +582,7 @@ impl RegistryMeasure {
             },
             measures,
             people: "count",
+            rollup: None,
         }
     }
 }
@@ -619,6 +620,7 @@ fn heads_spec() -> Spec<'static> {
         },
         measures: HEADS,
         people: "count",
+        rollup: None,
     }
 }
 
