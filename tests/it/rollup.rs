@@ -1,10 +1,12 @@
 //! The rollups are exact at every moment (`keluarga_core::rollup`): random sequences of writes
-//! (record and correct measurements and assessments, move a child to another city) through the
+//! (record and correct measurements and assessments, move a child to another city, record
+//! assistance and income reports) through the
 //! API, and after each write, statistics read through the rollups equal the same statistics
 //! computed from the records, over scopes, region levels, windows, grains, sex and every
 //! declared dimension set; on SQLite and PostgreSQL.
 
 use chrono::{Days, NaiveDate};
+use ekonomi_keluarga::stats::{ASSISTANCE, CHANGE, INCOME_TOTALS};
 use keluarga_core::actor::Scope;
 use keluarga_core::input::{AssignCadreRoleInput, CreateFamilyInput, FamilyMemberInput};
 use keluarga_core::kinds::{CadreRoleKind, Relationship};
@@ -200,6 +202,21 @@ fn stats_with_rollups() -> Vec<Stat> {
             spec: DIMENSIONS,
             sets: vec![vec![DIMENSION], vec![CATEGORY, DIMENSION]],
         },
+        Stat {
+            name: "assistance",
+            spec: ASSISTANCE,
+            sets: vec![vec![]],
+        },
+        Stat {
+            name: "income",
+            spec: INCOME_TOTALS,
+            sets: vec![vec![]],
+        },
+        Stat {
+            name: "income change",
+            spec: CHANGE,
+            sets: vec![vec![]],
+        },
     ]
 }
 
@@ -235,7 +252,7 @@ const LEVELS: [Option<RegionLevel>; 5] = [
 
 /// A random plan among every scope, level, window, sex split and dimension set, or a region
 /// facet's (listed regions, or their siblings).
-fn plan(dice: &mut Dice, sets: &[Vec<Dimension>]) -> GroupPlan {
+fn plan(dice: &mut Dice, sets: &[Vec<Dimension>], sex: bool) -> GroupPlan {
     let scope = if dice.below(2) == 0 {
         Scope::all()
     } else {
@@ -267,7 +284,7 @@ fn plan(dice: &mut Dice, sets: &[Vec<Dimension>]) -> GroupPlan {
             to,
             level: *dice.pick(&LEVELS),
             grain,
-            by_sex: dice.below(2) == 0,
+            by_sex: sex && dice.below(2) == 0,
             dims,
             regions: None,
             under: None,
@@ -282,7 +299,7 @@ async fn check(t: &TestApp, dice: &mut Dice, plans: usize, after: &str) {
     let backend = sea_orm::ConnectionTrait::get_database_backend(db);
     for s in stats_with_rollups() {
         for _ in 0..plans {
-            let p = plan(dice, &s.sets);
+            let p = plan(dice, &s.sets, s.spec.source.sex.is_some());
             assert!(
                 stats::route(&s.spec, &p, backend).is_some(),
                 "{}: the rollup answers {p:?}",
@@ -320,6 +337,11 @@ const RECORD_ASSESSMENT: &str =
     "mutation($i: RecordAssessmentInput!) { recordAssessment(input: $i) { id version } }";
 const CORRECT_ASSESSMENT: &str =
     "mutation($i: CorrectAssessmentInput!) { correctAssessment(input: $i) { id version } }";
+const GROUP: &str =
+    "mutation($i: CreateUp2kGroupInput!) { createUp2kGroup(input: $i) { id version } }";
+const AID: &str = "mutation($i: RecordAssistanceInput!) { recordAssistance(input: $i) { id } }";
+const INCOME: &str =
+    "mutation($i: RecordIncomeReportInput!) { recordIncomeReport(input: $i) { id } }";
 const MOVE: &str = "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { id version } }";
 
 async fn random_writes(seed: u64, steps: usize) {
@@ -363,10 +385,36 @@ async fn random_writes(seed: u64, steps: usize) {
             village: i % VILLAGES.len(),
         });
     }
+    let mut groups = Vec::new();
+    for v in VILLAGES {
+        let g = gql(
+            &t,
+            &admin,
+            GROUP,
+            json!({ "i": { "name": format!("UP2K {v}"),
+            "regionCode": v, "businessType": "FOOD", "level": "PEMULA",
+            "formedOn": "2024-01-01" } }),
+        )
+        .await;
+        groups.push(g["createUp2kGroup"]["id"].as_str().unwrap().to_owned());
+    }
+    let provider =
+        keluarga_test_support::fixtures::organisation(&t.app(), "Dinas Koperasi", "33").await;
+    let provider = gid("Organisation", provider.id);
+    // One report per group and month: the months not yet reported, per group.
+    let mut months: Vec<Vec<NaiveDate>> = vec![
+        (0..22)
+            .map(|k| d(2025, 1, 1)
+                .checked_add_months(chrono::Months::new(k))
+                .unwrap())
+            .collect();
+        groups.len()
+    ];
+    let mut flows = 0;
     let mut measurements: Vec<(String, i64, usize)> = Vec::new();
     let mut assessments: Vec<(String, i64)> = Vec::new();
     for step in 0..steps {
-        let op = match dice.below(10) {
+        let op = match dice.below(13) {
             0..=3 => {
                 let c = dice.below(children.len());
                 let mut i = measurement(&mut dice, &children[c]);
@@ -407,6 +455,30 @@ async fn random_writes(seed: u64, steps: usize) {
                 assessments.push((a["id"].as_str().unwrap().to_owned(), 1));
                 "a new assessment"
             }
+            10 => {
+                let g = dice.below(groups.len());
+                let on = dice.day(d(2025, 1, 1), crate::helpers::TODAY);
+                let i = json!({ "groupId": groups[g], "providerId": provider, "kind": "CAPITAL",
+                                "amount": 1_000_000 + 50_000 * dice.below(40),
+                                "givenOn": on.to_string() });
+                gql(&t, &admin, AID, json!({ "i": i })).await;
+                flows += 1;
+                "assistance"
+            }
+            11 | 12 => {
+                let g = dice.below(groups.len());
+                if months[g].is_empty() {
+                    continue;
+                }
+                let k = dice.below(months[g].len());
+                let m = months[g].remove(k);
+                let revenue = 500_000 + 10_000 * dice.below(300);
+                let i = json!({ "groupId": groups[g], "month": m.format("%Y-%m").to_string(),
+                                "revenue": revenue, "profit": revenue / 10 });
+                gql(&t, &admin, INCOME, json!({ "i": i })).await;
+                flows += 1;
+                "an income report"
+            }
             _ if !assessments.is_empty() => {
                 let k = dice.below(assessments.len());
                 let (id, version) = assessments[k].clone();
@@ -422,8 +494,8 @@ async fn random_writes(seed: u64, steps: usize) {
         check(&t, &mut dice, 6, &format!("step {step}, {op}")).await;
     }
     assert!(
-        measurements.len() >= 5 && assessments.len() >= 5,
-        "the sequence wrote enough to compare: {} measurements, {} assessments",
+        measurements.len() >= 5 && assessments.len() >= 5 && flows >= 5,
+        "the sequence wrote enough to compare: {} measurements, {} assessments, {flows} flows",
         measurements.len(),
         assessments.len()
     );

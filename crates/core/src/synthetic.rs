@@ -155,12 +155,22 @@ pub fn plus_days(from: NaiveDate, days: u64) -> NaiveDate {
 }
 
 /// Inserts rows in statements of at most `per_statement` rows (sized so that the bound values
-/// stay under SQLite's and PostgreSQL's limits).
+/// stay under SQLite's and PostgreSQL's limits). On PostgreSQL the rows go as one JSON document
+/// per statement (`json_populate_recordset`): a multi-row `INSERT` of 18,000 persons took 1.3 s
+/// there, most of it binding and planning its 200,000 parameters.
 pub async fn insert_all<C, A>(db: &C, rows: Vec<A>, per_statement: usize) -> Result<()>
 where
     C: ConnectionTrait,
     A: ActiveModelTrait + Send,
 {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres
+        && let Some(statements) = as_json::<A>(&rows)
+    {
+        for st in statements {
+            db.execute_raw(st).await?;
+        }
+        return Ok(());
+    }
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(per_statement.max(1)).collect();
@@ -169,6 +179,66 @@ where
             .await?;
     }
     Ok(())
+}
+
+/// A value as JSON that `json_populate_recordset` reads back into its column; `None` for a kind
+/// this does not carry (the caller then inserts the ordinary way).
+fn json_of(v: &sea_orm::Value) -> Option<serde_json::Value> {
+    use sea_orm::Value as V;
+    use serde_json::Value as J;
+    Some(match v {
+        V::Bool(b) => b.map_or(J::Null, J::Bool),
+        V::SmallInt(n) => n.map_or(J::Null, |n| n.into()),
+        V::Int(n) => n.map_or(J::Null, |n| n.into()),
+        V::BigInt(n) => n.map_or(J::Null, |n| n.into()),
+        V::Double(x) => x.map_or(J::Null, |x| x.into()),
+        V::Float(x) => x.map_or(J::Null, |x| x.into()),
+        V::String(s) => s.clone().map_or(J::Null, J::String),
+        V::Uuid(u) => u.map_or(J::Null, |u| J::String(u.to_string())),
+        V::ChronoDate(d) => d.map_or(J::Null, |d| J::String(d.to_string())),
+        V::ChronoDateTimeUtc(t) => t.map_or(J::Null, |t| J::String(t.to_rfc3339())),
+        V::ChronoDateTimeWithTimeZone(t) => t.map_or(J::Null, |t| J::String(t.to_rfc3339())),
+        V::Json(j) => j.as_deref().cloned().unwrap_or(J::Null),
+        _ => return None,
+    })
+}
+
+/// The statements inserting `rows` through one JSON document each (20,000 rows a statement),
+/// naming the columns the first row sets; `None` when a value has no JSON form here.
+fn as_json<A: ActiveModelTrait>(rows: &[A]) -> Option<Vec<sea_orm::Statement>> {
+    use sea_orm::{EntityName, IdenStatic, Iterable};
+    let first = rows.first()?;
+    let cols: Vec<<A::Entity as EntityTrait>::Column> =
+        <<A::Entity as EntityTrait>::Column as Iterable>::iter()
+            .filter(|c| first.get(*c).is_set())
+            .collect();
+    let table = <A::Entity as Default>::default().table_name().to_owned();
+    let names = cols
+        .iter()
+        .map(|c| format!("\"{}\"", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = Vec::new();
+    for chunk in rows.chunks(20_000) {
+        let mut docs = Vec::with_capacity(chunk.len());
+        for r in chunk {
+            let mut o = serde_json::Map::new();
+            for c in &cols {
+                let v = r.get(*c).into_value()?;
+                o.insert(c.as_str().to_owned(), json_of(&v)?);
+            }
+            docs.push(serde_json::Value::Object(o));
+        }
+        out.push(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            format!(
+                "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM \
+                 json_populate_recordset(NULL::\"{table}\", $1::json)"
+            ),
+            [serde_json::Value::Array(docs).to_string().into()],
+        ));
+    }
+    Some(out)
 }
 
 const GIVEN_F: [&str; 16] = [

@@ -56,6 +56,7 @@ pub struct EkonomiKeluarga;
 
 impl Domain for EkonomiKeluarga {
     const NAME: &'static str = "ekonomi_keluarga";
+    const ROLLUPS: &'static [&'static keluarga_core::rollup::Rollup] = stats::ROLLUPS;
     const SEX_MEASURES: &'static [keluarga_core::stats::SexMeasure] = &[
         keluarga_core::stats::SexMeasure {
             domain: "ekonomi_keluarga",

@@ -459,6 +459,13 @@ pub async fn record_assistance(
         None => Vec::new(),
     };
     crate::facts::refresh(&txn, &reached).await?;
+    let village = [model.region_code.clone()];
+    for r in [
+        &crate::stats::ASSISTANCE_ROLLUP,
+        &crate::stats::CHANGE_ROLLUP,
+    ] {
+        keluarga_core::rollup::refresh(&txn, r, &village, &[model.given_on]).await?;
+    }
     txn.commit().await?;
     Ok(model)
 }
@@ -516,6 +523,21 @@ pub async fn record_income_report(
     .insert(&txn)
     .await?;
     audit_write::<income_report::Entity, _>(&txn, actor, "CREATE", [model.id]).await?;
+    let village = [model.region_code.clone()];
+    keluarga_core::rollup::refresh(&txn, &crate::stats::INCOME_ROLLUP, &village, &[model.month])
+        .await?;
+    // The revenue change of assistance given in the six months either side of this month.
+    let around: Vec<NaiveDate> = (-7..=7)
+        .filter_map(|k: i32| {
+            let m = chrono::Months::new(k.unsigned_abs());
+            if k < 0 {
+                first.checked_sub_months(m)
+            } else {
+                first.checked_add_months(m)
+            }
+        })
+        .collect();
+    keluarga_core::rollup::refresh(&txn, &crate::stats::CHANGE_ROLLUP, &village, &around).await?;
     txn.commit().await?;
     Ok(model)
 }

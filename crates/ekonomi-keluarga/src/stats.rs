@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use keluarga_core::error::Result;
+use keluarga_core::rollup::Rollup;
 use keluarga_core::stats::{
     self, Aggregate, Cell, Dimension, GroupPlan, Measure, Source, SourceArgs, Spec,
     StatisticsFilter, StatsDimension,
@@ -353,18 +354,12 @@ pub const ASSISTANCE: Spec<'static> = Spec {
         measure("recipients", Aggregate::CountDistinct("recipient_key")),
     ],
     people: "recipients",
-    rollup: None,
+    rollup: Some(&ASSISTANCE_ROLLUP),
 };
 
 /// Income reports of the months in the period.
 pub const INCOME: Spec<'static> = Spec {
-    source: Source {
-        from: &income_rows,
-        region: "region_code",
-        date: "month",
-        sex: None,
-        filter: "",
-    },
+    source: INCOME_TOTALS.source,
     measures: &[
         measure("reports", Aggregate::Count),
         measure("reporters", Aggregate::CountDistinct("reporter_key")),
@@ -376,6 +371,66 @@ pub const INCOME: Spec<'static> = Spec {
     people: "reporters",
     rollup: None,
 };
+
+/// [`INCOME`] without its medians, which do not add up: what a request that selects no median
+/// reads, through its rollup.
+pub const INCOME_TOTALS: Spec<'static> = Spec {
+    source: Source {
+        from: &income_rows,
+        region: "region_code",
+        date: "month",
+        sex: None,
+        filter: "",
+    },
+    measures: &[
+        measure("reports", Aggregate::Count),
+        measure("reporters", Aggregate::CountDistinct("reporter_key")),
+        measure("revenue", Aggregate::Sum("revenue")),
+        measure("profit", Aggregate::Sum("profit")),
+    ],
+    people: "reporters",
+    rollup: Some(&INCOME_ROLLUP),
+};
+
+fn assistance_spec() -> Spec<'static> {
+    ASSISTANCE
+}
+
+fn income_spec() -> Spec<'static> {
+    INCOME_TOTALS
+}
+
+fn change_spec() -> Spec<'static> {
+    CHANGE
+}
+
+/// The rollups of the flows (`keluarga_core::rollup`), by village × period: assistance, income
+/// totals and the revenue change around assistance. A recipient (a group or a member) belongs to
+/// one group in one village, so its distinct count adds up across villages. Kept by every
+/// assistance and income report written ([`crate::service`]).
+pub const ASSISTANCE_ROLLUP: Rollup = Rollup {
+    name: "ekonomi.assistance",
+    spec: assistance_spec,
+    dims: &[&[]],
+};
+
+/// See [`ASSISTANCE_ROLLUP`].
+pub const INCOME_ROLLUP: Rollup = Rollup {
+    name: "ekonomi.income",
+    spec: income_spec,
+    dims: &[&[]],
+};
+
+/// See [`ASSISTANCE_ROLLUP`]: an income report changes the rows of the assistance given in the
+/// six months around its month.
+pub const CHANGE_ROLLUP: Rollup = Rollup {
+    name: "ekonomi.change",
+    spec: change_spec,
+    dims: &[&[]],
+};
+
+/// Every rollup of the domain.
+pub const ROLLUPS: &[&Rollup] = &[&ASSISTANCE_ROLLUP, &INCOME_ROLLUP, &CHANGE_ROLLUP];
 
 /// Revenue around each assistance given in the period.
 pub const CHANGE: Spec<'static> = Spec {
@@ -407,7 +462,7 @@ pub const CHANGE: Spec<'static> = Spec {
         ),
     ],
     people: "recipients",
-    rollup: None,
+    rollup: Some(&CHANGE_ROLLUP),
 };
 
 /// The sections and which dimensions each carries.
@@ -573,6 +628,7 @@ pub async fn grouped<C: ConnectionTrait>(
     disclosure: keluarga_core::stats::Disclosure,
     filter: &StatisticsFilter,
     groups: &[EkonomiDimension],
+    medians: bool,
 ) -> Result<Vec<Row>> {
     let core: Vec<StatsDimension> = groups.iter().filter_map(|g| g.core()).collect();
     let dims: Vec<(EkonomiDimension, Dimension)> = DOMAIN_DIMS
@@ -623,7 +679,9 @@ pub async fn grouped<C: ConnectionTrait>(
         }
     }
     if applies(Section::Income) {
-        for c in stats::grouped(db, actor, disclosure, &INCOME, &base).await? {
+        // The medians only when asked for: they are computed from the records.
+        let spec = if medians { &INCOME } else { &INCOME_TOTALS };
+        for c in stats::grouped(db, actor, disclosure, spec, &base).await? {
             cells.push((Section::Income, c));
         }
     }

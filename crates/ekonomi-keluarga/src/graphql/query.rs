@@ -325,9 +325,21 @@ impl<R: RegionType> EkonomiQuery<R> {
     ) -> async_graphql::Result<Vec<EkonomiStatisticsRow<R>>> {
         let (app, actor) = app_actor(ctx);
         let filter = filter.unwrap_or_default();
-        let rows = stats::grouped(&app.db, actor, app.settings.disclosure, &filter, &group_by)
-            .await
-            .gql()?;
+        // Medians are computed from the records (they do not add up into a rollup): only when
+        // a row's `income { medianRevenue medianProfit }` is selected.
+        let income = ctx.look_ahead().field("income");
+        let medians =
+            income.field("medianRevenue").exists() || income.field("medianProfit").exists();
+        let rows = stats::grouped(
+            &app.db,
+            actor,
+            app.settings.disclosure,
+            &filter,
+            &group_by,
+            medians,
+        )
+        .await
+        .gql()?;
         let codes: Vec<String> = rows.iter().filter_map(|r| r.region.clone()).collect();
         let region = region_handles::<R>(ctx, codes).await?;
         let mut out = Vec::with_capacity(rows.len());
