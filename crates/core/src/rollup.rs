@@ -267,9 +267,28 @@ pub async fn rebuild<C: ConnectionTrait>(db: &C, rollup: &Rollup, scope: &Scope)
     sum_regencies(db, rollup, scope, &Periods::All).await
 }
 
+/// Rebuilds `rollup` in `scope` in a transaction of its own, without the statement timeout
+/// of API requests on PostgreSQL (a province's rebuild reads every record once): readers see
+/// the old rows or the new, never a part.
+pub async fn rebuild_whole(
+    db: &sea_orm::DatabaseConnection,
+    rollup: &Rollup,
+    scope: &Scope,
+) -> Result<()> {
+    let txn = crate::sql::begin_write(db).await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL statement_timeout = 0")
+            .await?;
+    }
+    rebuild(&txn, rollup, scope).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Builds every rollup of `rollups` not yet built in this database (a new database, or a rollup
-/// added by an upgrade) from the records, and marks it built. Runs after the migrations.
-pub async fn ensure<C: ConnectionTrait>(db: &C, rollups: &[&Rollup]) -> Result<()> {
+/// added by an upgrade) from the records ([`rebuild_whole`]), and marks it built. Runs after the
+/// migrations.
+pub async fn ensure(db: &sea_orm::DatabaseConnection, rollups: &[&Rollup]) -> Result<()> {
     let backend = db.get_database_backend();
     let built: Vec<String> = db
         .query_all_raw(Statement::from_string(
@@ -284,7 +303,8 @@ pub async fn ensure<C: ConnectionTrait>(db: &C, rollups: &[&Rollup]) -> Result<(
         if built.iter().any(|b| b == r.name) {
             continue;
         }
-        rebuild(db, r, &Scope::all()).await?;
+        let started = std::time::Instant::now();
+        rebuild_whole(db, r, &Scope::all()).await?;
         let mut b = Binder::new(backend);
         let sql = format!(
             "INSERT INTO stat_rollup_built (rollup, built_at) VALUES ({}, {})",
@@ -292,6 +312,11 @@ pub async fn ensure<C: ConnectionTrait>(db: &C, rollups: &[&Rollup]) -> Result<(
             b.bind(crate::service::stamp())
         );
         run(db, b, sql).await?;
+        tracing::info!(
+            rollup = r.name,
+            seconds = started.elapsed().as_secs_f64(),
+            "rollup built from the records"
+        );
     }
     Ok(())
 }

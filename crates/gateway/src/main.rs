@@ -41,8 +41,12 @@ enum Command {
     /// Apply pending migrations (or roll all back with --down).
     Migrate {
         /// Roll back every migration instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "rebuild_rollups")]
         down: bool,
+        /// Then rebuild every statistics rollup from the records (after records were changed
+        /// outside the gateway, or a bulk load was interrupted).
+        #[arg(long)]
+        rebuild_rollups: bool,
     },
     /// Write demo data (`--demo`), or a synthetic province for measurements (`--synthetic`).
     #[command(group(clap::ArgGroup::new("what").required(true).args(["demo", "synthetic"])))]
@@ -150,7 +154,10 @@ async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {
             let token = auth::sign_token(&cfg, &sub, role, &scope, hours * 3600)?;
             writeln!(out, "{token}")?;
         }
-        Command::Migrate { down } => {
+        Command::Migrate {
+            down,
+            rebuild_rollups,
+        } => {
             let db = startup::connect(&cfg).await?;
             if down {
                 keluarga_gateway::Migrator::down(&db, None).await?;
@@ -158,6 +165,9 @@ async fn run(mut cfg: Config, command: Command) -> anyhow::Result<()> {
             } else {
                 startup::migrate(&db).await?;
                 tracing::info!("database is migrated");
+                if rebuild_rollups {
+                    startup::rebuild_rollups(&db, &keluarga_core::Scope::all()).await?;
+                }
             }
         }
         Command::Seed {

@@ -108,7 +108,13 @@ pub async fn rebuild_rollups(
     scope: &keluarga_core::Scope,
 ) -> anyhow::Result<()> {
     for r in crate::domains::rollups() {
-        keluarga_core::rollup::rebuild(db, r, scope).await?;
+        let started = std::time::Instant::now();
+        keluarga_core::rollup::rebuild_whole(db, r, scope).await?;
+        tracing::info!(
+            rollup = r.name,
+            seconds = started.elapsed().as_secs_f64(),
+            "rollup rebuilt from the records"
+        );
     }
     Ok(())
 }
