@@ -31,7 +31,7 @@ fn gid(t: &str, id: uuid::Uuid) -> String {
 }
 
 /// A family in `village` with a head of `sex` (and a spouse and a child); its global id.
-async fn family(t: &TestApp, village: &str, head: Sex) -> String {
+pub(crate) async fn family(t: &TestApp, village: &str, head: Sex) -> String {
     let app = t.app();
     let h = PersonBuilder::in_village(village)
         .name("Kepala Keluarga")
@@ -80,7 +80,7 @@ async fn family(t: &TestApp, village: &str, head: Sex) -> String {
 }
 
 /// A person with a family-resilience cadre role in `village` since 2025; their global id.
-async fn cadre(t: &TestApp, village: &str) -> String {
+pub(crate) async fn cadre(t: &TestApp, village: &str) -> String {
     let app = t.app();
     let p = PersonBuilder::in_village(village)
         .name("Kader Ketahanan")

@@ -7,19 +7,17 @@
 
 use chrono::{Days, NaiveDate};
 use ekonomi_keluarga::stats::{ASSISTANCE, CHANGE, INCOME_TOTALS};
+use keluarga_core::Role;
 use keluarga_core::actor::Scope;
-use keluarga_core::input::{AssignCadreRoleInput, CreateFamilyInput, FamilyMemberInput};
-use keluarga_core::kinds::{CadreRoleKind, Relationship};
 use keluarga_core::region_code::RegionLevel;
 use keluarga_core::stats::{self, Dimension, GroupPlan, Sex, Spec, StatsDimension};
-use keluarga_core::{Actor, Role};
-use keluarga_test_support::fixtures::PersonBuilder;
 use ketahanan_keluarga::stats::{ANSWERS, ASSESSMENTS, CATEGORY, DIMENSION, DIMENSIONS, INDICATOR};
 use serde_json::{Value, json};
 use stunting::stats::{AGE_GROUP, SPEC};
 use stunting::who;
 
 use crate::helpers::{As, TestApp};
+use crate::ketahanan::{cadre, family};
 
 /// Two villages of Kota Pekalongan (two districts), one of Kota Salatiga, one of Jakarta.
 const VILLAGES: [&str; 4] = [
@@ -117,59 +115,6 @@ fn answers(dice: &mut Dice) -> Value {
         });
     }
     Value::Array(out)
-}
-
-async fn family(t: &TestApp, village: &str, head: Sex) -> String {
-    let app = t.app();
-    let h = PersonBuilder::in_village(village)
-        .name("Kepala")
-        .sex(head)
-        .born(d(1985, 5, 5))
-        .insert(&app)
-        .await;
-    let f = keluarga_core::service::create_family(
-        &app,
-        &Actor::system(),
-        CreateFamilyInput {
-            household_id: None,
-            region_code: village.into(),
-            kk_number: None,
-            registered_on: Some(d(2024, 1, 1).into()),
-            members: vec![FamilyMemberInput {
-                person_id: gid("Person", h.id).into(),
-                relationship: Relationship::Head,
-            }],
-        },
-    )
-    .await
-    .unwrap();
-    gid("Family", f.id)
-}
-
-async fn cadre(t: &TestApp, village: &str) -> String {
-    let app = t.app();
-    let p = PersonBuilder::in_village(village)
-        .name("Kader")
-        .sex(Sex::Female)
-        .born(d(1980, 3, 3))
-        .insert(&app)
-        .await;
-    let id = gid("Person", p.id);
-    keluarga_core::service::assign_cadre_role(
-        &app,
-        &Actor::system(),
-        AssignCadreRoleInput {
-            person_id: id.clone().into(),
-            role: CadreRoleKind::PendampingKetahananKeluarga,
-            region_code: village.into(),
-            programme_id: None,
-            started_on: d(2024, 6, 1).into(),
-            ended_on: None,
-        },
-    )
-    .await
-    .unwrap();
-    id
 }
 
 /// One statistic with a rollup and the dimension sets it declares.

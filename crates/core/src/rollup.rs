@@ -131,16 +131,18 @@ async fn sum_regencies<C: ConnectionTrait>(
     periods: &Periods,
 ) -> Result<()> {
     let backend = db.get_database_backend();
+    // The rows of `rollup` in the scope and periods, its values bound into `b`.
+    let rows = |b: &mut Binder| {
+        let s = b.in_scope("area", scope);
+        let p = periods.sql(b);
+        format!("rollup = '{}' AND {s} AND {p}", rollup.name)
+    };
     let mut b = Binder::new(backend);
-    let s = b.in_scope("area", scope);
-    let p = periods.sql(&mut b);
+    let regency_rows = rows(&mut b);
     run(
         db,
         b,
-        format!(
-            "DELETE FROM stat_rollup WHERE rollup = '{}' AND level = 'R' AND {s} AND {p}",
-            rollup.name
-        ),
+        format!("DELETE FROM stat_rollup WHERE level = 'R' AND {regency_rows}"),
     )
     .await?;
     let vcols: Vec<String> = (0..VALUES).map(|i| format!("v{i}")).collect();
@@ -150,19 +152,17 @@ async fn sum_regencies<C: ConnectionTrait>(
         .collect::<Vec<_>>()
         .join(", ");
     let mut b = Binder::new(backend);
-    let s = b.in_scope("area", scope);
-    let p = periods.sql(&mut b);
+    let village_rows = rows(&mut b);
     run(
         db,
         b,
         format!(
             "INSERT INTO stat_rollup (rollup, dimset, level, area, grain, period, sex, {dcols}, \
              {}) SELECT rollup, dimset, 'R', substr(area, 1, 5), grain, period, sex, {dcols}, {} \
-             FROM stat_rollup WHERE rollup = '{}' AND level = 'V' AND {s} AND {p} \
+             FROM stat_rollup WHERE level = 'V' AND {village_rows} \
              GROUP BY rollup, dimset, substr(area, 1, 5), grain, period, sex, {dcols}",
             vcols.join(", "),
             sums.join(", "),
-            rollup.name
         ),
     )
     .await
