@@ -927,6 +927,33 @@ async fn the_region_facet_costs_the_same_for_more_regions() {
         json!({ "pekka": 2, "pekkaPer1000": 1.0, "population": 2000, "up2kGroups": 1, "up2kMembers": 2,
                 "assistanceTotal": 6_500_000, "suppressed": false })
     );
+    // The facet counts with bare specs of its own; they agree with the statistics' counts on
+    // either side of a status ended (2026-02-01) and a member who left (2026-01-01).
+    for (period, to) in [
+        ("2025-10", "2025-10-31"),
+        ("2026-01", "2026-01-31"),
+        ("2026", "2026-12-31"),
+    ] {
+        for code in [KAUMAN, MENTIKAN, "35.76.01", "35.76"] {
+            let data = t
+                .ok(
+                    &op,
+                    r#"query($c: String!, $p: String, $to: Date) {
+                         region(code: $c) { ekonomiKeluarga(period: $p) { pekka up2kMembers } }
+                         ekonomiStatistics(filter: { regionCode: $c, to: $to }) {
+                           pekka { count } members { members } } }"#,
+                    json!({ "c": code, "p": period, "to": to }),
+                )
+                .await;
+            let facet = &data["region"]["ekonomiKeluarga"];
+            let stats = &data["ekonomiStatistics"][0];
+            assert_eq!(facet["pekka"], stats["pekka"]["count"], "{code} {period}");
+            assert_eq!(
+                facet["up2kMembers"], stats["members"]["members"],
+                "{code} {period}"
+            );
+        }
+    }
 }
 
 #[tokio::test]

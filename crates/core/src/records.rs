@@ -296,17 +296,24 @@ impl Reader {
         // Values are bound in the order the texts below use them: the keys, then the scope
         // (twice on SQLite, outer and inner).
         let list = b.list(keys.iter().cloned());
-        let scope = scope_of(&mut b, "t");
         let sql = if backend == sea_orm::DbBackend::Postgres {
             // One index probe per parent (`LIMIT 1` on the (parent, date) index), as a
             // hand-written query would: reading every row of the page's parents and numbering
-            // them cost three times as much on PostgreSQL (bench/README.md, "Read path").
+            // them cost three times as much on PostgreSQL (bench/README.md, "Read path"). The
+            // parent's rows are read newest first behind `OFFSET 0` (PostgreSQL's documented
+            // fence) and the scope is tested on them: with the scope beside the parent, the
+            // planner estimated a city's scope to keep 1 row in 40 and ANDed a bitmap of the
+            // whole city's rows into every probe (25 ms for a page at a million families,
+            // bench/plans/04-operator-stunted-children.txt).
+            let scope = scope_of(&mut b, "s");
             format!(
                 "SELECT l.* FROM (SELECT DISTINCT k FROM unnest(ARRAY[{list}]) AS k) keys \
-                 CROSS JOIN LATERAL (SELECT t.* FROM {table} t WHERE t.{parent} = keys.k \
-                 AND {scope} ORDER BY t.{date} DESC, t.id DESC LIMIT 1) l"
+                 CROSS JOIN LATERAL (SELECT s.* FROM (SELECT t.* FROM {table} t \
+                 WHERE t.{parent} = keys.k ORDER BY t.{date} DESC, t.id DESC OFFSET 0) s \
+                 WHERE {scope} ORDER BY s.{date} DESC, s.id DESC LIMIT 1) l"
             )
         } else {
+            let scope = scope_of(&mut b, "t");
             // SQLite has no LATERAL: each row of the parents is kept when it is its parent's
             // latest in scope, found by the same `LIMIT 1` probe of the (parent, date) index
             // (numbering every row of the parents with a window function took 2.5 times as

@@ -943,6 +943,17 @@ pub async fn cells<C: ConnectionTrait>(
     records_cells(db, spec, plan).await
 }
 
+/// Whether [`cells`] may read rollups (`statistics.read_rollups`, on by default). Process-wide:
+/// it is the operator's switch, set once at startup, to read every statistic from the records,
+/// as when comparing the two paths at scale (bench/README.md) or while a rollup is in doubt until
+/// `migrate --rebuild-rollups`. Writes keep the rollups either way.
+static READ_ROLLUPS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Sets whether [`cells`] may read rollups ([`READ_ROLLUPS`]).
+pub fn read_rollups(on: bool) {
+    READ_ROLLUPS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// [`cells`] computed from the records, never from a rollup: what every rollup must equal.
 pub async fn records_cells<C: ConnectionTrait>(
     db: &C,
@@ -1189,7 +1200,7 @@ pub async fn disaggregate<C: ConnectionTrait>(
     to: Option<NaiveDate>,
 ) -> Result<SexSplit> {
     let spec = (measure.spec)();
-    let mut plan = GroupPlan {
+    let plan = GroupPlan {
         scope,
         from: if measure.stock { None } else { from },
         to,
@@ -1200,9 +1211,15 @@ pub async fn disaggregate<C: ConnectionTrait>(
         regions: None,
         under: None,
     };
-    let total = grouped(db, actor, disclosure, &spec, &plan).await?;
-    plan.by_sex = true;
-    let split = grouped(db, actor, disclosure, &spec, &plan).await?;
+    let split_plan = GroupPlan {
+        by_sex: true,
+        ..plan.clone()
+    };
+    let (total, split) = futures_util::future::try_join(
+        grouped(db, actor, disclosure, &spec, &plan),
+        grouped(db, actor, disclosure, &spec, &split_plan),
+    )
+    .await?;
     let mut out = SexSplit::empty();
     for c in &total {
         if c.suppressed {
@@ -1402,6 +1419,9 @@ pub fn route(
     plan: &GroupPlan,
     backend: DbBackend,
 ) -> Option<(String, Vec<sea_orm::Value>)> {
+    if !READ_ROLLUPS.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
     let rollup = spec.rollup?;
     let (_, columns) = all_parts(spec)?;
     let (set, cols) = dimset(rollup, &plan.dims)?;
@@ -1455,7 +1475,7 @@ pub fn route(
         let list = b.list(labels);
         wheres.push(format!("period IN ({list})"));
     }
-    wheres.push(b.in_scope("area", &plan.scope));
+    wheres.push(b.in_code_range("area", &plan.scope));
     for codes in [&plan.under, &plan.regions].into_iter().flatten() {
         let len = codes.first().map_or(0, String::len);
         let list = b.list(codes.iter().cloned());
@@ -1483,6 +1503,45 @@ mod tests {
             values: Vec::new(),
             suppressed: false,
         }
+    }
+
+    const COUNTED: Spec<'static> = Spec {
+        source: Source {
+            from: &|_, _| "counted".to_owned(),
+            region: "region_code",
+            date: "day",
+            sex: None,
+            filter: "",
+        },
+        measures: &[Measure {
+            name: "n",
+            aggregate: Aggregate::Count,
+        }],
+        people: "n",
+        rollup: Some(&COUNTED_ROLLUP),
+    };
+    const COUNTED_ROLLUP: Rollup = Rollup {
+        name: "counted",
+        spec: || COUNTED,
+        dims: &[&[]],
+    };
+
+    #[test]
+    fn the_operator_switch_sends_every_statistic_to_the_records() {
+        let year = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+        let plan = GroupPlan::regions(
+            crate::actor::Scope::all(),
+            vec!["33".to_owned()],
+            year(1, 1),
+            year(12, 31),
+        );
+        let routed = route(&COUNTED, &plan, DbBackend::Sqlite).expect("a whole year routes");
+        assert!(routed.0.contains("stat_rollup"), "{}", routed.0);
+        read_rollups(false);
+        let off = route(&COUNTED, &plan, DbBackend::Sqlite);
+        read_rollups(true);
+        assert!(off.is_none(), "read_rollups(false) reads the records");
+        assert!(route(&COUNTED, &plan, DbBackend::Sqlite).is_some());
     }
 
     #[test]

@@ -362,6 +362,10 @@ pub struct Statistics {
     /// Counts published to roles without record access are rounded to the nearest multiple of
     /// this (rates are taken from the rounded counts); 0 or 1 publishes them exact.
     pub rounding_base: i64,
+    /// Whether statistics may read the rollups kept by the domains' writes (`stat_rollup`);
+    /// `false` computes every figure from the records, as before rollups existed. The figures
+    /// are the same either way (the rollup property test); only their cost differs.
+    pub read_rollups: bool,
 }
 
 impl Default for Statistics {
@@ -369,6 +373,7 @@ impl Default for Statistics {
         Statistics {
             suppression_threshold: 5,
             rounding_base: 0,
+            read_rollups: true,
         }
     }
 }

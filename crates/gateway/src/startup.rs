@@ -123,6 +123,7 @@ pub async fn rebuild_rollups(
 ///
 /// Starts the audit writer on the current tokio runtime.
 pub fn app_context(cfg: &Config, db: DatabaseConnection) -> AppContext {
+    keluarga_core::stats::read_rollups(cfg.statistics.read_rollups);
     AppContext {
         db: db.clone(),
         pii: PiiKey::new(cfg.pii_key().as_bytes().to_vec()),
