@@ -483,3 +483,91 @@ async fn a_database_out_of_reach_is_unavailable_and_not_ready() {
         .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+/// The keys of every object of `v` in the order they came, by path (`region.code`), objects in
+/// lists under their list's path.
+fn key_orders(v: &async_graphql::Value) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![(String::new(), v)];
+    while let Some((path, v)) = stack.pop() {
+        match v {
+            async_graphql::Value::Object(m) => {
+                out.push((path.clone(), m.keys().map(|k| k.to_string()).collect()));
+                for (k, child) in m {
+                    stack.push((format!("{path}.{k}"), child));
+                }
+            }
+            async_graphql::Value::List(items) => {
+                stack.extend(items.iter().map(|i| (path.clone(), i)));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn fields_answer_in_selection_order_across_domains_at_every_depth() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let t = TestApp::new().await;
+    let tok = t.token(Role::Admin, "");
+    const FACETS: &str = r#"stunting(period: "2026") { childrenMeasured suppressed }
+        ketahananKeluarga { suppressed familiesAssessed } ekonomiKeluarga { pekka up2kGroups }
+        gender { prerequisitesMet }"#;
+    // Root fields of core and of every domain, aliased and through fragments, in several orders;
+    // each expected order is by path.
+    let cases: Vec<(String, Vec<(&str, Vec<&str>)>)> = vec![
+        (
+            r#"{ region(code: "33.75") { name code level } cadreProgress(regionCode: "33.75") { asOf } me { role } }"#.to_owned(),
+            vec![("", vec!["region", "cadreProgress", "me"]), (".region", vec!["name", "code", "level"])],
+        ),
+        (
+            r#"{ me { role } cadreProgress(regionCode: "33.75") { asOf } region(code: "33.75") { level code name } }"#.to_owned(),
+            vec![("", vec!["me", "cadreProgress", "region"]), (".region", vec!["level", "code", "name"])],
+        ),
+        (
+            r#"query Q { s: stuntingStatistics { suppressed } me { scope role } ...F g: genderStatistics { period } }
+               fragment F on Query { k: ketahananStatistics { suppressed } e: ekonomiStatistics { period } }"#.to_owned(),
+            vec![("", vec!["s", "me", "k", "e", "g"]), (".me", vec!["scope", "role"])],
+        ),
+        (
+            format!(r#"{{ region(code: "33") {{ code {FACETS} children(first: 3) {{ nodes {{ {FACETS} code }} }} }} }}"#),
+            vec![
+                (".region", vec!["code", "stunting", "ketahananKeluarga", "ekonomiKeluarga", "gender", "children"]),
+                (".region.ketahananKeluarga", vec!["suppressed", "familiesAssessed"]),
+                (".region.children.nodes", vec!["stunting", "ketahananKeluarga", "ekonomiKeluarga", "gender", "code"]),
+            ],
+        ),
+        (
+            r#"{ b: me { role } region(code: "33") { gender { prerequisitesMet } ... on Region { stunting { suppressed } } name } a: me { scope } }"#.to_owned(),
+            vec![("", vec!["b", "region", "a"]), (".region", vec!["gender", "stunting", "name"])],
+        ),
+    ];
+    for (query, want) in &cases {
+        for _ in 0..12 {
+            let resp = keluarga_gateway::router(t.state.clone())
+                .oneshot(post(&tok, None, &json!({ "query": query }).to_string()))
+                .await
+                .unwrap();
+            let raw = resp.into_body().collect().await.unwrap().to_bytes();
+            let body: async_graphql::Value = serde_json::from_slice(&raw).unwrap();
+            let async_graphql::Value::Object(top) = &body else {
+                panic!("{body}")
+            };
+            assert!(!top.contains_key("errors"), "{body}");
+            let orders = key_orders(&top["data"]);
+            for (path, keys) in want {
+                let seen: Vec<&Vec<String>> = orders
+                    .iter()
+                    .filter(|(p, _)| p == path)
+                    .map(|(_, k)| k)
+                    .collect();
+                assert!(!seen.is_empty(), "{path} answered: {body}");
+                for k in seen {
+                    assert_eq!(k, keys, "{path} of {query}");
+                }
+            }
+        }
+    }
+}

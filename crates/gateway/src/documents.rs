@@ -23,7 +23,16 @@ pub enum Unfit {
     Shape(Refusal),
 }
 
-type Entry = (ExecutableDocument, Arc<Shape>);
+type Entry = (Arc<ExecutableDocument>, Arc<Shape>);
+
+/// A document ready to run: its parse (also given to the request) and its shape.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The parse, kept to put the response in selection order ([`crate::order`]).
+    pub doc: Arc<ExecutableDocument>,
+    /// What [`crate::shape::measure`] found in it.
+    pub shape: Arc<Shape>,
+}
 
 /// Parsed documents by their text, at most `capacity` of them, each with its shape.
 #[derive(Debug)]
@@ -47,29 +56,29 @@ impl DocumentCache {
     /// Gives `req` its parsed document and returns its shape, from the cache when the same text
     /// was parsed before. Otherwise the text is scanned (tokens, nesting) before it is parsed,
     /// and the parse measured ([`crate::shape::measure`]) before it is kept.
-    pub fn prepare(&self, req: &mut async_graphql::Request) -> Result<Arc<Shape>, Unfit> {
+    pub fn prepare(&self, req: &mut async_graphql::Request) -> Result<Prepared, Unfit> {
         if self.capacity > 0
             && let Some((doc, shape)) = self.lock().get(req.query.as_str()).cloned()
         {
-            req.set_parsed_query(doc);
-            return Ok(shape);
+            req.set_parsed_query((*doc).clone());
+            return Ok(Prepared { doc, shape });
         }
         let scanned = crate::shape::scan(&req.query, &self.limits).map_err(Unfit::Shape)?;
         let doc = req.parsed_query().map_err(Unfit::Parse)?;
         let shape =
             Arc::new(crate::shape::measure(doc, scanned, &self.limits).map_err(Unfit::Shape)?);
+        let doc = Arc::new(doc.clone());
         if self.capacity == 0 {
-            return Ok(shape);
+            return Ok(Prepared { doc, shape });
         }
-        let doc = doc.clone();
         let mut docs = self.lock();
         if docs.len() >= self.capacity {
             // Full: start again rather than track recency; a working set larger than the
             // capacity is parsed as it would be without the cache.
             docs.clear();
         }
-        docs.insert(Arc::from(req.query.as_str()), (doc, shape.clone()));
-        Ok(shape)
+        docs.insert(Arc::from(req.query.as_str()), (doc.clone(), shape.clone()));
+        Ok(Prepared { doc, shape })
     }
 
     /// How many documents are kept.

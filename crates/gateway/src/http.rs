@@ -549,14 +549,15 @@ async fn execute(
     // The document is scanned, parsed and measured (`crate::shape`) before anything else walks
     // it; async-graphql keeps the parse for execution.
     let operation = req.operation_name.clone();
-    let shape = match s.documents.prepare(&mut req) {
-        Ok(shape) => shape,
+    let prepared = match s.documents.prepare(&mut req) {
+        Ok(prepared) => prepared,
         Err(unfit) => {
             let (code, body) = unfit_body(unfit);
             observe(s, operation.as_deref(), code.as_str(), started);
             return finish(started, respond(document_error_status(media), media, &body));
         }
     };
+    let shape = &prepared.shape;
     let mutation = shape.is_mutation(operation.as_deref());
     let operation = operation.or_else(|| shape.only_operation_name().map(str::to_owned));
     let root_fields = shape.root_fields(req.operation_name.as_deref());
@@ -695,6 +696,7 @@ async fn execute(
             resp.errors = vec![over.error()];
         }
     }
+    crate::order::in_selection_order(&mut resp.data, &prepared.doc, operation.as_deref());
     for e in &mut resp.errors {
         classify(e, pre_execution);
         statement_timeout_limit(e, limits);

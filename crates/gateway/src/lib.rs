@@ -13,6 +13,7 @@ pub mod domains;
 pub mod graphiql;
 pub mod http;
 pub mod limits;
+pub mod order;
 pub mod persisted;
 pub mod ratelimit;
 pub mod schema;
