@@ -69,8 +69,9 @@ restart)
   since() { echo "$(date +%s.%N) - $t_drv" | bc; }
   : >"$DIR/ready.log"
   ( while kill -0 $driver 2>/dev/null; do
-      code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "127.0.0.1:$PORT/readyz" || true)
-      echo "$(echo "$(date +%s.%N) - $t_drv" | bc) $code" >>"$DIR/ready.log"; sleep 0.5
+      at=$(echo "$(date +%s.%N) - $t_drv" | bc)
+      answer=$(curl -s -o /dev/null -m 5 -w '%{http_code} %{time_total}' "127.0.0.1:$PORT/readyz" || true)
+      echo "$at $answer" >>"$DIR/ready.log"; sleep 0.5
     done ) &
   sleep 10; stop_at=$(since); $PG_STOP; down_at=$(since)
   sleep "$STOP_SECS"; start_at=$(since); $PG_START; up_at=$(since)
@@ -81,6 +82,8 @@ restart)
   first_ok=$(awk -v u=$start_at '$1 >= u && $3 == "ok" {print $1; exit}' "$DIR/restart.log")
   echo "  stop took $(echo "$down_at - $stop_at" | bc) s, start $(echo "$up_at - $start_at" | bc) s; first answer with data $(echo "$first_ok - $start_at" | bc) s after the start began"
   echo "  /readyz while down (status ×count): $(awk -v d=$down_at -v u=$start_at '$1 >= d && $1 < u {print $2}' "$DIR/ready.log" | sort | uniq -c | awk '{print $2" ×"$1}' | xargs)"
+  echo "  /readyz while down, slowest answer: $(awk -v d=$down_at -v u=$start_at '$1 >= d && $1 < u && $3 > m {m = $3} END {printf "%.3f s", m}' "$DIR/ready.log")"
+  echo "  requests sent while down (after the probe's first second): slowest UNAVAILABLE $(awk -v d=$down_at -v u=$start_at '$1 >= d + 1 && $1 < u && $3 == "UNAVAILABLE" && $2 > m {m = $2} END {printf "%.1f ms", m}' "$DIR/restart.log"); first UNAVAILABLE answered $(awk -v d=$down_at '$1 >= d && $3 == "UNAVAILABLE" {printf "%.2f s", $1 + $2 / 1000 - d; exit}' "$DIR/restart.log") after the stop finished"
   echo "  /readyz at the end: $(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$PORT/readyz"); same process: $([ "$pid_before" = "$GW" ] && kill -0 "$GW" && echo yes || echo no)"
   ;;
 sigterm)

@@ -571,3 +571,56 @@ async fn fields_answer_in_selection_order_across_domains_at_every_depth() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_database_the_probe_cannot_reach_is_unavailable_at_once_until_it_answers() {
+    use http_body_util::BodyExt;
+    use keluarga_gateway::health::DbHealth;
+    use tower::ServiceExt;
+    let t = TestApp::new().await;
+    let tok = t.token(Role::Admin, "");
+    // Nobody listens on port 1: the probe fails, as it does when PostgreSQL is stopped.
+    let gone = DbHealth::probing("postgres://postgres@127.0.0.1:1/keluarga").unwrap();
+    assert!(!gone.check().await, "the probe sees nothing there");
+    assert!(gone.is_down());
+    let mut state = t.state.clone();
+    state.health = gone;
+    let q = r#"{"query":"{ me { role } }"}"#;
+    for accept in [None, Some("application/graphql-response+json")] {
+        let resp = keluarga_gateway::router(state.clone())
+            .oneshot(post(&tok, accept, q))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()["retry-after"], "1");
+        let raw = resp.into_body().collect().await.unwrap().to_bytes();
+        let body: Value = serde_json::from_slice(&raw).unwrap();
+        assert_eq!(code(&body), "UNAVAILABLE", "{body:#}");
+        assert!(body["data"].is_null(), "{body:#}");
+    }
+    let ready = keluarga_gateway::router(state.clone())
+        .oneshot(Request::get("/readyz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // The test's own database, probed (PostgreSQL) or without a probe (SQLite): served again.
+    let back = DbHealth::of(&t.app().db);
+    assert!(back.check().await);
+    state.health = back;
+    let (s, body, _) = {
+        let resp = keluarga_gateway::router(state.clone())
+            .oneshot(post(&tok, None, q))
+            .await
+            .unwrap();
+        let s = resp.status();
+        let raw = resp.into_body().collect().await.unwrap().to_bytes();
+        (s, serde_json::from_slice::<Value>(&raw).unwrap(), ())
+    };
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(body["data"]["me"]["role"], "ADMIN");
+    let ready = keluarga_gateway::router(state)
+        .oneshot(Request::get("/readyz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+}

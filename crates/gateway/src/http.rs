@@ -47,6 +47,8 @@ pub struct AppState {
     pub persisted: Arc<crate::persisted::Persisted>,
     /// Rate limits per API key, actor and client address.
     pub rate_limits: Arc<crate::ratelimit::RateLimiter>,
+    /// Whether the database can be reached, from a probe of its own ([`crate::health`]).
+    pub health: Arc<crate::health::DbHealth>,
 }
 
 /// The TCP peer, when the server was started with connection info (`serve` is; the tests'
@@ -524,6 +526,12 @@ async fn execute(
             rate_limited(s, req.operation_name.as_deref(), media, &refused, started),
         );
     }
+    if s.health.is_down() {
+        // The probe saw the database gone: answered at once rather than after the pool's
+        // acquire timeout, until the probe sees it back.
+        observe(s, req.operation_name.as_deref(), "UNAVAILABLE", started);
+        return finish(started, database_unavailable(media));
+    }
     // A persisted document named by its hash gets its text first.
     let query = std::mem::take(&mut req.query);
     let query = (!query.is_empty()).then_some(query);
@@ -728,6 +736,20 @@ async fn execute(
     finish(started, respond(status, media, &resp))
 }
 
+/// The 503 of a request refused while the database is unreachable, with `Retry-After: 1`.
+fn database_unavailable(media: Media) -> Response {
+    let err = keluarga_core::error::coded(
+        ErrorCode::Unavailable,
+        "the database cannot be reached just now; retry shortly",
+    );
+    let body =
+        async_graphql::Response::from_errors(vec![err.into_server_error(Default::default())]);
+    let mut resp = respond(StatusCode::SERVICE_UNAVAILABLE, media, &body);
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    resp
+}
+
 /// The 429 of a refused request, with `Retry-After`; counted as an operation refused.
 fn rate_limited(
     s: &AppState,
@@ -904,30 +926,38 @@ fn finish(started: Instant, resp: Response) -> Response {
     resp
 }
 
+/// Ready when the database answers and no migration is pending, decided within about a second
+/// whatever the request pools' state: on PostgreSQL the check runs on the health probe's own
+/// connection ([`crate::health`]), and it is 503 at once while the probe sees the database gone.
 async fn readyz(State(s): State<AppState>) -> Response {
-    let ping = s
-        .app
-        .db
-        .execute_unprepared("SELECT 1")
-        .await
-        .map_err(|e| e.to_string());
-    let pending = match ping {
-        Ok(_) => crate::Migrator::get_pending_migrations(&s.app.db)
+    let unreachable = || (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
+    if s.health.is_down() || crate::health::closed(&s.app.db) {
+        return unreachable();
+    }
+    let db = s.health.connection().unwrap_or(&s.app.db);
+    let check = async {
+        db.execute_unprepared("SELECT 1")
+            .await
+            .map_err(|e| e.to_string())?;
+        crate::Migrator::get_pending_migrations(db)
             .await
             .map(|p| p.len())
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e),
+            .map_err(|e| e.to_string())
     };
-    match pending {
-        Ok(0) => (StatusCode::OK, "ready").into_response(),
-        Ok(n) => (
+    match tokio::time::timeout(crate::health::PROBE_TIMEOUT, check).await {
+        Ok(Ok(0)) => (StatusCode::OK, "ready").into_response(),
+        Ok(Ok(n)) => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!("{n} migrations pending"),
         )
             .into_response(),
-        Err(e) => {
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+            unreachable()
+        }
+        Err(_) => {
+            tracing::warn!("readiness check timed out");
+            unreachable()
         }
     }
 }

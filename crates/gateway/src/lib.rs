@@ -11,6 +11,7 @@ pub mod config;
 pub mod documents;
 pub mod domains;
 pub mod graphiql;
+pub mod health;
 pub mod http;
 pub mod limits;
 pub mod order;

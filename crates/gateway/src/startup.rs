@@ -348,7 +348,10 @@ pub fn state_at(
             pools.insert(ms, db);
         }
     }
+    let health = crate::health::DbHealth::of(&app.db);
+    crate::health::DbHealth::spawn(&health);
     Ok(AppState {
+        health,
         schemas: Arc::new(schema::Schemas::build(
             &app, &domains, &limits, &roles, &pools,
         )),
