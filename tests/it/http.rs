@@ -517,7 +517,9 @@ async fn fields_answer_in_selection_order_across_domains_at_every_depth() {
         gender { prerequisitesMet }"#;
     // Root fields of core and of every domain, aliased and through fragments, in several orders;
     // each expected order is by path.
-    let cases: Vec<(String, Vec<(&str, Vec<&str>)>)> = vec![
+    // Per document: (path, its keys in order) for each object checked.
+    type Expected<'a> = Vec<(&'a str, Vec<&'a str>)>;
+    let cases: Vec<(String, Expected<'_>)> = vec![
         (
             r#"{ region(code: "33.75") { name code level } cadreProgress(regionCode: "33.75") { asOf } me { role } }"#.to_owned(),
             vec![("", vec!["region", "cadreProgress", "me"]), (".region", vec!["name", "code", "level"])],
