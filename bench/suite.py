@@ -261,8 +261,14 @@ def main():
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     binary = sys.argv[1]
+    targets = []
     for arg in sys.argv[2:]:
-        label, url = arg.split("=", 1)
+        label, _, url = arg.partition("=")
+        if not url or "://" in label or "/" in label:
+            sys.exit(f"{arg!r}: each database is LABEL=URL (the label names its table and log), "
+                     "e.g. sqlite=sqlite:///path/to/db.sqlite?mode=rwc")
+        targets.append((label, url))
+    for label, url in targets:
         run(binary, label, url)
 
 
