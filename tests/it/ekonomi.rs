@@ -947,6 +947,8 @@ async fn the_region_facet_costs_the_same_for_more_regions() {
                 .await;
             let facet = &data["region"]["ekonomiKeluarga"];
             let stats = &data["ekonomiStatistics"][0];
+            assert!(facet["pekka"].is_i64(), "{code} {period}: {data}");
+            assert!(facet["up2kMembers"].is_i64(), "{code} {period}: {data}");
             assert_eq!(facet["pekka"], stats["pekka"]["count"], "{code} {period}");
             assert_eq!(
                 facet["up2kMembers"], stats["members"]["members"],

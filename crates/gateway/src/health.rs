@@ -35,38 +35,33 @@ impl DbHealth {
     /// A health for `db`'s server: on PostgreSQL a one-connection probe pool with the same
     /// connect options (opened on first use); on SQLite none.
     pub fn of(db: &DatabaseConnection) -> Arc<DbHealth> {
-        let probe = (db.get_database_backend() == sea_orm::DbBackend::Postgres).then(|| {
-            let pool = db.get_postgres_connection_pool();
-            let pool = pool
-                .options()
-                .clone()
-                .max_connections(1)
-                .min_connections(0)
-                .acquire_timeout(PROBE_TIMEOUT)
-                .test_before_acquire(true)
-                .connect_lazy_with((*pool.connect_options()).clone());
-            sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
-        });
-        Arc::new(DbHealth {
-            down: AtomicBool::new(false),
-            probe,
-        })
+        if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Arc::new(DbHealth {
+                down: AtomicBool::new(false),
+                probe: None,
+            });
+        }
+        DbHealth::with_probe((*db.get_postgres_connection_pool().connect_options()).clone())
     }
 
     /// A health that probes the PostgreSQL server at `url` (tests: an address nobody listens on).
     pub fn probing(url: &str) -> anyhow::Result<Arc<DbHealth>> {
-        let opts: sea_orm::sqlx::postgres::PgConnectOptions = url.parse()?;
+        Ok(DbHealth::with_probe(url.parse()?))
+    }
+
+    /// A health whose probe is one lazily opened connection with `opts`.
+    fn with_probe(opts: sea_orm::sqlx::postgres::PgConnectOptions) -> Arc<DbHealth> {
         let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
             .max_connections(1)
             .min_connections(0)
             .acquire_timeout(PROBE_TIMEOUT)
             .connect_lazy_with(opts);
-        Ok(Arc::new(DbHealth {
+        Arc::new(DbHealth {
             down: AtomicBool::new(false),
             probe: Some(sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
                 pool,
             )),
-        }))
+        })
     }
 
     /// Whether the last probe failed.

@@ -304,28 +304,22 @@ impl<R: RegionType> GenderQuery<R> {
             .gql()?;
         // The measures are independent statements: asked together, they take the time of the
         // slowest rather than the sum (22 statements for a city of the synthetic province).
-        let splits = futures_util::future::try_join_all(app.sex_measures.iter().map(|m| {
-            let scope = scope.clone();
-            async move {
-                match scope {
-                    Some(s) => {
-                        keluarga_core::stats::disaggregate(
-                            &app.db,
-                            actor,
-                            app.settings.disclosure,
-                            m,
-                            s,
-                            Some(from),
-                            Some(to),
-                        )
-                        .await
-                    }
-                    None => Ok(keluarga_core::stats::SexSplit::empty()),
-                }
-            }
-        }))
-        .await
-        .gql()?;
+        let splits = match &scope {
+            Some(s) => futures_util::future::try_join_all(app.sex_measures.iter().map(|m| {
+                keluarga_core::stats::disaggregate(
+                    &app.db,
+                    actor,
+                    app.settings.disclosure,
+                    m,
+                    s.clone(),
+                    Some(from),
+                    Some(to),
+                )
+            }))
+            .await
+            .gql()?,
+            None => vec![keluarga_core::stats::SexSplit::empty(); app.sex_measures.len()],
+        };
         let mut measures = Vec::with_capacity(app.sex_measures.len());
         for (m, split) in app.sex_measures.iter().zip(splits) {
             let female_share = match (split.female, split.male) {
