@@ -5,7 +5,9 @@
 # one list of each other domain) it checks that both return the same rows, loads both alternately
 # with wrk (-t2 -c32, best of ROUNDS rounds of DURATION each) and prints the table with the ratio
 # gateway/PostGraphile. The gateway runs with its authentication, scope and audit log on;
-# PostGraphile with none (the amber preset, no roles, no row-level security).
+# PostGraphile with none (the amber preset, no roles, no row-level security), its lists narrowed by
+# a table condition (addPgTableCondition) as its users would write it. PostGraphile's statement for
+# each pair is kept with its plan in bench/peer/plans/<pair>.txt (PG_LOG, the server's log).
 # Usage: bash bench/peer.sh   (BIN=path/to/keluarga-gateway to measure another build, NO_BUILD=1 to
 # skip the release build, DURATION=15s, ROUNDS=2, PAIRS="list nested" for some pairs only)
 # Needs wrk (apt-get install wrk), psql, npm (PostGraphile and Node 22, from the npm package
@@ -22,6 +24,8 @@ BIN=$(realpath "$BIN")
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/keluarga_peer}
 GW_PORT=18091
 PEER_PORT=18092
+EXPLAIN_PORT=18093
+PG_LOG=${PG_LOG:-/var/log/postgresql/postgresql-15-main.log}
 if [ ! -x bench/peer/node_modules/.bin/node ] || [ ! -d bench/peer/node_modules/postgraphile ]; then
   (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -40,15 +44,30 @@ done
 psql "$PG_URL" -q -v ON_ERROR_STOP=1 -f bench/peer/peer.sql >/dev/null
 # Fresh tables have no planner statistics until autovacuum gets to them; both servers get them now.
 psql "$PG_URL" -qc ANALYZE
-GRAPHILE_ENV=production bench/peer/node_modules/.bin/node \
-  bench/peer/node_modules/postgraphile/dist/cli-run.js -P postgraphile/presets/amber \
-  -c "$PG_URL" -s public -p $PEER_PORT -n 127.0.0.1 >"$DIR/peer.log" 2>&1 &
-PEER_PID=$!; pids+=("$PEER_PID")
-until curl -sf -H 'Content-Type: application/json' -d '{"query":"{__typename}"}' \
-  "127.0.0.1:$PEER_PORT/graphql" >/dev/null 2>&1; do
-  kill -0 "$PEER_PID" 2>/dev/null || { cat "$DIR/peer.log" >&2; exit 1; }
-  sleep 0.2
-done
+# PostGraphile as its users run it: the amber preset and the scope as table conditions
+# (bench/peer/graphile.config.mjs). A second one, connected as peer_explain, answers one request per
+# pair so that PostgreSQL logs its statements with their plans (bench/peer/plans/); it is stopped
+# before anything is measured.
+peer() { # port, connection, log
+  GRAPHILE_ENV=production bench/peer/node_modules/.bin/node \
+    bench/peer/node_modules/postgraphile/dist/cli-run.js -C bench/peer/graphile.config.mjs \
+    -c "$2" -s public -p "$1" -n 127.0.0.1 >"$3" 2>&1 &
+  PEER_PID=$!; pids+=("$PEER_PID")
+  until curl -sf -H 'Content-Type: application/json' -d '{"query":"{__typename}"}' \
+    "127.0.0.1:$1/graphql" >/dev/null 2>&1; do
+    kill -0 "$PEER_PID" 2>/dev/null || { cat "$3" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+if [ -r "$PG_LOG" ]; then
+  peer $EXPLAIN_PORT "${PG_URL%//*}//peer_explain@${PG_URL#*@}" "$DIR/explain.log"
+  EXPLAIN_PID=$PEER_PID
+  EXPLAIN="http://127.0.0.1:$EXPLAIN_PORT/graphql" PG_LOG=$PG_LOG python3 bench/peer/run.py explain
+  kill "$EXPLAIN_PID"; wait "$EXPLAIN_PID" 2>/dev/null || true
+else
+  echo "($PG_LOG is not readable: PostGraphile's plans are not taken)"
+fi
+peer $PEER_PORT "$PG_URL" "$DIR/peer.log"
 echo "gateway $("$BIN" --version), PostGraphile $(node -p "require('./bench/peer/node_modules/postgraphile/package.json').version" 2>/dev/null || echo 5), $(psql "$PG_URL" -qAtc 'SHOW server_version')"
 BIN=$BIN GATEWAY="http://127.0.0.1:$GW_PORT/graphql" PEER="http://127.0.0.1:$PEER_PORT/graphql" \
   python3 bench/peer/run.py

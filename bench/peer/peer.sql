@@ -1,24 +1,23 @@
 -- Applied by bench/peer.sh to the benchmark database only, never by the gateway: what PostGraphile
 -- needs to express the gateway's queries without code.
--- 1. region.parent_code has no foreign key (the Kemendagri list is loaded as it comes); a smart
---    tag gives PostGraphile the parent/children relation the gateway's Region type has.
+-- region.parent_code has no foreign key (the Kemendagri list is loaded as it comes); a smart tag
+-- gives PostGraphile the parent/children relation the gateway's Region type has.
+-- The region scope of the lists is a table condition in graphile.config.mjs (addPgTableCondition),
+-- not a function: PostgreSQL plans it into the index scan, as a PostGraphile user would have it.
 COMMENT ON TABLE region IS E'@foreignKey (parent_code) references region (code)|@fieldName parent|@foreignFieldName children';
--- 2. The gateway narrows every list to the caller's region scope (the region itself and every
---    code below it). PostGraphile's conditions are equalities only, so a set-returning function
---    per list does the same filter in SQL, in the gateway's order; PostGraphile pages over it.
-CREATE OR REPLACE FUNCTION children_in_scope(scope text) RETURNS SETOF child AS $$
-  SELECT * FROM child WHERE region_code = scope OR (region_code >= scope || '.' AND region_code < scope || '/')
-  ORDER BY id
-$$ LANGUAGE sql STABLE;
-CREATE OR REPLACE FUNCTION family_assessments_in_scope(scope text) RETURNS SETOF ketahanan_assessment AS $$
-  SELECT * FROM ketahanan_assessment WHERE region_code = scope OR (region_code >= scope || '.' AND region_code < scope || '/')
-  ORDER BY assessed_on DESC, id DESC
-$$ LANGUAGE sql STABLE;
-CREATE OR REPLACE FUNCTION up2k_members_in_scope(scope text) RETURNS SETOF up2k_member AS $$
-  SELECT * FROM up2k_member WHERE region_code = scope OR (region_code >= scope || '.' AND region_code < scope || '/')
-  ORDER BY joined_on DESC, id DESC
-$$ LANGUAGE sql STABLE;
-CREATE OR REPLACE FUNCTION strategic_posts_in_scope(scope text) RETURNS SETOF strategic_post AS $$
-  SELECT * FROM strategic_post WHERE region_code = scope OR (region_code >= scope || '.' AND region_code < scope || '/')
-  ORDER BY title, id
-$$ LANGUAGE sql STABLE;
+-- The role the explaining PostGraphile (bench/peer.sh, one request per pair) connects as: every
+-- statement it sends is logged with its plan (auto_explain, ANALYZE, BUFFERS). The measured
+-- PostGraphile connects as postgres and logs nothing.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'peer_explain') THEN
+    CREATE ROLE peer_explain LOGIN SUPERUSER;
+  END IF;
+END $$;
+ALTER ROLE peer_explain SET session_preload_libraries = 'auto_explain';
+ALTER ROLE peer_explain SET auto_explain.log_min_duration = 0;
+ALTER ROLE peer_explain SET auto_explain.log_analyze = on;
+ALTER ROLE peer_explain SET auto_explain.log_buffers = on;
+-- PostGraphile V5 offers ordering only by indexed columns; a column the gateway orders a list by
+-- without an index of its own is opened to ordering with the documented behavior tag.
+COMMENT ON COLUMN up2k_member.joined_on IS E'@behavior +orderBy';
+COMMENT ON COLUMN strategic_post.title IS E'@behavior +orderBy';

@@ -3,6 +3,8 @@ for each pair, then loads both alternately with wrk and prints the table with th
 
 Run by bench/peer.sh once both servers are up; not meant to be run alone.
 Environment: BIN (gateway binary), GATEWAY and PEER (GraphQL URLs), DURATION, ROUNDS, PAIRS.
+`run.py explain` instead sends each pair's query once to EXPLAIN (a PostGraphile whose statements
+PostgreSQL logs with auto_explain) and keeps what PG_LOG gained in bench/peer/plans/<pair>.txt.
 """
 
 import base64
@@ -12,11 +14,12 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
-BIN = os.environ["BIN"]
-GATEWAY = os.environ["GATEWAY"]
-PEER = os.environ["PEER"]
+BIN = os.environ.get("BIN")
+GATEWAY = os.environ.get("GATEWAY")
+PEER = os.environ.get("PEER")
 DURATION = os.environ.get("DURATION", "15s")
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
 CONNECTIONS = os.environ.get("CONNECTIONS", "32")
@@ -42,7 +45,7 @@ PAIRS = [
         "role": ("OPERATOR", "31.71"),
         "gateway": "{ children(first: 50) { edges { node { id person { fullName } "
         "latestMeasurement { measuredOn heightForAge { z } } } } } }",
-        "peer": '{ childrenInScope(scope: "31.71", first: 50) { nodes { rowId '
+        "peer": '{ allChildren(condition: { inScope: "31.71" }, orderBy: PRIMARY_KEY_ASC, first: 50) { nodes { rowId '
         "personByPersonId { fullName } measurementsByChildId(first: 1, "
         "orderBy: [MEASURED_ON_DESC, PRIMARY_KEY_DESC]) { nodes { measuredOn haz } } } } }",
         "rows_gateway": lambda d: [
@@ -61,7 +64,7 @@ PAIRS = [
                 (n["measurementsByChildId"]["nodes"] or [{}])[0].get("measuredOn"),
                 rnd((n["measurementsByChildId"]["nodes"] or [{}])[0].get("haz")),
             )
-            for n in d["childrenInScope"]["nodes"]
+            for n in d["allChildren"]["nodes"]
         ],
     },
     {
@@ -89,7 +92,8 @@ PAIRS = [
         "role": ("OPERATOR", "33.75"),
         "gateway": "{ familyAssessments(first: 50) { edges { node { id assessedOn index category "
         "assessor { fullName } } } } }",
-        "peer": '{ familyAssessmentsInScope(scope: "33.75", first: 50) { nodes { rowId assessedOn '
+        "peer": '{ allKetahananAssessments(condition: { inScope: "33.75" }, '
+        "orderBy: [ASSESSED_ON_DESC, PRIMARY_KEY_DESC], first: 50) { nodes { rowId assessedOn "
         "indexScore category personByAssessorId { fullName } } } }",
         "rows_gateway": lambda d: [
             (
@@ -109,7 +113,7 @@ PAIRS = [
                 n["category"],
                 n["personByAssessorId"] and n["personByAssessorId"]["fullName"],
             )
-            for n in d["familyAssessmentsInScope"]["nodes"]
+            for n in d["allKetahananAssessments"]["nodes"]
         ],
     },
     {
@@ -118,7 +122,8 @@ PAIRS = [
         "role": ("OPERATOR", "35.76"),
         "gateway": "{ up2kMembers(first: 50) { edges { node { id joinedOn role person { fullName } "
         "group { name } } } } }",
-        "peer": '{ up2KMembersInScope(scope: "35.76", first: 50) { nodes { rowId joinedOn role '
+        "peer": '{ allUp2KMembers(condition: { inScope: "35.76" }, '
+        "orderBy: [JOINED_ON_DESC, PRIMARY_KEY_DESC], first: 50) { nodes { rowId joinedOn role "
         "personByPersonId { fullName } up2KGroupByGroupId { name } } } }",
         "rows_gateway": lambda d: [
             (
@@ -138,7 +143,7 @@ PAIRS = [
                 n["personByPersonId"]["fullName"],
                 n["up2KGroupByGroupId"]["name"],
             )
-            for n in d["up2KMembersInScope"]["nodes"]
+            for n in d["allUp2KMembers"]["nodes"]
         ],
     },
     {
@@ -147,7 +152,8 @@ PAIRS = [
         "role": ("OPERATOR", "33.75"),
         "gateway": "{ strategicPosts(first: 50) { edges { node { id title kind "
         "history { startedOn endedOn holder { fullName } } } } } }",
-        "peer": '{ strategicPostsInScope(scope: "33.75", first: 50) { nodes { rowId title kind '
+        "peer": '{ allStrategicPosts(condition: { inScope: "33.75" }, '
+        "orderBy: [TITLE_ASC, PRIMARY_KEY_ASC], first: 50) { nodes { rowId title kind "
         "postHoldingsByPostId(orderBy: [STARTED_ON_ASC, PRIMARY_KEY_ASC]) { nodes { startedOn endedOn "
         "personByPersonId { fullName } } } } } }",
         "rows_gateway": lambda d: [
@@ -169,7 +175,7 @@ PAIRS = [
                     for h in n["postHoldingsByPostId"]["nodes"]
                 ),
             )
-            for n in d["strategicPostsInScope"]["nodes"]
+            for n in d["allStrategicPosts"]["nodes"]
         ],
     },
 ]
@@ -230,9 +236,33 @@ def wrk(url, query, tok, tmp):
     return {"p50": p50, "p99": p99, "rps": rps, "errors": errors}
 
 
+def explain(pairs):
+    log_path = os.environ["PG_LOG"]
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plans")
+    os.makedirs(out, exist_ok=True)
+    for p in pairs:
+        offset = os.path.getsize(log_path)
+        post(os.environ["EXPLAIN"], p["peer"])
+        # The server writes its log line after the statement ends; give it a moment.
+        time.sleep(0.5)
+        with open(log_path, errors="replace") as f:
+            f.seek(offset)
+            logged = f.read()
+        with open(os.path.join(out, f"{p['name']}.txt"), "w") as f:
+            f.write(
+                f"# {p['name']}: PostGraphile's statements for\n#   {p['peer']}\n"
+                "# as PostgreSQL logged them (auto_explain, ANALYZE, BUFFERS), on the demo data\n\n"
+                + logged
+            )
+        print(f"{p['name']}: PostGraphile's plan in bench/peer/plans/{p['name']}.txt", flush=True)
+
+
 def main():
     wanted = os.environ.get("PAIRS", "").split()
     pairs = [p for p in PAIRS if not wanted or p["name"] in wanted]
+    if sys.argv[1:] == ["explain"]:
+        explain(pairs)
+        return
     tmp = tempfile.mkdtemp()
     results = []
     for p in pairs:

@@ -220,6 +220,51 @@ async fn health_readiness_and_metrics_answer() {
     }
 }
 
+/// Every refusal, whichever stage refuses, is counted once as an operation with its code: a
+/// mutation over GET and a token that does not verify, each under its own operation name.
+#[tokio::test]
+async fn every_refusal_is_counted_with_its_code() {
+    let t = TestApp::new().await;
+    let tok = match t.token(Role::Admin, "") {
+        As::Token(s) => s,
+        _ => unreachable!(),
+    };
+    let q = "mutation CountedGetMutation { revokeApiKey(id: \"x\") { id } }";
+    let (s, body, _) = t
+        .send(
+            Request::get(format!("/graphql?query={}", urlencode(q)))
+                .header("authorization", format!("Bearer {tok}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    let (s, body, _) = t
+        .send(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("authorization", "Bearer not.a.token")
+                .body(Body::from(
+                    json!({ "query": "query CountedBadToken { me { role } }" }).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+    let (_, metrics, _) = t
+        .send(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await;
+    let metrics = metrics.as_str().unwrap();
+    for line in [
+        r#"graphql_operations_total{operation="CountedGetMutation",outcome="BAD_USER_INPUT"} 1"#,
+        r#"graphql_operations_total{operation="CountedBadToken",outcome="UNAUTHENTICATED"} 1"#,
+    ] {
+        assert!(metrics.contains(line), "{line} missing from {metrics}");
+    }
+}
+
 #[test]
 fn operation_labels_are_bounded() {
     use keluarga_gateway::http::OperationLabels;

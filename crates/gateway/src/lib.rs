@@ -16,10 +16,12 @@ pub mod http;
 pub mod limits;
 pub mod order;
 pub mod persisted;
+mod pipeline;
 pub mod ratelimit;
 pub mod schema;
 pub mod shape;
 pub mod startup;
+mod state;
 pub mod telemetry;
 
 pub use http::{AppState, router};

@@ -114,19 +114,6 @@ impl OperationLimits {
             Ok(())
         }
     }
-
-    /// Checks the depth, aliases and root fields measured on the document (the shape,
-    /// `crate::shape::Shape`), before validation walks it.
-    pub fn check_document(
-        &self,
-        depth: usize,
-        aliases: usize,
-        root_fields: usize,
-    ) -> Result<(), Exceeded> {
-        self.check("depth", depth, self.max_depth)?;
-        self.check("aliases", aliases, self.max_aliases)?;
-        self.check("rootFields", root_fields, self.max_root_fields)
-    }
 }
 
 /// The limits of every role, from configuration.

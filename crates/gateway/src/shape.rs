@@ -129,6 +129,20 @@ impl Shape {
         }
     }
 
+    /// The role's limits on what was counted in the document: its depth, its aliases and the
+    /// root fields of the operation that runs (`operation`, or the only one), before validation
+    /// walks it.
+    pub fn within(
+        &self,
+        limits: &crate::limits::OperationLimits,
+        operation: Option<&str>,
+    ) -> Result<(), Exceeded> {
+        limits.check("depth", self.depth, limits.max_depth)?;
+        limits.check("aliases", self.aliases, limits.max_aliases)?;
+        let root_fields = self.root_fields(operation).len();
+        limits.check("rootFields", root_fields, limits.max_root_fields)
+    }
+
     /// The name of the document's operation when it has exactly one and it is named.
     pub fn only_operation_name(&self) -> Option<&str> {
         match self.operations.as_slice() {
