@@ -21,6 +21,7 @@ mod nplus1;
 mod persisted;
 mod personal;
 mod ratelimit;
+mod readme;
 mod registry;
 mod rollup;
 mod schema;

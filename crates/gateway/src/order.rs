@@ -10,15 +10,17 @@
 //! concurrently and their DataLoader batches are unchanged.
 //!
 //! The work is bounded by the gateway's limits, not by the document's shape: the walk is over the
-//! response (bounded by page sizes and the selection limit) with explicit stacks, each distinct
-//! group of selection sets is collected once per response, and a fragment is expanded at most
-//! once per collection (as CollectFields does).
+//! response (bounded by page sizes and the selection limit) with explicit stacks, the group of
+//! selection sets under each response key is collected once per response (when the response
+//! first has an object there), and a fragment is expanded at most once per collection (as
+//! CollectFields does).
 //!
 //! Not decided here: type conditions. The response does not say an object's runtime type, so a
 //! fragment on another type takes part in the order; the order differs from the specification
 //! only when the same key is selected both under a type condition that does not apply and after
 //! it under one that does (`... on A { x } ... on B { y x }` answered `x, y` for a `B`).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -27,42 +29,64 @@ use async_graphql::parser::types::{
 };
 use async_graphql::{Name, Positioned, Value};
 
-/// Where each response key of a group of selection sets comes first, and the selection sets of
-/// the fields answered under each key (fields with one key are merged, so all of them).
+/// Response keys are hashed once per object entry: a fast hasher with a per-process seed (the
+/// keys come from the document, whose size the limits bound).
+type Keys<'d> = HashMap<&'d Name, usize, foldhash::fast::RandomState>;
+
+/// A group of selection sets collected: where each response key comes first, the selection sets
+/// of the fields answered under each key (fields with one key are merged, so all of them), and
+/// the groups below each key, collected when the response first has an object there.
 struct Collected<'d> {
-    order: HashMap<&'d Name, usize>,
-    subs: HashMap<&'d Name, Vec<&'d SelectionSet>>,
+    order: Keys<'d>,
+    subs: Vec<Vec<&'d SelectionSet>>,
+    below: RefCell<Vec<Option<Rc<Collected<'d>>>>>,
+}
+
+impl<'d> Collected<'d> {
+    /// The group under the key at position `i`.
+    fn below(&self, doc: &'d ExecutableDocument, i: usize) -> Rc<Collected<'d>> {
+        let mut below = self.below.borrow_mut();
+        below[i]
+            .get_or_insert_with(|| Rc::new(collect(doc, &self.subs[i])))
+            .clone()
+    }
 }
 
 /// Sorts every object of `data`, the response of `operation` (or the document's only one) of
 /// `doc`, into the order its fields are selected in. Leaves `data` as it is when the operation is
-/// not in the document (nothing ran then).
+/// not in the document (nothing ran then). An object already in order (most are: async-graphql
+/// writes a nested object's fields in order when they finish together) is only checked.
 pub fn in_selection_order(data: &mut Value, doc: &ExecutableDocument, operation: Option<&str>) {
     let Some(op) = operation_of(doc, operation) else {
         return;
     };
-    let mut memo: HashMap<Vec<*const SelectionSet>, Rc<Collected<'_>>> = HashMap::new();
-    let mut stack: Vec<(&mut Value, Vec<&SelectionSet>)> =
-        vec![(data, vec![&op.selection_set.node])];
-    while let Some((value, sets)) = stack.pop() {
+    let root = Rc::new(collect(doc, &[&op.selection_set.node]));
+    let mut stack: Vec<(&mut Value, Rc<Collected<'_>>)> = vec![(data, root)];
+    while let Some((value, collected)) = stack.pop() {
         match value {
             Value::List(items) => {
                 for item in items {
-                    stack.push((item, sets.clone()));
+                    stack.push((item, collected.clone()));
                 }
             }
             Value::Object(map) => {
-                let key: Vec<*const SelectionSet> = sets.iter().map(|s| *s as *const _).collect();
-                let collected = memo
-                    .entry(key)
-                    .or_insert_with(|| Rc::new(collect(doc, &sets)))
-                    .clone();
-                map.sort_by_cached_key(|k, _| {
-                    collected.order.get(k).copied().unwrap_or(usize::MAX)
-                });
+                let position = |k: &Name| collected.order.get(k).copied().unwrap_or(usize::MAX);
+                let in_order = map
+                    .keys()
+                    .map(position)
+                    .try_fold(0, |last, p| (p >= last).then_some(p))
+                    .is_some();
+                if !in_order {
+                    map.sort_by_cached_key(|k, _| position(k));
+                }
                 for (k, v) in map.iter_mut() {
-                    if let Some(subs) = collected.subs.get(k).filter(|s| !s.is_empty()) {
-                        stack.push((v, subs.clone()));
+                    if !matches!(v, Value::Object(_) | Value::List(_)) {
+                        continue;
+                    }
+                    if let Some(&i) = collected.order.get(k)
+                        && !collected.subs[i].is_empty()
+                    {
+                        stack.push((v, collected.below(doc, i)));
                     }
                 }
             }
@@ -88,10 +112,8 @@ fn operation_of<'d>(
 /// CollectFields over `sets` in document order (fragments expanded once each, type conditions
 /// not decided: see the module's note).
 fn collect<'d>(doc: &'d ExecutableDocument, sets: &[&'d SelectionSet]) -> Collected<'d> {
-    let mut out = Collected {
-        order: HashMap::new(),
-        subs: HashMap::new(),
-    };
+    let mut order = Keys::default();
+    let mut subs: Vec<Vec<&'d SelectionSet>> = Vec::new();
     let mut visited = HashSet::new();
     let mut work: Vec<std::slice::Iter<'d, Positioned<Selection>>> =
         sets.iter().rev().map(|s| s.items.iter()).collect();
@@ -103,12 +125,15 @@ fn collect<'d>(doc: &'d ExecutableDocument, sets: &[&'d SelectionSet]) -> Collec
         match &selection.node {
             Selection::Field(f) => {
                 let key = &f.node.response_key().node;
-                let next = out.order.len();
-                out.order.entry(key).or_insert(next);
-                out.subs
-                    .entry(key)
-                    .or_default()
-                    .push(&f.node.selection_set.node);
+                let next = order.len();
+                let i = *order.entry(key).or_insert(next);
+                if i == subs.len() {
+                    subs.push(Vec::new());
+                }
+                let set = &f.node.selection_set.node;
+                if !set.items.is_empty() {
+                    subs[i].push(set);
+                }
             }
             Selection::FragmentSpread(s) => {
                 let name = &s.node.fragment_name.node;
@@ -121,7 +146,8 @@ fn collect<'d>(doc: &'d ExecutableDocument, sets: &[&'d SelectionSet]) -> Collec
             Selection::InlineFragment(i) => work.push(i.node.selection_set.node.items.iter()),
         }
     }
-    out
+    let below = RefCell::new(vec![None; subs.len()]);
+    Collected { order, subs, below }
 }
 
 #[cfg(test)]
