@@ -671,3 +671,55 @@ async fn a_database_the_probe_cannot_reach_is_unavailable_at_once_until_it_answe
         .unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
 }
+
+/// A query already waiting for a connection when the probe first sees the database gone is
+/// answered `UNAVAILABLE` then, not after the pool's acquire timeout.
+#[tokio::test]
+async fn a_query_waiting_when_the_database_goes_is_unavailable_then() {
+    use http_body_util::BodyExt;
+    use keluarga_gateway::health::DbHealth;
+    use tower::ServiceExt;
+    let t = TestApp::new().await;
+    let tok = t.token(Role::Admin, "");
+    // Nobody listens on port 1; not probed yet, so the database counts as up.
+    let health = DbHealth::probing("postgres://postgres@127.0.0.1:1/keluarga").unwrap();
+    assert!(!health.is_down());
+    let mut state = t.state.clone();
+    state.health = health.clone();
+    // Every connection of the pool ADMIN's operations run on is taken: the query waits for one.
+    let limits = state
+        .limits
+        .iter()
+        .find(|l| l.role == "ADMIN")
+        .expect("ADMIN limits");
+    let db = state.schemas.of(limits).app.db.clone();
+    let (mut held_pg, mut held_lite) = (Vec::new(), Vec::new());
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            for _ in 0..pool.options().get_max_connections() {
+                held_pg.push(pool.acquire().await.unwrap());
+            }
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            for _ in 0..pool.options().get_max_connections() {
+                held_lite.push(pool.acquire().await.unwrap());
+            }
+        }
+    }
+    let q = r#"{"query":"{ children(first: 1) { totalCount } }"}"#;
+    let waiting = tokio::spawn(keluarga_gateway::router(state).oneshot(post(&tok, None, q)));
+    // Not a timing under test: time for the request to reach the pool before the probe fails.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!health.check().await, "the probe sees nothing there");
+    let resp = waiting.await.unwrap().unwrap();
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(resp.headers()["retry-after"], "1");
+    let raw = resp.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&raw).unwrap();
+    assert_eq!(code(&body), "UNAVAILABLE", "{body:#}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("while this query ran"), "{body:#}");
+    drop((held_pg, held_lite));
+}

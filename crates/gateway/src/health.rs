@@ -6,12 +6,14 @@
 //! keeps a probe of its own: one connection with short timeouts, checked every second while the
 //! database is up and every 250 ms while it is down, so that from the probe's first failure every
 //! request is answered `UNAVAILABLE` (503, `Retry-After: 1`) at once, and from its first success
-//! requests run again. The probe's pool is apart from the request pools, so a pool exhausted by
+//! requests run again. A query already waiting (for a pooled connection, or on a statement) when
+//! the probe first fails is answered `UNAVAILABLE` then too ([`DbHealth::gone`]); a mutation is
+//! left to finish or fail on its own, so that nothing committed is reported as not done. The
+//! probe's pool is apart from the request pools, so a pool exhausted by
 //! load is never taken for an outage; every pool (the per-role ones too) reaches the same server,
 //! so one probe speaks for them all. SQLite has no server to lose: no probe, never down.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -26,7 +28,8 @@ const DOWN_EVERY: Duration = Duration::from_millis(250);
 /// The database's reachability as the last probe saw it.
 #[derive(Debug)]
 pub struct DbHealth {
-    down: AtomicBool,
+    /// Whether the last probe failed; waiting requests watch it.
+    down: tokio::sync::watch::Sender<bool>,
     /// One connection of its own with short timeouts (PostgreSQL only).
     probe: Option<DatabaseConnection>,
 }
@@ -37,7 +40,7 @@ impl DbHealth {
     pub fn of(db: &DatabaseConnection) -> Arc<DbHealth> {
         if db.get_database_backend() != sea_orm::DbBackend::Postgres {
             return Arc::new(DbHealth {
-                down: AtomicBool::new(false),
+                down: tokio::sync::watch::Sender::new(false),
                 probe: None,
             });
         }
@@ -57,7 +60,7 @@ impl DbHealth {
             .acquire_timeout(PROBE_TIMEOUT)
             .connect_lazy_with(opts);
         Arc::new(DbHealth {
-            down: AtomicBool::new(false),
+            down: tokio::sync::watch::Sender::new(false),
             probe: Some(sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
                 pool,
             )),
@@ -66,7 +69,20 @@ impl DbHealth {
 
     /// Whether the last probe failed.
     pub fn is_down(&self) -> bool {
-        self.down.load(Ordering::Relaxed)
+        *self.down.borrow()
+    }
+
+    /// Resolves when the probe next sees the database gone (at once if it is down now); never
+    /// without a probe. What a query in flight is raced against.
+    pub async fn gone(&self) {
+        if self.probe.is_none() {
+            return std::future::pending().await;
+        }
+        let mut down = self.down.subscribe();
+        if down.wait_for(|d| *d).await.is_err() {
+            // The health is being dropped: nothing will say the database is gone.
+            std::future::pending::<()>().await;
+        }
     }
 
     /// The probe's connection, for `/readyz`'s own checks (`None` on SQLite).
@@ -84,7 +100,7 @@ impl DbHealth {
             tokio::time::timeout(PROBE_TIMEOUT, db.execute_unprepared("SELECT 1")).await,
             Ok(Ok(_))
         );
-        let was_down = self.down.swap(!up, Ordering::Relaxed);
+        let was_down = self.down.send_replace(!up);
         if was_down == up {
             if up {
                 tracing::info!("database reachable again");

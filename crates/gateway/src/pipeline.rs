@@ -245,7 +245,8 @@ async fn stages(
     actor_limit(call, &actor).await?;
     trusted_document(call, &actor, &op, register)?;
     let limits = role_limits(call, &actor, &op, &prepared)?;
-    let mut executed = run(call, limits, &actor, op.req).await;
+    let mutation = prepared.shape.is_mutation(op.req.operation_name.as_deref());
+    let mut executed = run(call, limits, &actor, op.req, mutation).await?;
     put_in_order(&mut executed, &prepared, name.as_deref(), limits);
     Ok(executed)
 }
@@ -604,13 +605,16 @@ fn role_limits<'s>(
 }
 
 /// Validation and execution on the role's schema, inside the request's DataLoaders and the
-/// role's operation timeout, counting the statements sent.
+/// role's operation timeout, counting the statements sent. A query still running when the
+/// health probe sees the database gone is answered `UNAVAILABLE` then, rather than after the
+/// pool's acquire timeout; a mutation runs to its own end (it may have committed).
 async fn run(
     call: &Call<'_>,
     limits: &OperationLimits,
     actor: &Actor,
     req: async_graphql::Request,
-) -> Executed {
+    mutation: bool,
+) -> Result<Executed, Refusal> {
     // Kept to measure the operation if its depth or complexity is refused.
     let retry = (
         req.query.clone(),
@@ -620,7 +624,7 @@ async fn run(
     let served = call.s.schemas.of(limits);
     let req = per_request(&served.app, actor, req);
     let run = keluarga_core::graphql::loaders::drive(served.schema.execute(req));
-    let (mut resp, statements) = keluarga_core::store::counting_statements(async {
+    let work = keluarga_core::store::counting_statements(async {
         match limits.timeout {
             None => run.await,
             Some(t) => match tokio::time::timeout(t, run).await {
@@ -636,8 +640,22 @@ async fn run(
                 ]),
             },
         }
-    })
-    .await;
+    });
+    let (mut resp, statements) = if mutation {
+        work.await
+    } else {
+        tokio::select! {
+            biased;
+            done = work => done,
+            () = call.s.health.gone() => return Err(Refusal::unavailable(
+                call,
+                keluarga_core::error::coded(
+                    ErrorCode::Unavailable,
+                    "the database stopped answering while this query ran; retry shortly",
+                ),
+            )),
+        }
+    };
     let pre_execution = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());
@@ -650,11 +668,11 @@ async fn run(
             resp.errors = vec![over.error()];
         }
     }
-    Executed {
+    Ok(Executed {
         resp,
         statements,
         pre_execution,
-    }
+    })
 }
 
 /// The answer in selection order ([`crate::order`]), every error with its catalogue code.
