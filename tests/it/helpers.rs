@@ -80,9 +80,12 @@ impl TestApp {
     }
 
     pub(crate) fn token(&self, role: Role, scope: &str) -> As {
-        As::Token(
-            auth::sign_token(&self.cfg, "tester", role, &Scope::new(scope).unwrap(), 3600).unwrap(),
-        )
+        As::Token(self.bearer(role, scope))
+    }
+
+    /// The bare token of `role` in `scope`, for requests built by hand.
+    pub(crate) fn bearer(&self, role: Role, scope: &str) -> String {
+        auth::sign_token(&self.cfg, "tester", role, &Scope::new(scope).unwrap(), 3600).unwrap()
     }
 
     /// A token of `subject` (a named cadre, say).

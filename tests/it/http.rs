@@ -107,10 +107,7 @@ async fn parse_and_validation_errors_are_400_with_graphql_response_json() {
 #[tokio::test]
 async fn get_serves_queries_but_not_mutations() {
     let t = TestApp::new().await;
-    let tok = match t.token(Role::Admin, "") {
-        As::Token(s) => s,
-        _ => unreachable!(),
-    };
+    let tok = t.bearer(Role::Admin, "");
     let get = |q: &str| {
         Request::get(format!("/graphql?query={}", urlencode(q)))
             .header("authorization", format!("Bearer {tok}"))
@@ -225,10 +222,7 @@ async fn health_readiness_and_metrics_answer() {
 #[tokio::test]
 async fn every_refusal_is_counted_with_its_code() {
     let t = TestApp::new().await;
-    let tok = match t.token(Role::Admin, "") {
-        As::Token(s) => s,
-        _ => unreachable!(),
-    };
+    let tok = t.bearer(Role::Admin, "");
     let q = "mutation CountedGetMutation { revokeApiKey(id: \"x\") { id } }";
     let (s, body, _) = t
         .send(

@@ -9,9 +9,9 @@
 //! requests run again. A query already waiting (for a pooled connection, or on a statement) when
 //! the probe first fails is answered `UNAVAILABLE` then too ([`DbHealth::gone`]); a mutation is
 //! left to finish or fail on its own, so that nothing committed is reported as not done. The
-//! probe's pool is apart from the request pools, so a pool exhausted by
-//! load is never taken for an outage; every pool (the per-role ones too) reaches the same server,
-//! so one probe speaks for them all. SQLite has no server to lose: no probe, never down.
+//! probe's pool is apart from the request pools, so a pool exhausted by load is never taken for
+//! an outage; every pool (the per-role ones too) reaches the same server, so one probe speaks
+//! for them all. SQLite has no server to lose: no probe, never down.
 
 use std::sync::Arc;
 use std::time::Duration;

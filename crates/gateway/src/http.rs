@@ -35,6 +35,16 @@ fn client_address(s: &AppState, headers: &HeaderMap, peer: Peer) -> Option<Strin
     }
 }
 
+/// A request for the pipeline: its state, headers, client address and answer's media type.
+fn call<'a>(s: &'a AppState, headers: &'a HeaderMap, peer: Peer, media: Media) -> Call<'a> {
+    Call {
+        s,
+        headers,
+        client: client_address(s, headers, peer),
+        media,
+    }
+}
+
 /// The router of the gateway (used by `serve` and driven directly by the tests).
 pub fn router(state: AppState) -> Router {
     let body_limit = state.body_limit.max(state.upload_limit + 64 * 1024);
@@ -189,14 +199,7 @@ async fn graphql_post(
     let Some(media) = negotiate(&headers) else {
         return finish(Instant::now(), not_acceptable());
     };
-    let client = client_address(&s, &headers, peer);
-    let call = Call {
-        s: &s,
-        headers: &headers,
-        client,
-        media,
-    };
-    crate::pipeline::execute(call, Body::Post(body)).await
+    crate::pipeline::execute(call(&s, &headers, peer, media), Body::Post(body)).await
 }
 
 async fn graphql_get(
@@ -219,14 +222,7 @@ async fn graphql_get(
     let Some(media) = negotiate(&headers) else {
         return finish(Instant::now(), not_acceptable());
     };
-    let client = client_address(&s, &headers, peer);
-    let call = Call {
-        s: &s,
-        headers: &headers,
-        client,
-        media,
-    };
-    crate::pipeline::execute(call, Body::Get(params)).await
+    crate::pipeline::execute(call(&s, &headers, peer, media), Body::Get(params)).await
 }
 
 /// Ready when the database answers and no migration is pending, decided within about a second

@@ -130,8 +130,23 @@ impl Refusal {
 
     /// The same, from async-graphql's errors.
     fn document_errors(call: &Call<'_>, code: ErrorCode, errors: Vec<ServerError>) -> Self {
+        Self::errors(call, document_error_status(call.media), code, errors)
+    }
+
+    /// A refusal whose body is async-graphql's response of `errors`.
+    fn errors(
+        call: &Call<'_>,
+        status: StatusCode,
+        code: ErrorCode,
+        errors: Vec<ServerError>,
+    ) -> Self {
         let body = async_graphql::Response::from_errors(errors);
-        Self::document(call, code, serde_json::to_value(&body).unwrap_or_default())
+        Self::with_body(
+            call,
+            status,
+            code,
+            serde_json::to_value(&body).unwrap_or_default(),
+        )
     }
 
     fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
@@ -141,13 +156,11 @@ impl Refusal {
 
     /// `UNAVAILABLE`, 503, retry in a second.
     fn unavailable(call: &Call<'_>, err: async_graphql::Error) -> Self {
-        let body =
-            async_graphql::Response::from_errors(vec![err.into_server_error(Default::default())]);
-        Self::with_body(
+        Self::errors(
             call,
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Unavailable,
-            serde_json::to_value(&body).unwrap_or_default(),
+            vec![err.into_server_error(Default::default())],
         )
         .header(header::RETRY_AFTER, HeaderValue::from_static("1"))
     }
@@ -195,7 +208,8 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// The operation as the stages learn it: its name once known (for the metrics), its request.
+/// The request as read from the body: the operation, the persisted document it may name, and
+/// whether it came by GET (queries only).
 struct Operation {
     req: async_graphql::Request,
     document_id: Option<String>,
@@ -519,12 +533,11 @@ async fn authenticate(call: &Call<'_>) -> Result<Actor, Refusal> {
                 return Err(Refusal::unavailable(call, keluarga_core::error::to_gql(e)));
             }
             let err = keluarga_core::error::to_gql(e).into_server_error(Default::default());
-            let body = async_graphql::Response::from_errors(vec![err]);
-            Err(Refusal::with_body(
+            Err(Refusal::errors(
                 call,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::Internal,
-                serde_json::to_value(&body).unwrap_or_default(),
+                vec![err],
             ))
         }
     }
